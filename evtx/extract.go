@@ -1,0 +1,5 @@
+package evtx
+
+func extractIC(r *Record) (ICEvent, bool) {
+	return ICEvent{}, false
+}

@@ -1,0 +1,282 @@
+package evtx
+
+import (
+	"errors"
+	"fmt"
+	"time"
+)
+
+// Field is one item of a record's event data, in document order. Name is the
+// Name attribute of a <Data> element (or the element name inside UserData);
+// it is empty for unnamed <Data> elements and for the items of a classic
+// string array (insertion strings %1, %2, ...).
+type Field struct {
+	Name  string
+	Value string
+}
+
+// Record is one decoded event record (Windows EVENT_RECORD, "**\0\0"), with
+// the System part typed and the event data kept as an ordered list.
+//
+// Normalisations (the raw golang-evtx map differs on each point):
+//   - ProviderGUID is upper-case with braces, "{XXXXXXXX-XXXX-...}"; "" when
+//     the record has no Guid attribute (classic sources such as storvsp).
+//   - EventID and Qualifiers are kept apart: "<EventID Qualifiers="49152">6"
+//     gives EventID 6, Qualifiers 49152, HasQualifiers true.
+//   - Keywords is the 64-bit mask (golang-evtx prints it as hex text).
+//   - TimeCreated is UTC and exact to the 100 ns tick of the FILETIME.
+//   - RecordID is the record header's identifier (EventRecordID).
+type Record struct {
+	File string // Options.Name (or the path given to Open); "" when unknown
+
+	Provider        string // Provider Name, recovered from the classic name-only shape too
+	ProviderGUID    string // "{XXXXXXXX-XXXX-XXXX-XXXX-XXXXXXXXXXXX}" or ""
+	EventSourceName string // Provider EventSourceName attribute, when present
+	EventID         uint16
+	Qualifiers      uint16
+	HasQualifiers   bool
+	Version         uint8
+	Level           uint8
+	Task            uint16
+	Opcode          uint8
+	Keywords        uint64
+	Channel         string
+	Computer        string
+	TimeCreated     time.Time // UTC, 100 ns precision
+	RecordID        uint64
+	UserID          string // Security UserID SID ("S-1-5-18"), "" when absent
+	ProcessID       uint32 // Execution ProcessID, 0 when absent
+	ThreadID        uint32 // Execution ThreadID, 0 when absent
+
+	// Data is the event data in document order: named and unnamed <Data>
+	// of EventData, classic string arrays expanded to one Field per string,
+	// and the leaf elements of UserData (Name = element name).
+	Data []Field
+	// DataMayBeShifted is true when the data came from a classic unnamed
+	// string array or unnamed <Data> elements: golang-evtx v1.2.9 drops empty
+	// strings there, so the positions of later items may be shifted left.
+	DataMayBeShifted bool
+
+	Chunk  int   // chunk slot index (0 = the chunk at file offset 4096)
+	Offset int64 // file offset of the record header
+}
+
+// DataValue returns the value of the first field named name (case-sensitive)
+// and whether it exists.
+func (r *Record) DataValue(name string) (string, bool) {
+	for _, f := range r.Data {
+		if f.Name == name {
+			return f.Value, true
+		}
+	}
+	return "", false
+}
+
+// Options limits what a File reads. The zero value (or a nil *Options) means
+// the documented defaults.
+type Options struct {
+	// Name labels records and problems (Record.File, FormatError.File).
+	// Open sets it to the path when empty.
+	Name string
+	// MaxFileSize is the largest input accepted, in bytes; larger inputs fail
+	// with ErrTooLarge. Default 1 GiB.
+	MaxFileSize int64
+	// MaxRecordsPerChunk caps the records decoded in one chunk; the rest are
+	// reported as a problem. Default 8192 (a 64 KiB chunk cannot hold more
+	// than about 2700 well-formed records).
+	MaxRecordsPerChunk int
+	// MaxDataFields caps the Fields kept per record; the rest are dropped and
+	// reported. Default 1024.
+	MaxDataFields int
+	// MaxDataSize caps the total bytes of Field names and values kept per
+	// record. Default 1 MiB.
+	MaxDataSize int
+}
+
+// Defaults of Options.
+const (
+	DefaultMaxFileSize        = 1 << 30
+	DefaultMaxRecordsPerChunk = 8192
+	DefaultMaxDataFields      = 1024
+	DefaultMaxDataSize        = 1 << 20
+)
+
+func (o *Options) withDefaults() Options {
+	var v Options
+	if o != nil {
+		v = *o
+	}
+	if v.MaxFileSize <= 0 {
+		v.MaxFileSize = DefaultMaxFileSize
+	}
+	if v.MaxRecordsPerChunk <= 0 {
+		v.MaxRecordsPerChunk = DefaultMaxRecordsPerChunk
+	}
+	if v.MaxDataFields <= 0 {
+		v.MaxDataFields = DefaultMaxDataFields
+	}
+	if v.MaxDataSize <= 0 {
+		v.MaxDataSize = DefaultMaxDataSize
+	}
+	return v
+}
+
+// Header is the EVTX file header (ELFFILE_HEADER, "ElfFile\0").
+type Header struct {
+	FirstChunk    uint64 // oldest chunk number
+	LastChunk     uint64 // current chunk number
+	NextRecordID  uint64
+	HeaderSize    uint32 // 128
+	MinorVersion  uint16 // 1 or 2
+	MajorVersion  uint16 // 3
+	HeaderBlock   uint16 // 4096
+	ChunkCount    uint16 // not trusted: chunks are found by slot and magic
+	Flags         uint32 // 0x1 dirty, 0x2 full
+	Checksum      uint32 // CRC32 of the first 120 bytes
+	ChecksumValid bool   // the stored Checksum matches
+}
+
+// Dirty reports the ELF_LOGFILE_HEADER_DIRTY flag: the log was not closed
+// cleanly and the header counts are stale.
+func (h Header) Dirty() bool { return h.Flags&1 != 0 }
+
+// Full reports the ELF_LOGFILE_HEADER_FULL flag.
+func (h Header) Full() bool { return h.Flags&2 != 0 }
+
+// Stats counts what one pass of Records read.
+type Stats struct {
+	ChunkSlots    int // 64 KiB slots after the file header (a partial last slot counts)
+	ChunksPresent int // slots that start with the "ElfChnk\0" magic
+	ChunksParsed  int // chunks whose records were walked
+	ChunksEmpty   int // slots that are all zero bytes (never used: not a problem)
+	ChunksSkipped int // slots neither parsed nor empty (bad magic, truncated, bad header)
+
+	RecordsAttempted int // record headers found ("**\0\0" with consistent sizes)
+	RecordsDecoded   int // records yielded
+	RecordsFailed    int // records found but not decoded
+
+	Problems []Problem // file-header problems first, then in file order
+}
+
+// ProblemKind classifies a Problem.
+type ProblemKind int
+
+// Problem kinds. Warnings (checksums, dirty header) lose no data; the others
+// lose records or chunks.
+const (
+	ProblemUnknown       ProblemKind = iota
+	ProblemHeaderCRC                 // file header checksum mismatch (warning)
+	ProblemHeader                    // file header fields implausible (warning)
+	ProblemChunkHeaderCRC            // chunk header checksum mismatch (warning)
+	ProblemChunkDataCRC              // chunk event-records checksum mismatch (warning)
+	ProblemChunkSkipped              // a non-empty slot was not parsed
+	ProblemChunkTruncated            // the file ends inside a chunk; the records present were read
+	ProblemRecordFailed              // a record was found but could not be decoded
+	ProblemRecordLimit               // records beyond MaxRecordsPerChunk were not decoded
+	ProblemDataLimit                 // fields beyond MaxDataFields / MaxDataSize were dropped
+	ProblemDataShifted               // unused: reserved
+)
+
+var problemNames = [...]string{
+	ProblemUnknown:        "unknown",
+	ProblemHeaderCRC:      "header_crc",
+	ProblemHeader:         "header",
+	ProblemChunkHeaderCRC: "chunk_header_crc",
+	ProblemChunkDataCRC:   "chunk_data_crc",
+	ProblemChunkSkipped:   "chunk_skipped",
+	ProblemChunkTruncated: "chunk_truncated",
+	ProblemRecordFailed:   "record_failed",
+	ProblemRecordLimit:    "record_limit",
+	ProblemDataLimit:      "data_limit",
+	ProblemDataShifted:    "data_shifted",
+}
+
+// String returns the stable snake_case name of k.
+func (k ProblemKind) String() string {
+	if k >= 0 && int(k) < len(problemNames) {
+		return problemNames[k]
+	}
+	return fmt.Sprintf("problem(%d)", int(k))
+}
+
+// MarshalText implements encoding.TextMarshaler with String.
+func (k ProblemKind) MarshalText() ([]byte, error) { return []byte(k.String()), nil }
+
+// Warning reports whether a problem of this kind loses no data.
+func (k ProblemKind) Warning() bool {
+	switch k {
+	case ProblemHeaderCRC, ProblemHeader, ProblemChunkHeaderCRC, ProblemChunkDataCRC:
+		return true
+	}
+	return false
+}
+
+// Problem is one piece of damage met while reading, with where it is and
+// what it cost. Err is always a *FormatError.
+type Problem struct {
+	Kind     ProblemKind
+	Chunk    int    // chunk slot index, -1 for the file header
+	Offset   int64  // file offset of the damaged structure
+	RecordID uint64 // record identifier when known, else 0
+	Lost     int    // records lost by this problem (0 for warnings)
+	Err      error
+}
+
+// Sentinel errors. Every error of this package wraps one of them.
+var (
+	// ErrNotEVTX: the input does not start with the "ElfFile\0" signature
+	// and holds no chunk either.
+	ErrNotEVTX = errors.New("evtx: not an evtx file")
+	// ErrCorrupt: a structure is damaged (bad magic, impossible size).
+	ErrCorrupt = errors.New("evtx: corrupt")
+	// ErrTruncated: the input ends inside a structure.
+	ErrTruncated = errors.New("evtx: truncated")
+	// ErrChecksum: a stored CRC32 does not match the data.
+	ErrChecksum = errors.New("evtx: checksum mismatch")
+	// ErrTooLarge: the input or a structure exceeds a limit in Options.
+	ErrTooLarge = errors.New("evtx: exceeds limit")
+	// ErrDecode: golang-evtx failed (or panicked) decoding a record's BinXML.
+	ErrDecode = errors.New("evtx: cannot decode record")
+)
+
+// FormatError is the positional error: damage at a file offset, in a chunk,
+// possibly in a known record. Err is one of the sentinels, possibly wrapping
+// the underlying cause.
+type FormatError struct {
+	File     string // Options.Name, when known
+	Chunk    int    // chunk slot index, -1 for the file header or the file as a whole
+	Offset   int64  // file offset, -1 when not applicable
+	RecordID uint64 // 0 when unknown
+	What     string // what was being read ("chunk header", "record")
+	Err      error
+}
+
+func (e *FormatError) Error() string {
+	s := "evtx: "
+	if e.File != "" {
+		s += e.File + ":"
+	}
+	if e.Chunk >= 0 {
+		s += fmt.Sprintf(" chunk %d", e.Chunk)
+	}
+	if e.Offset >= 0 {
+		s += fmt.Sprintf(" offset 0x%x", e.Offset)
+	}
+	if e.RecordID != 0 {
+		s += fmt.Sprintf(" record %d", e.RecordID)
+	}
+	if e.What != "" {
+		s += " " + e.What
+	}
+	return s + ": " + errString(e.Err)
+}
+
+func errString(err error) string {
+	if err == nil {
+		return "<nil>"
+	}
+	return err.Error()
+}
+
+// Unwrap returns the sentinel (or cause) the error wraps.
+func (e *FormatError) Unwrap() error { return e.Err }
