@@ -1,0 +1,56 @@
+// Package hive reads Windows registry hive files (regf) offline, replays
+// their transaction logs in memory, and exposes keys and typed values
+// through the shared Key/Value model, which .reg exports and reg query text
+// also fill.
+//
+// # Format
+//
+// A hive is a 4096-byte base block ("regf": sequence numbers, root cell
+// offset, hive-bins data size, XOR-32 checksum of its first 508 bytes)
+// followed by hive bins ("hbin", multiples of 4096 bytes) holding cells. A
+// cell is a signed 32-bit size (negative when allocated) and a record: nk
+// (CM_KEY_NODE, a key), vk (CM_KEY_VALUE), lf/lh/li/ri (CM_KEY_INDEX,
+// subkey lists), db (CM_BIG_DATA, values over 16344 bytes) or sk. Offsets
+// in cells are relative to the first hbin. Names are Latin-1 when the
+// compressed-name flag (0x0020 for nk, 0x0001 for vk) is set, UTF-16LE
+// otherwise. Data of 4 bytes or less sits in the vk's offset field when
+// the size's high bit is set.
+//
+// A hive whose primary and secondary sequence numbers differ is dirty: its
+// newest state is in the transaction logs. New-format logs (Windows 8.1 /
+// 2012 R2 and later) hold a base block then HvLE entries (size, flags,
+// sequence, hive-bins size, dirty-page references and the pages, with two
+// Marvin32 hashes); entries apply from the log header's sequence number
+// on, consecutively, until the first invalid one; of .LOG1 and .LOG2 the
+// one with the lower starting sequence goes first. Old-format logs (Vista
+// to 2012) hold a base block, a "DIRT" signature, a bitmap of dirty 512-byte
+// sectors and the dirty sectors. A base block that fails its checksum is
+// restored from a log's header.
+//
+// References: Maxim Suhanov, "Windows registry file format specification"
+// (github.com/msuhanov/regf); Joachim Metz, libregf "Windows NT Registry
+// File (REGF) format" documentation.
+//
+// # Guarantees
+//
+//   - No panic escapes: every call into regparser runs under recover(),
+//     and the cell walking is the package's own.
+//   - Memory is bounded: the hive and each log are read whole, refused above
+//     Options.MaxHiveSize and Options.MaxLogSize; replay works on one copy
+//     of the hive; every other allocation is bounded by the bytes present
+//     and by MaxSubkeys, MaxValues and MaxValueSize.
+//   - Recursion is bounded: key depth and ri nesting are capped by
+//     MaxDepth, and subkey lists carry a visited set, so a self-referencing
+//     index list returns ErrCorrupt instead of exhausting the stack.
+//   - Damage gives partial results: a refused log, a bad cell or a cut
+//     list is reported (Hive.Problems, Recovery, the error of one Key) and
+//     the rest stays readable.
+//
+// # Limits
+//
+// The package reads; it never writes a hive. Deleted (unallocated) cells
+// are not recovered, security (sk) cells are not decoded, and transactional
+// registry (KTM, .TM.blf/.regtrans-ms) logs are not read. Key names are
+// compared with Unicode simple case folding, close to but not exactly
+// Windows' upcase table.
+package hive
