@@ -1,0 +1,295 @@
+package kb
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Case is the KB2894285 case a VM falls in.
+type Case uint8
+
+// Cases. The zero value is not a case; it marks a field left unset.
+const (
+	CaseMatch                Case = iota + 1 // case 1: host and guest IC versions equal
+	CaseCompatibleMismatch                   // case 2: versions differ, no event 4000
+	CaseIncompatibleMismatch                 // case 3: event 4000 (or a device that could not load)
+	CaseMismatchUnclassified                 // versions differ but the host's Integration-Admin log was not read
+	CaseLinuxGuest                           // Linux guest: no IC package; mismatch events harmless
+	CaseUndetermined                         // not enough evidence
+	CaseConflict                             // the evidence contradicts itself
+)
+
+var caseNames = []string{"", "match", "compatible-mismatch", "incompatible-mismatch", "mismatch-unclassified", "linux-guest", "undetermined", "conflict"}
+
+// Action is what to do about a VM.
+type Action uint8
+
+// Actions. The zero value is not an action; it marks a field left unset.
+const (
+	ActionNone               Action = iota + 1 // nothing to do
+	ActionUpgradeRecommended                   // update the guest ICs (supported as is)
+	ActionUpgradeRequired                      // update the guest ICs (unsupported as is)
+	ActionIgnore                               // the messages are harmless; exclude them from monitoring
+	ActionInvestigate                          // the evidence disagrees or is incomplete: look by hand
+)
+
+var actionNames = []string{"", "none", "upgrade-recommended", "upgrade-required", "ignore", "investigate"}
+
+// Severity ranks findings.
+type Severity uint8
+
+// Severities, in increasing order. The zero value marks a field left unset.
+const (
+	SeverityInfo   Severity = iota + 1 // informational
+	SeverityLow                        // supported, improvement advised
+	SeverityMedium                     // needs a look
+	SeverityHigh                       // unsupported or at risk
+)
+
+var severityNames = []string{"", "info", "low", "medium", "high"}
+
+// Package is the host IC package a guest is compared with.
+type Package uint8
+
+// Packages.
+const (
+	PackageUnknown Package = iota // no package could be chosen
+	PackageWin6x                  // Microsoft-Hyper-V-Guest-Installer-Win6x-Package: Server 2008 / Vista and later
+	PackageWin5x                  // Microsoft-Hyper-V-Guest-Installer-Win5x-Package: XP / Server 2003
+)
+
+var packageNames = []string{"unknown", "win6x", "win5x"}
+
+// PackageBasis says why a Package was chosen.
+type PackageBasis uint8
+
+// Package bases.
+const (
+	BasisNone         PackageBasis = iota // no package chosen
+	BasisGuestOS                          // from the guest's OS version
+	BasisGuestUnknown                     // guest OS unknown: Win6x assumed (every supported guest since 2008)
+	BasisOnlyValue                        // the host records a single, unsuffixed package value
+	BasisNotRecorded                      // the host records no GuestInstaller key (2016+): nothing to compare
+)
+
+var basisNames = []string{"none", "guest-os", "guest-os-unknown", "only-value", "not-recorded"}
+
+// HostFamily is the Windows release family of a Hyper-V host.
+type HostFamily uint8
+
+// Host families.
+const (
+	FamilyUnknown  HostFamily = iota
+	Family2008                // Windows Server 2008 (6.0)
+	Family2008R2              // Windows Server 2008 R2 / Windows 7 (6.1)
+	Family2012                // Windows Server 2012 / Windows 8 (6.2)
+	Family2012R2              // Windows Server 2012 R2 / Windows 8.1 (6.3)
+	Family2016Plus            // Windows Server 2016 / Windows 10 and later (10.0)
+)
+
+var familyNames = []string{"unknown", "2008", "2008r2", "2012", "2012r2", "2016+"}
+
+// EventKind is the meaning of an event in the catalogue.
+type EventKind uint8
+
+// Event kinds.
+const (
+	EventUnknown             EventKind = iota // not classified
+	EventIncompatible                         // Integration 4000: incompatible version (case 3)
+	EventCompatible                           // Integration 4010: compatible version mismatch (case 2)
+	EventKvpNotRunning                        // Integration 4096: data exchange not enabled / not running
+	EventNetIncompatible                      // VmSwitch / VMSMP 26: network driver could not load
+	EventNetMismatch                          // VmSwitch / VMSMP 27: network driver loaded, different version
+	EventStorageIncompatible                  // storvsp 5: storage device could not load
+	EventStorageMismatch                      // storvsp 6: storage device loaded, different version
+	EventStorageIO                            // Hyper-V-StorageVSP 6: I/O failure, not a mismatch
+	EventDegraded                             // Hyper-V-Worker 23014: degraded integration services
+	EventRelated                              // from a relevant provider, not in the catalogue
+)
+
+var eventKindNames = []string{"unknown", "incompatible", "compatible", "kvp-not-running", "net-incompatible", "net-mismatch", "storage-incompatible", "storage-mismatch", "storage-io", "degraded", "related"}
+
+// Missing names a piece of evidence that was not available.
+type Missing uint8
+
+// Missing evidence.
+const (
+	MissingHost           Missing = iota + 1 // the VM's host is not known
+	MissingHostRegistry                      // the host's SOFTWARE hive was not read
+	MissingHostICVersion                     // the host's GuestInstaller package value is absent
+	MissingGuestRegistry                     // the guest's SOFTWARE hive was not read
+	MissingGuestICVersion                    // the guest's IntegrationServicesVersion is absent or unparseable
+	MissingGuestOS                           // the guest's OS version is unknown
+	MissingIntegrationLog                    // the host's Hyper-V-Integration-Admin log was not read
+	MissingSystemLog                         // the host's System log was not read
+	MissingAutoTime                          // the guest's Auto key last-write time is unknown
+	MissingVMID                              // the VM ID is unknown
+)
+
+var missingNames = []string{"", "host", "host-registry", "host-ic-version", "guest-registry", "guest-ic-version", "guest-os", "integration-log", "system-log", "auto-time", "vm-id"}
+
+// Method is how a guest gets its ICs updated.
+type Method uint8
+
+// Update methods.
+const (
+	MethodUnknown        Method = iota // no method known for this pair
+	MethodWindowsUpdate                // Windows Update (host 2016+, or current guests)
+	MethodSetupDisk                    // Hyper-V Manager: Action, Insert Integration Services Setup Disk
+	MethodCab                          // the IC cab from the Microsoft download centre
+	MethodPackageManager               // the Linux distribution's package manager (ICs are in the kernel)
+	MethodHotfix                       // a host hotfix first, then the guest ICs
+	MethodUnsupported                  // the guest is not supported on this host
+)
+
+var methodNames = []string{"unknown", "windows-update", "setup-disk", "cab", "package-manager", "hotfix", "unsupported"}
+
+// Confidence says how well a fact of the table is established (tags of the
+// domain reference).
+type Confidence uint8
+
+// Confidences.
+const (
+	ConfidenceUnverified Confidence = iota // plausible, not confirmed
+	ConfidenceVerified                     // read in a public source
+	ConfidenceSeed                         // stated by the source KB article
+)
+
+var confidenceNames = []string{"unverified", "verified", "seed"}
+
+func enumString(names []string, v int, kind string) string {
+	if v >= 0 && v < len(names) && names[v] != "" {
+		return names[v]
+	}
+	return fmt.Sprintf("%s(%d)", kind, v)
+}
+
+func enumParse(names []string, text []byte, kind string) (int, error) {
+	s := strings.TrimSpace(string(text))
+	for i, n := range names {
+		if n != "" && strings.EqualFold(n, s) {
+			return i, nil
+		}
+	}
+	return 0, fmt.Errorf("kb: unknown %s %q: %w", kind, s, ErrSyntax)
+}
+
+func (c Case) String() string { return enumString(caseNames, int(c), "case") }
+
+// MarshalText implements encoding.TextMarshaler.
+func (c Case) MarshalText() ([]byte, error) { return []byte(c.String()), nil }
+
+// UnmarshalText implements encoding.TextUnmarshaler.
+func (c *Case) UnmarshalText(b []byte) error {
+	v, err := enumParse(caseNames, b, "case")
+	*c = Case(v)
+	return err
+}
+
+func (a Action) String() string { return enumString(actionNames, int(a), "action") }
+
+// MarshalText implements encoding.TextMarshaler.
+func (a Action) MarshalText() ([]byte, error) { return []byte(a.String()), nil }
+
+// UnmarshalText implements encoding.TextUnmarshaler.
+func (a *Action) UnmarshalText(b []byte) error {
+	v, err := enumParse(actionNames, b, "action")
+	*a = Action(v)
+	return err
+}
+
+func (s Severity) String() string { return enumString(severityNames, int(s), "severity") }
+
+// MarshalText implements encoding.TextMarshaler.
+func (s Severity) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
+
+// UnmarshalText implements encoding.TextUnmarshaler.
+func (s *Severity) UnmarshalText(b []byte) error {
+	v, err := enumParse(severityNames, b, "severity")
+	*s = Severity(v)
+	return err
+}
+
+func (p Package) String() string { return enumString(packageNames, int(p), "package") }
+
+// MarshalText implements encoding.TextMarshaler.
+func (p Package) MarshalText() ([]byte, error) { return []byte(p.String()), nil }
+
+// UnmarshalText implements encoding.TextUnmarshaler.
+func (p *Package) UnmarshalText(b []byte) error {
+	v, err := enumParse(packageNames, b, "package")
+	*p = Package(v)
+	return err
+}
+
+func (b PackageBasis) String() string { return enumString(basisNames, int(b), "basis") }
+
+// MarshalText implements encoding.TextMarshaler.
+func (b PackageBasis) MarshalText() ([]byte, error) { return []byte(b.String()), nil }
+
+// UnmarshalText implements encoding.TextUnmarshaler.
+func (b *PackageBasis) UnmarshalText(t []byte) error {
+	v, err := enumParse(basisNames, t, "basis")
+	*b = PackageBasis(v)
+	return err
+}
+
+func (f HostFamily) String() string { return enumString(familyNames, int(f), "family") }
+
+// MarshalText implements encoding.TextMarshaler.
+func (f HostFamily) MarshalText() ([]byte, error) { return []byte(f.String()), nil }
+
+// UnmarshalText implements encoding.TextUnmarshaler.
+func (f *HostFamily) UnmarshalText(b []byte) error {
+	v, err := enumParse(familyNames, b, "family")
+	*f = HostFamily(v)
+	return err
+}
+
+func (k EventKind) String() string { return enumString(eventKindNames, int(k), "event kind") }
+
+// MarshalText implements encoding.TextMarshaler.
+func (k EventKind) MarshalText() ([]byte, error) { return []byte(k.String()), nil }
+
+// UnmarshalText implements encoding.TextUnmarshaler.
+func (k *EventKind) UnmarshalText(b []byte) error {
+	v, err := enumParse(eventKindNames, b, "event kind")
+	*k = EventKind(v)
+	return err
+}
+
+func (m Missing) String() string { return enumString(missingNames, int(m), "missing") }
+
+// MarshalText implements encoding.TextMarshaler.
+func (m Missing) MarshalText() ([]byte, error) { return []byte(m.String()), nil }
+
+// UnmarshalText implements encoding.TextUnmarshaler.
+func (m *Missing) UnmarshalText(b []byte) error {
+	v, err := enumParse(missingNames, b, "missing")
+	*m = Missing(v)
+	return err
+}
+
+func (m Method) String() string { return enumString(methodNames, int(m), "method") }
+
+// MarshalText implements encoding.TextMarshaler.
+func (m Method) MarshalText() ([]byte, error) { return []byte(m.String()), nil }
+
+// UnmarshalText implements encoding.TextUnmarshaler.
+func (m *Method) UnmarshalText(b []byte) error {
+	v, err := enumParse(methodNames, b, "method")
+	*m = Method(v)
+	return err
+}
+
+func (c Confidence) String() string { return enumString(confidenceNames, int(c), "confidence") }
+
+// MarshalText implements encoding.TextMarshaler.
+func (c Confidence) MarshalText() ([]byte, error) { return []byte(c.String()), nil }
+
+// UnmarshalText implements encoding.TextUnmarshaler.
+func (c *Confidence) UnmarshalText(b []byte) error {
+	v, err := enumParse(confidenceNames, b, "confidence")
+	*c = Confidence(v)
+	return err
+}

@@ -1,0 +1,144 @@
+package kb
+
+import "time"
+
+// Evidence is everything known about a set of hosts and their virtual
+// machines, as plain values: the caller (the collection scan) fills it from
+// registry hives, exports and event logs; kb knows no file format.
+//
+// Strings are taken as read: versions may keep a trailing NUL or a build-lab
+// suffix, VM IDs may carry braces and any case. Evaluate normalises them.
+type Evidence struct {
+	Hosts    []HostEvidence  // one entry per Hyper-V host whose SOFTWARE hive or logs were read
+	Guests   []GuestEvidence // one entry per guest SOFTWARE hive (or export) read
+	Events   []Event         // IC-related events from the hosts' logs
+	Coverage []LogCoverage   // which logs were read, so that an absent event can mean something
+	Hints    Hints           // what the caller knows beyond the files
+}
+
+// Ref points at one piece of evidence: an event record or a registry key or
+// value, in a file the caller names.
+type Ref struct {
+	File     string    `json:"file,omitempty"`     // file as the caller names it (path inside the collection)
+	RecordID uint64    `json:"recordId,omitempty"` // EVTX event record identifier; 0 for registry evidence
+	KeyPath  string    `json:"keyPath,omitempty"`  // registry key path relative to the hive root
+	Value    string    `json:"value,omitempty"`    // registry value name, when the evidence is one value
+	Time     time.Time `json:"time,omitempty"`     // event time, or key last-write time; zero when unknown
+	What     string    `json:"what,omitempty"`     // short label ("IntegrationServicesVersion", "event 4000")
+}
+
+// OSInfo identifies a Windows installation, from
+// Microsoft\Windows NT\CurrentVersion (host or guest) or from the guest's
+// Microsoft\Virtual Machine\Auto values (OSName, OSVersion, OSMajorVersion,
+// OSMinorVersion, OSBuildNumber, ProductType). Numeric zero means unknown.
+type OSInfo struct {
+	Name        string `json:"name,omitempty"`        // ProductName or OSName ("Windows Server 2012 R2 Datacenter")
+	Version     string `json:"version,omitempty"`     // CurrentVersion ("6.3", also on 10+) or OSVersion ("6.3.9600")
+	Major       uint32 `json:"major,omitempty"`       // CurrentMajorVersionNumber or OSMajorVersion
+	Minor       uint32 `json:"minor,omitempty"`       // CurrentMinorVersionNumber or OSMinorVersion
+	Build       uint32 `json:"build,omitempty"`       // CurrentBuild or OSBuildNumber
+	UBR         uint32 `json:"ubr,omitempty"`         // update build revision (10+)
+	CSDVersion  string `json:"csdVersion,omitempty"`  // service pack ("Service Pack 1")
+	ProductType uint32 `json:"productType,omitempty"` // 1 workstation, 2 domain controller, 3 server; 0 unknown
+}
+
+// HostEvidence is what one Hyper-V host's SOFTWARE hive says.
+type HostEvidence struct {
+	// Name is the host's computer name (NetBIOS or fully qualified), as
+	// events record it in their Computer field and guests in HostName.
+	Name string `json:"name"`
+	OS   OSInfo `json:"os"`
+	// Registry is true when the host's SOFTWARE hive (or an export of it)
+	// was read, so that an absent GuestInstaller key is a fact rather than
+	// a gap in the evidence.
+	Registry bool `json:"registry"`
+	// GuestInstaller maps each value name under
+	// Microsoft\Windows NT\CurrentVersion\Virtualization\GuestInstaller\Version
+	// ("Microsoft-Hyper-V-Guest-Installer-Win6x-Package", "...-Win5x-Package",
+	// "Microsoft-Hyper-V-Guest-Installer", "...-Win60-Package") to its data.
+	GuestInstaller map[string]string `json:"guestInstaller,omitempty"`
+	// VirtualizationVersion is Microsoft\Windows NT\CurrentVersion\Virtualization
+	// value Version: the Hyper-V stack version.
+	VirtualizationVersion string `json:"virtualizationVersion,omitempty"`
+	// Replayed is true when these facts come from a hive whose transaction
+	// logs were replayed.
+	Replayed bool  `json:"replayed,omitempty"`
+	Refs     []Ref `json:"refs,omitempty"` // where the facts above were read
+}
+
+// GuestEvidence is what one guest's SOFTWARE hive says.
+type GuestEvidence struct {
+	// VMID is Microsoft\Virtual Machine\Guest\Parameters VirtualMachineId.
+	VMID string `json:"vmId,omitempty"`
+	// VMName is Parameters VirtualMachineName.
+	VMName string `json:"vmName,omitempty"`
+	// HostNames are Parameters HostName, PhysicalHostName and
+	// PhysicalHostNameFullyQualified (the host that last ran the VM).
+	HostNames []string `json:"hostNames,omitempty"`
+	// HostOSMajor, HostOSMinor and HostEdition are Parameters
+	// HostingSystemOsMajor, HostingSystemOsMinor and HostingSystemEditionId:
+	// the host's OS as the host told the guest (0 when absent).
+	HostOSMajor uint32 `json:"hostOsMajor,omitempty"`
+	HostOSMinor uint32 `json:"hostOsMinor,omitempty"`
+	HostEdition uint32 `json:"hostEdition,omitempty"`
+	// ICVersion is Microsoft\Virtual Machine\Auto IntegrationServicesVersion.
+	ICVersion string `json:"icVersion,omitempty"`
+	// OS is the guest's own CurrentVersion key or, failing that, the Auto
+	// key's OS* values.
+	OS OSInfo `json:"os"`
+	// AutoWritten and ParametersWritten are the last-write times of the
+	// Auto and Guest\Parameters keys (zero when the source has none, as in a
+	// .reg export). AutoWritten stands for "the guest's last IC change".
+	AutoWritten       time.Time `json:"autoWritten,omitempty"`
+	ParametersWritten time.Time `json:"parametersWritten,omitempty"`
+	// BackupType is Microsoft\Virtualization\VssRequestor BackupType, nil
+	// when the value is absent (KB975354 problem 3).
+	BackupType *uint32 `json:"backupType,omitempty"`
+	// Replayed is true when these facts come from a hive whose transaction
+	// logs were replayed.
+	Replayed bool  `json:"replayed,omitempty"`
+	Refs     []Ref `json:"refs,omitempty"`
+}
+
+// Event is one IC-related event record from a host's log.
+type Event struct {
+	// Kind is the event's meaning. Leave it EventUnknown and Evaluate
+	// classifies the event from (Provider, EventID) through the table's
+	// event catalogue; a kind set by the caller is kept.
+	Kind      EventKind `json:"kind,omitempty"`
+	Provider  string    `json:"provider"`            // provider or classic source name
+	Channel   string    `json:"channel,omitempty"`   // log channel ("System", "Microsoft-Windows-Hyper-V-Integration-Admin")
+	EventID   uint32    `json:"eventId"`             // without qualifiers
+	Component string    `json:"component,omitempty"` // IC component (Heartbeat, KvpExchange, ...), from the provider name when empty
+	VMName    string    `json:"vmName,omitempty"`
+	VMID      string    `json:"vmId,omitempty"`
+	// ServerVersion and ClientVersion: VmSwitch / VMSMP / storvsp events.
+	ServerVersion string `json:"serverVersion,omitempty"`
+	ClientVersion string `json:"clientVersion,omitempty"`
+	// FrameworkVersion and MessageVersion: Integration 4000 / 4010 (%3, %4).
+	FrameworkVersion string    `json:"frameworkVersion,omitempty"`
+	MessageVersion   string    `json:"messageVersion,omitempty"`
+	Time             time.Time `json:"time"`
+	Host             string    `json:"host,omitempty"` // the record's Computer field
+	Ref              Ref       `json:"ref"`            // file and record ID
+}
+
+// LogCoverage says that one log of one host was read, and which period it
+// covers. Evaluate only draws conclusions from an absent event when the log
+// that would hold it is covered.
+type LogCoverage struct {
+	Host    string    `json:"host"`    // host computer name
+	Channel string    `json:"channel"` // "System", "Microsoft-Windows-Hyper-V-Integration-Admin", "Microsoft-Windows-Hyper-V-Worker-Admin", ...
+	File    string    `json:"file,omitempty"`
+	First   time.Time `json:"first,omitempty"` // time of the oldest record read
+	Last    time.Time `json:"last,omitempty"`  // time of the newest record read
+	Records int       `json:"records,omitempty"`
+	// Damaged is true when records were lost to damage (partial coverage).
+	Damaged bool `json:"damaged,omitempty"`
+}
+
+// Hints carries what the caller knows beyond the files.
+type Hints struct {
+	// LinuxVMs lists VMs known to run Linux, by name or VM ID.
+	LinuxVMs []string `json:"linuxVms,omitempty"`
+}

@@ -1,0 +1,253 @@
+package kb
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// The JSON layout of a rule table. Enums are written by name ("match",
+// "upgrade-required", "high"), versions as strings.
+type rawTable struct {
+	Schema       int              `json:"schema"`
+	Languages    []string         `json:"languages"`
+	Rules        []rawRule        `json:"rules"`
+	Events       []rawEvent       `json:"events"`
+	Releases     []rawRelease     `json:"releases"`
+	Remediations []rawRemediation `json:"remediations"`
+	Services     []rawService     `json:"services"`
+}
+
+type rawRule struct {
+	ID         string          `json:"id"`
+	Source     string          `json:"source"`
+	Case       *Case           `json:"case,omitempty"`
+	Action     Action          `json:"action"`
+	Severity   Severity        `json:"severity"`
+	Needs      []Missing       `json:"needs,omitempty"`
+	Unverified bool            `json:"unverified,omitempty"`
+	Text       map[string]Text `json:"text"`
+}
+
+type rawEvent struct {
+	ID               string          `json:"id"`
+	Provider         string          `json:"provider"`
+	Prefix           bool            `json:"prefix,omitempty"`
+	EventID          uint32          `json:"eventId"`
+	Kind             EventKind       `json:"kind"`
+	Severity         Severity        `json:"severity"`
+	HarmlessForLinux bool            `json:"harmlessForLinux,omitempty"`
+	Confidence       Confidence      `json:"confidence"`
+	Rule             string          `json:"rule,omitempty"` // the rule this event can trigger
+	Text             map[string]Text `json:"text"`
+}
+
+type rawRelease struct {
+	Version    string     `json:"version"`
+	Name       string     `json:"name"`
+	KB         string     `json:"kb,omitempty"`
+	Confidence Confidence `json:"confidence"`
+}
+
+type rawRemediation struct {
+	ID         string          `json:"id"`
+	HostFamily HostFamily      `json:"hostFamily"`
+	GuestMin   string          `json:"guestMin,omitempty"`
+	GuestMax   string          `json:"guestMax,omitempty"`
+	Linux      bool            `json:"linux,omitempty"`
+	Method     Method          `json:"method"`
+	Fallback   Method          `json:"fallback,omitempty"`
+	Confidence Confidence      `json:"confidence"`
+	Text       map[string]Text `json:"text"`
+}
+
+type rawService struct {
+	ID             string          `json:"id"`
+	ServiceName    string          `json:"serviceName"`
+	Component      string          `json:"component,omitempty"`
+	LinuxDaemon    string          `json:"linuxDaemon,omitempty"`
+	DefaultEnabled string          `json:"defaultEnabled,omitempty"`
+	Text           map[string]Text `json:"text"`
+}
+
+// requiredLanguages are the languages every text must be written in.
+var requiredLanguages = [...]string{"en", "ja"}
+
+func invalid(path, format string, args ...any) error {
+	return &TableError{Offset: -1, Path: path, Err: fmt.Errorf("%w: %s", ErrInvalid, fmt.Sprintf(format, args...))}
+}
+
+// checkText verifies that t has every required language with a title and
+// a description, and copies it.
+func checkText(path string, t map[string]Text, needRemediation bool) (texts, error) {
+	for _, lang := range requiredLanguages {
+		x, ok := t[lang]
+		if !ok {
+			return nil, invalid(path, "no %q text", lang)
+		}
+		if strings.TrimSpace(x.Title) == "" || strings.TrimSpace(x.Description) == "" {
+			return nil, invalid(path, "%q text lacks a title or a description", lang)
+		}
+		if needRemediation && strings.TrimSpace(x.Remediation) == "" {
+			return nil, invalid(path, "%q text lacks a remediation", lang)
+		}
+	}
+	out := make(texts, len(t))
+	for k, v := range t {
+		out[strings.ToLower(k)] = v
+	}
+	return out, nil
+}
+
+func build(raw *rawTable) (*Table, error) {
+	if raw.Schema != 1 {
+		return nil, invalid("schema", "schema %d, want 1", raw.Schema)
+	}
+	t := &Table{byID: make(map[string]int, len(raw.Rules))}
+	ids := map[string]string{} // every ID in the table → where it is defined
+	claim := func(id, path string) error {
+		if strings.TrimSpace(id) == "" || id != strings.TrimSpace(id) {
+			return invalid(path, "empty or padded ID %q", id)
+		}
+		if prev, dup := ids[id]; dup {
+			return invalid(path, "duplicate ID %q (also %s)", id, prev)
+		}
+		ids[id] = path
+		return nil
+	}
+
+	for i, r := range raw.Rules {
+		path := fmt.Sprintf("rules[%d]", i)
+		if err := claim(r.ID, path); err != nil {
+			return nil, err
+		}
+		path = fmt.Sprintf("rules[%s]", r.ID)
+		if r.Source == "" {
+			return nil, invalid(path, "no source article")
+		}
+		if r.Action == 0 || r.Severity == 0 {
+			return nil, invalid(path, "no action or severity")
+		}
+		tx, err := checkText(path, r.Text, true)
+		if err != nil {
+			return nil, err
+		}
+		if r.Unverified {
+			for _, lang := range requiredLanguages {
+				d := strings.ToLower(tx[lang].Description)
+				if !strings.Contains(d, "unverified") && !strings.Contains(d, "未確認") {
+					return nil, invalid(path, "unverified rule whose %q text does not say so", lang)
+				}
+			}
+		}
+		rule := Rule{ID: r.ID, Source: r.Source, Action: r.Action, Severity: r.Severity,
+			Needs: append([]Missing(nil), r.Needs...), Unverified: r.Unverified, texts: tx}
+		if r.Case != nil {
+			rule.Case = *r.Case
+		}
+		t.rules = append(t.rules, rule)
+	}
+	sort.Slice(t.rules, func(a, b int) bool { return t.rules[a].ID < t.rules[b].ID })
+	for i, r := range t.rules {
+		t.byID[r.ID] = i
+	}
+
+	for i, e := range raw.Events {
+		path := fmt.Sprintf("events[%d]", i)
+		if err := claim(e.ID, path); err != nil {
+			return nil, err
+		}
+		path = fmt.Sprintf("events[%s]", e.ID)
+		if strings.TrimSpace(e.Provider) == "" || e.Kind == EventUnknown || e.Severity == 0 {
+			return nil, invalid(path, "no provider, kind or severity")
+		}
+		if e.Rule != "" {
+			if _, ok := t.byID[e.Rule]; !ok {
+				return nil, invalid(path, "rule %q does not exist", e.Rule)
+			}
+		}
+		tx, err := checkText(path, e.Text, false)
+		if err != nil {
+			return nil, err
+		}
+		for _, prev := range t.events {
+			if prev.EventID == e.EventID && prev.Prefix == e.Prefix && strings.EqualFold(prev.Provider, e.Provider) {
+				return nil, invalid(path, "same provider and ID as %s", prev.ID)
+			}
+		}
+		t.events = append(t.events, EventRule{ID: e.ID, Provider: e.Provider, Prefix: e.Prefix, EventID: e.EventID,
+			Kind: e.Kind, Severity: e.Severity, HarmlessForLinux: e.HarmlessForLinux, Confidence: e.Confidence, texts: tx})
+	}
+
+	for i, r := range raw.Releases {
+		path := fmt.Sprintf("releases[%d]", i)
+		v, err := ParseVersion(r.Version)
+		if err != nil {
+			return nil, &TableError{Offset: -1, Path: path, Err: fmt.Errorf("%w: %w", ErrInvalid, err)}
+		}
+		if r.Name == "" {
+			return nil, invalid(path, "no name")
+		}
+		for _, prev := range t.releases {
+			if prev.Version.Equal(v) {
+				return nil, invalid(path, "version %s listed twice", v)
+			}
+		}
+		t.releases = append(t.releases, Release{Version: v, Name: r.Name, KB: r.KB, Confidence: r.Confidence})
+	}
+	sort.SliceStable(t.releases, func(a, b int) bool { return t.releases[a].Version.Compare(t.releases[b].Version) < 0 })
+
+	for i, r := range raw.Remediations {
+		path := fmt.Sprintf("remediations[%d]", i)
+		if err := claim(r.ID, path); err != nil {
+			return nil, err
+		}
+		path = fmt.Sprintf("remediations[%s]", r.ID)
+		var lo, hi Version
+		var err error
+		if r.GuestMin != "" {
+			if lo, err = ParseVersion(r.GuestMin); err != nil {
+				return nil, &TableError{Offset: -1, Path: path + ".guestMin", Err: fmt.Errorf("%w: %w", ErrInvalid, err)}
+			}
+		}
+		if r.GuestMax != "" {
+			if hi, err = ParseVersion(r.GuestMax); err != nil {
+				return nil, &TableError{Offset: -1, Path: path + ".guestMax", Err: fmt.Errorf("%w: %w", ErrInvalid, err)}
+			}
+		}
+		if !lo.IsZero() && !hi.IsZero() && lo.Compare(hi) > 0 {
+			return nil, invalid(path, "guestMin %s above guestMax %s", lo, hi)
+		}
+		if r.Method == MethodUnknown {
+			return nil, invalid(path, "no method")
+		}
+		tx, err := checkText(path, r.Text, false)
+		if err != nil {
+			return nil, err
+		}
+		t.remediations = append(t.remediations, Remediation{ID: r.ID, HostFamily: r.HostFamily, GuestMin: lo, GuestMax: hi,
+			Linux: r.Linux, Method: r.Method, Fallback: r.Fallback, Confidence: r.Confidence, texts: tx})
+	}
+
+	for i, s := range raw.Services {
+		path := fmt.Sprintf("services[%d]", i)
+		if err := claim("service:"+s.ID, path); err != nil {
+			return nil, err
+		}
+		if s.ServiceName == "" {
+			return nil, invalid(path, "no service name")
+		}
+		switch s.DefaultEnabled {
+		case "", "enabled", "disabled":
+		default:
+			return nil, invalid(path, "defaultEnabled %q", s.DefaultEnabled)
+		}
+		tx, err := checkText(path, s.Text, false)
+		if err != nil {
+			return nil, err
+		}
+		t.services = append(t.services, Service{ID: s.ID, ServiceName: s.ServiceName, Component: s.Component,
+			LinuxDaemon: s.LinuxDaemon, DefaultEnabled: s.DefaultEnabled, texts: tx})
+	}
+	return t, nil
+}
