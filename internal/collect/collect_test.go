@@ -1,0 +1,328 @@
+package collect
+
+import (
+	"archive/zip"
+	"bytes"
+	"context"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"sync/atomic"
+	"testing"
+	"testing/fstest"
+	"unicode/utf16"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func regfHead(fileType uint32, body string) []byte {
+	b := make([]byte, 1024)
+	copy(b, "regf")
+	binary.LittleEndian.PutUint32(b[regfTypeOffset:], fileType)
+	copy(b[logBodyOffset:], body)
+	return b
+}
+
+func utf16le(s string, bom bool) []byte {
+	var b []byte
+	if bom {
+		b = []byte{0xFF, 0xFE}
+	}
+	for _, u := range utf16.Encode([]rune(s)) {
+		b = binary.LittleEndian.AppendUint16(b, u)
+	}
+	return b
+}
+
+const regQueryText = "\r\nHKEY_LOCAL_MACHINE\\Software\\Microsoft\\Virtual Machine\\Auto\r\n    IntegrationServicesVersion    REG_SZ    6.3.9600.16384\r\n\r\n"
+
+func TestClassify(t *testing.T) {
+	tests := []struct {
+		name string
+		head []byte
+		want Kind
+	}{
+		{"evtx", append([]byte("ElfFile\x00"), make([]byte, 120)...), KindEVTX},
+		{"hive primary", regfHead(0, ""), KindHive},
+		{"old log type 1", regfHead(1, "DIRT"), KindHiveLog},
+		{"new log type 6", regfHead(6, "HvLE"), KindHiveLog},
+		{"log type 2", regfHead(2, ""), KindHiveLog},
+		{"unknown type with HvLE", regfHead(9, "HvLE"), KindHiveLog},
+		{"short regf", []byte("regf"), KindHive},
+		{"bare DIRT", []byte("DIRT\xff\xff"), KindHiveLog},
+		{"reg utf16 bom", utf16le("Windows Registry Editor Version 5.00\r\n\r\n[HKEY_LOCAL_MACHINE\\SOFTWARE]\r\n", true), KindRegExport},
+		{"reg utf16 no bom", utf16le("Windows Registry Editor Version 5.00\r\n", false), KindRegExport},
+		{"reg utf8 bom", []byte("\xEF\xBB\xBFWindows Registry Editor Version 5.00\r\n"), KindRegExport},
+		{"regedit4 ansi", []byte("REGEDIT4\r\n\r\n[HKEY_LOCAL_MACHINE\\SOFTWARE]\r\n\"A\"=\"\xe9\"\r\n"), KindRegExport},
+		{"reg query", []byte(regQueryText), KindRegQuery},
+		{"reg query utf16", utf16le(regQueryText, true), KindRegQuery},
+		{"reg query with prompt", []byte("C:\\>reg query \"HKLM\\Software\\Microsoft\\Virtual Machine\\Auto\"\r\n" + regQueryText), KindRegQuery},
+		{"zip", []byte("PK\x03\x04rest"), KindZip},
+		{"empty zip", []byte("PK\x05\x06rest"), KindZip},
+		{"7z", []byte("7z\xBC\xAF\x27\x1Cxx"), KindOther},
+		{"text", []byte("hello world\n"), KindOther},
+		{"binary", []byte{0, 1, 2, 3, 4, 5}, KindOther},
+		{"empty", nil, KindOther},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, why := Classify(tt.head)
+			assert.Equal(t, tt.want, got)
+			if got == KindOther {
+				assert.NotEmpty(t, why)
+			}
+		})
+	}
+}
+
+type zipEntry struct {
+	name   string
+	data   []byte
+	method uint16
+}
+
+func makeZip(t *testing.T, entries ...zipEntry) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for _, e := range entries {
+		m := e.method
+		if m == 0 {
+			m = zip.Deflate
+		}
+		w, err := zw.CreateHeader(&zip.FileHeader{Name: e.name, Method: m})
+		require.NoError(t, err)
+		_, err = w.Write(e.data)
+		require.NoError(t, err)
+	}
+	require.NoError(t, zw.Close())
+	return buf.Bytes()
+}
+
+func paths(files []*File) []string {
+	var out []string
+	for _, f := range files {
+		out = append(out, f.Path)
+	}
+	return out
+}
+
+func skippedBy(s *Set) map[string]Reason {
+	m := map[string]Reason{}
+	for _, sk := range s.Skipped {
+		m[sk.Path] = sk.Reason
+	}
+	return m
+}
+
+func TestWalkPairsLogsAndSkips(t *testing.T) {
+	fsys := fstest.MapFS{
+		"host/SOFTWARE":                 {Data: regfHead(0, "")},
+		"host/software.log1":            {Data: regfHead(6, "HvLE")},
+		"host/Software.LOG2":            {Data: regfHead(6, "HvLE")},
+		"host/System.evtx":              {Data: []byte("ElfFile\x00....")},
+		"host/notes.txt":                {Data: []byte("customer says hello\n")},
+		"host/empty.bin":                {Data: nil},
+		"guest/renamed.dat":             {Data: regfHead(0, "")},
+		"guest/OTHER.LOG1":              {Data: regfHead(1, "DIRT")},
+		"guest/auto.txt":                {Data: []byte(regQueryText)},
+		"deep/a/b/c/Integration%4Admin": {Data: []byte("ElfFile\x00")},
+	}
+	s, err := Walk(context.Background(), fsys, nil)
+	require.NoError(t, err)
+	defer s.Close()
+	assert.Equal(t, []string{"deep/a/b/c/Integration%4Admin", "guest/auto.txt", "guest/renamed.dat", "host/SOFTWARE", "host/System.evtx"}, paths(s.Files))
+	var hive *File
+	for _, f := range s.Files {
+		if f.Path == "host/SOFTWARE" {
+			hive = f
+		}
+	}
+	require.NotNil(t, hive)
+	assert.Equal(t, []string{"host/Software.LOG2", "host/software.log1"}, paths(hive.Logs))
+	assert.Equal(t, map[string]Reason{
+		"guest/OTHER.LOG1": ReasonOrphanLog,
+		"host/empty.bin":   ReasonEmpty,
+		"host/notes.txt":   ReasonUnrecognised,
+	}, skippedBy(s))
+	var want int64
+	for _, p := range []string{"host/SOFTWARE", "host/software.log1", "host/Software.LOG2", "host/System.evtx", "guest/renamed.dat", "guest/auto.txt", "deep/a/b/c/Integration%4Admin"} {
+		want += int64(len(fsys[p].Data))
+	}
+	assert.Equal(t, want, s.Bytes)
+	data, err := hive.ReadAll(1 << 20)
+	require.NoError(t, err)
+	assert.Equal(t, fsys["host/SOFTWARE"].Data, data)
+	_, err = hive.ReadAll(10)
+	assert.ErrorIs(t, err, ErrTooLarge)
+}
+
+func TestWalkZipRefusesHostileEntries(t *testing.T) {
+	bomb := make([]byte, 8<<20) // zeros: deflates about 1000:1
+	inner := makeZip(t, zipEntry{name: "inner/System.evtx", data: []byte("ElfFile\x00inner")})
+	outer := makeZip(t,
+		zipEntry{name: "../escape.evtx", data: []byte("ElfFile\x00")},
+		zipEntry{name: `..\win-escape.evtx`, data: []byte("ElfFile\x00")},
+		zipEntry{name: "/abs.evtx", data: []byte("ElfFile\x00")},
+		zipEntry{name: "C:/drive.evtx", data: []byte("ElfFile\x00")},
+		zipEntry{name: "bomb.evtx", data: bomb},
+		zipEntry{name: "host/SOFTWARE", data: regfHead(0, "")},
+		zipEntry{name: "host/SOFTWARE.LOG1", data: regfHead(6, "HvLE")},
+		zipEntry{name: "nested.zip", data: inner, method: zip.Store},
+		zipEntry{name: "dir/", data: nil},
+	)
+	fsys := fstest.MapFS{
+		"collection.zip": {Data: outer},
+		"plain.evtx":     {Data: []byte("ElfFile\x00")},
+	}
+	s, err := Walk(context.Background(), fsys, nil)
+	require.NoError(t, err)
+	defer s.Close()
+	assert.Equal(t, []string{
+		"collection.zip!/host/SOFTWARE",
+		"collection.zip!/nested.zip!/inner/System.evtx",
+		"plain.evtx",
+	}, paths(s.Files))
+	require.Len(t, s.Files[0].Logs, 1)
+	assert.Equal(t, "collection.zip!/host/SOFTWARE.LOG1", s.Files[0].Logs[0].Path)
+	assert.Equal(t, map[string]Reason{
+		"collection.zip!/../escape.evtx":     ReasonUnsafePath,
+		`collection.zip!/..\win-escape.evtx`: ReasonUnsafePath,
+		"collection.zip!//abs.evtx":          ReasonUnsafePath,
+		"collection.zip!/C:/drive.evtx":      ReasonUnsafePath,
+		"collection.zip!/bomb.evtx":          ReasonBomb,
+	}, skippedBy(s))
+	for _, sk := range s.Skipped {
+		assert.True(t, sk.Refused, sk.Path)
+	}
+	assert.Equal(t, []string{"collection.zip", "collection.zip!/nested.zip"}, s.Archives)
+	data, err := s.Files[1].ReadAll(1 << 20)
+	require.NoError(t, err)
+	assert.Equal(t, []byte("ElfFile\x00inner"), data)
+}
+
+func TestWalkZipLimits(t *testing.T) {
+	level3 := makeZip(t, zipEntry{name: "deep.evtx", data: []byte("ElfFile\x00")})
+	level2 := makeZip(t, zipEntry{name: "l3.zip", data: level3})
+	level1 := makeZip(t,
+		zipEntry{name: "l2.zip", data: level2},
+		zipEntry{name: "a.evtx", data: bytes.Repeat([]byte("ElfFile\x00"), 100)},
+		zipEntry{name: "b.evtx", data: []byte("ElfFile\x00")},
+	)
+	tests := []struct {
+		name  string
+		opts  Options
+		files []string
+		skips map[string]Reason
+	}{
+		{"defaults", Options{}, []string{"c.zip!/a.evtx", "c.zip!/b.evtx", "c.zip!/l2.zip!/l3.zip!/deep.evtx"}, map[string]Reason{}},
+		{"depth", Options{MaxDepth: 2}, []string{"c.zip!/a.evtx", "c.zip!/b.evtx"}, map[string]Reason{"c.zip!/l2.zip!/l3.zip": ReasonDepth}},
+		{"file size", Options{MaxFileSize: 700}, []string{"c.zip!/b.evtx", "c.zip!/l2.zip!/l3.zip!/deep.evtx"}, map[string]Reason{"c.zip!/a.evtx": ReasonTooLarge}},
+		// l2.zip and l3.zip are the two entries allowed; the rest is refused
+		// once per archive.
+		{"entries", Options{MaxArchiveEntries: 2}, nil, map[string]Reason{"c.zip!/l2.zip!/l3.zip!/deep.evtx": ReasonLimit, "c.zip!/a.evtx": ReasonLimit}},
+		{"total bytes", Options{MaxArchiveBytes: int64(len(level2)) + 10}, []string{"c.zip!/b.evtx"}, map[string]Reason{"c.zip!/a.evtx": ReasonLimit, "c.zip!/l2.zip!/l3.zip": ReasonLimit}},
+		{"ratio", Options{MaxRatio: 5, RatioFloor: 100}, []string{"c.zip!/b.evtx", "c.zip!/l2.zip!/l3.zip!/deep.evtx"}, map[string]Reason{"c.zip!/a.evtx": ReasonBomb}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s, err := Walk(context.Background(), fstest.MapFS{"c.zip": {Data: level1}}, &tt.opts)
+			require.NoError(t, err)
+			defer s.Close()
+			assert.Equal(t, tt.files, paths(s.Files))
+			assert.Equal(t, tt.skips, skippedBy(s))
+		})
+	}
+}
+
+func TestWalkDamagedZip(t *testing.T) {
+	z := makeZip(t, zipEntry{name: "a.evtx", data: []byte("ElfFile\x00")})
+	damaged := append([]byte(nil), z[:len(z)-10]...)
+	s, err := Walk(context.Background(), fstest.MapFS{"bad.zip": {Data: damaged}, "ok.evtx": {Data: []byte("ElfFile\x00")}}, nil)
+	require.NoError(t, err)
+	assert.Equal(t, []string{"ok.evtx"}, paths(s.Files))
+	assert.Equal(t, map[string]Reason{"bad.zip": ReasonUnreadable}, skippedBy(s))
+}
+
+func TestWalkPaths(t *testing.T) {
+	dir := t.TempDir()
+	require.NoError(t, os.MkdirAll(filepath.Join(dir, "sub"), 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "sub", "System.evtx"), []byte("ElfFile\x00"), 0o644))
+	z := makeZip(t, zipEntry{name: "x/SOFTWARE", data: regfHead(0, "")})
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "c.zip"), z, 0o644))
+	single := filepath.Join(dir, "sub", "System.evtx")
+
+	s, err := WalkPaths(context.Background(), []string{dir, single, filepath.Join(dir, "missing")}, nil)
+	require.NoError(t, err)
+	defer s.Close()
+	d := filepath.ToSlash(dir)
+	assert.Equal(t, []string{d + "/c.zip!/x/SOFTWARE", d + "/sub/System.evtx", d + "/sub/System.evtx"}, paths(s.Files))
+	assert.Equal(t, map[string]Reason{filepath.Join(dir, "missing"): ReasonUnreadable}, skippedBy(s))
+	data, err := s.Files[0].ReadAll(1 << 20)
+	require.NoError(t, err)
+	assert.Equal(t, regfHead(0, ""), data)
+
+	_, err = WalkPaths(context.Background(), []string{filepath.Join(dir, "missing")}, nil)
+	assert.ErrorIs(t, err, ErrNoInput)
+}
+
+func TestWalkCancelled(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err := Walk(ctx, fstest.MapFS{"a.evtx": {Data: []byte("ElfFile\x00")}}, nil)
+	assert.ErrorIs(t, err, context.Canceled)
+	_, err = Walk(context.Background(), fstest.MapFS{}, nil)
+	require.NoError(t, err)
+}
+
+func TestParallel(t *testing.T) {
+	var count atomic.Int64
+	errs := Parallel(context.Background(), 50, 3, func(i int) error {
+		count.Add(1)
+		switch i {
+		case 7:
+			panic("boom")
+		case 9:
+			return fmt.Errorf("nine")
+		}
+		return nil
+	})
+	assert.EqualValues(t, 50, count.Load())
+	var pe *PanicError
+	require.ErrorAs(t, errs[7], &pe)
+	assert.Equal(t, "boom", pe.Value)
+	assert.EqualError(t, errs[9], "nine")
+	assert.NoError(t, errs[0])
+
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	errs = Parallel(ctx, 5, 2, func(i int) error { return nil })
+	failed := 0
+	for _, err := range errs {
+		if errors.Is(err, context.Canceled) {
+			failed++
+		}
+	}
+	assert.Positive(t, failed)
+	assert.Empty(t, Parallel(context.Background(), 0, 0, func(int) error { return nil }))
+}
+
+func TestKindString(t *testing.T) {
+	names := map[string]bool{}
+	for k := KindOther; k <= KindZip; k++ {
+		txt, err := k.MarshalText()
+		require.NoError(t, err)
+		names[string(txt)] = true
+	}
+	got := make([]string, 0, len(names))
+	for n := range names {
+		got = append(got, n)
+	}
+	sort.Strings(got)
+	assert.Equal(t, []string{"evtx", "hive", "hive-log", "other", "reg-export", "reg-query", "zip"}, got)
+	assert.Equal(t, "other", Kind(200).String())
+}

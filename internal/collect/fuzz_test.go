@@ -1,0 +1,81 @@
+package collect
+
+import (
+	"archive/zip"
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+	"testing/fstest"
+
+	"github.com/stretchr/testify/require"
+)
+
+// seeds are the committed inputs under testdata/ (see testdata/README.md).
+func seeds(f *testing.F) {
+	entries, err := os.ReadDir(seedDir)
+	require.NoError(f, err)
+	for _, e := range entries {
+		if e.IsDir() || filepath.Ext(e.Name()) == ".md" {
+			continue
+		}
+		data, err := os.ReadFile(filepath.Join(seedDir, e.Name()))
+		require.NoError(f, err)
+		f.Add(data)
+	}
+}
+
+func FuzzClassify(f *testing.F) {
+	seeds(f)
+	f.Add([]byte(regQueryText))
+	f.Fuzz(func(t *testing.T, head []byte) {
+		k, why := Classify(head)
+		if k == KindOther && why == "" {
+			t.Fatalf("KindOther without a reason for %q", head)
+		}
+	})
+}
+
+func FuzzWalkZip(f *testing.F) {
+	seeds(f)
+	f.Fuzz(func(t *testing.T, data []byte) {
+		opts := &Options{MaxFileSize: 1 << 20, MaxArchiveBytes: 4 << 20, MaxArchiveEntries: 1000}
+		s, err := Walk(context.Background(), fstest.MapFS{"in.zip": {Data: data}}, opts)
+		if err != nil {
+			t.Fatalf("walk of one file failed: %v", err)
+		}
+		defer s.Close()
+		for _, file := range s.Files {
+			b, err := file.ReadAll(opts.MaxFileSize)
+			if err == nil && int64(len(b)) > file.Size {
+				t.Fatalf("%s: read %d bytes, declared %d", file.Path, len(b), file.Size)
+			}
+		}
+	})
+}
+
+// TestWriteSeeds regenerates the synthetic seed archives with -update.
+func TestWriteSeeds(t *testing.T) {
+	if !*update {
+		t.Skip("run with -update to regenerate testdata seeds")
+	}
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for _, e := range []struct{ name, data string }{
+		{"host/System.evtx", "ElfFile\x00"},
+		{"host/SOFTWARE", string(regfHead(0, ""))},
+		{"host/SOFTWARE.LOG1", string(regfHead(6, "HvLE"))},
+		{"../escape.reg", "Windows Registry Editor Version 5.00\r\n"},
+		{"guest/auto.txt", regQueryText},
+	} {
+		w, err := zw.Create(e.name)
+		require.NoError(t, err)
+		_, err = w.Write([]byte(e.data))
+		require.NoError(t, err)
+	}
+	require.NoError(t, zw.Close())
+	require.NoError(t, os.WriteFile(filepath.Join(seedDir, "collection.zip"), buf.Bytes(), 0o644))
+	nested := makeZip(t, zipEntry{name: "inner.zip", data: buf.Bytes(), method: zip.Store})
+	require.NoError(t, os.WriteFile(filepath.Join(seedDir, "nested.zip"), nested, 0o644))
+}
