@@ -107,13 +107,19 @@ type LogResult struct {
 	Sequence uint32
 	// Entries counts the HvLE entries applied (new format; 0 for old).
 	Entries int
-	// Pages counts the 4 KiB hive pages written into the image.
+	// Pages counts what was written, as regipy counts it: dirty page
+	// references (runs of 4 KiB pages) for the new format, 512-byte dirty
+	// sectors for the old one.
 	Pages int
+	// Bytes is the number of bytes written into the image.
+	Bytes int64
 	// LastSequence is the sequence number of the last entry applied.
 	LastSequence uint32
-	// Err is why the log was refused, or why replay stopped early (an
-	// invalid entry after valid ones); nil when every entry applied. It
-	// wraps ErrBadLog.
+	// Stop says why the entry loop of an applied new-format log ended
+	// before the end of the file: usually stale entries or padding after
+	// the last valid one, which is normal; nil when the file ended there.
+	Stop error
+	// Err is why the log was refused (Refused only). It wraps ErrBadLog.
 	Err error
 }
 
@@ -153,7 +159,8 @@ type Hive struct {
 	img      []byte // base block + hive bins, logs applied
 	fromLog  []bool // per 4 KiB page of the bins: restored by replay
 	root     uint32 // root cell offset (relative to the first hbin)
-	binsSize int64  // hive bins data size from the base block, clamped to the image
+	binsSize int64  // hive bins data size in effect (base block or last log entry)
+	minor    uint32 // format minor version in effect
 	info     Info
 	recovery Recovery
 	problems []error
@@ -256,9 +263,10 @@ func (h *Hive) Info() Info { return h.info }
 // Recovery tells whether the base was dirty and what replay did.
 func (h *Hive) Recovery() Recovery { return h.recovery }
 
-// Problems lists damage met while opening (refused logs, a restored base
-// block, trailing garbage) and while reading keys since. Each wraps one of
-// the package's sentinels; most are *FormatError.
+// Problems lists damage met while opening: unreadable or refused logs, a
+// bad base block, a truncated file, a bad hive bin header. Damage met later
+// while reading one key is in that Key's Problems. Each wraps one of the
+// package's sentinels; most are *FormatError.
 func (h *Hive) Problems() []error {
 	out := make([]error, len(h.problems))
 	copy(out, h.problems)

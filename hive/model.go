@@ -155,6 +155,10 @@ type Key struct {
 	// FromLog is true when the key's cell, or one of its values, was read
 	// from a page restored by transaction-log replay.
 	FromLog bool
+	// Problems lists damage met while reading this key from a hive (a bad
+	// value cell, a cut or looping subkey list): the key is returned with
+	// what could be read. Each wraps one of the sentinels.
+	Problems []error
 }
 
 // Value returns the value with the given name, compared case-insensitively

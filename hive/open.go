@@ -1,0 +1,136 @@
+package hive
+
+import (
+	"bytes"
+	"fmt"
+)
+
+// fromBytes is the common opener: base block checks, replay, root check.
+func fromBytes(name string, base []byte, logs []LogFile, o Options) (h *Hive, err error) {
+	defer func() {
+		// Nothing below should panic; if it does, the caller gets an error,
+		// never a crash.
+		if r := recover(); r != nil {
+			h = nil
+			err = &FormatError{File: name, Offset: -1, What: "hive", Err: fmt.Errorf("%w: internal error: %v", ErrCorrupt, r)}
+		}
+	}()
+	if int64(len(base)) > o.MaxHiveSize {
+		return nil, &FormatError{File: name, Offset: o.MaxHiveSize, What: "file size", Err: fmt.Errorf("%w: %d bytes, limit %d", ErrTooLarge, len(base), o.MaxHiveSize)}
+	}
+	if len(base) < 4 || string(base[:4]) != "regf" {
+		what := "base block"
+		switch {
+		case bytes.HasPrefix(base, []byte("CREG")):
+			what = "Windows 9x CREG file"
+		case bytes.HasPrefix(base, []byte("hbin")):
+			what = "hive bin without a base block"
+		case bytes.HasPrefix(base, []byte("MZ")):
+			what = "executable file"
+		}
+		return nil, &FormatError{File: name, Offset: 0, What: what, Err: fmt.Errorf("%w: no regf signature", ErrNotHive)}
+	}
+	if len(base) < baseBlockSize {
+		return nil, &FormatError{File: name, Offset: int64(len(base)), What: "base block", Err: fmt.Errorf("%w: %d of 4096 bytes", ErrTruncated, len(base))}
+	}
+	bb, _ := parseBaseBlock(base)
+	switch bb.fileType {
+	case fileTypePrimary:
+	case fileTypeLogOld, fileTypeLogVeryOld, fileTypeLogNew:
+		return nil, &FormatError{File: name, Offset: 28, What: "base block", Err: fmt.Errorf("%w: a transaction log (file type %d), not a primary file", ErrNotHive, bb.fileType)}
+	default:
+		if bb.checksumOK {
+			return nil, &FormatError{File: name, Offset: 28, What: "base block", Err: fmt.Errorf("%w: file type %d", ErrBadBaseBlock, bb.fileType)}
+		}
+	}
+	h = &Hive{name: name, opts: o, img: base, root: bb.root, minor: bb.minor}
+	h.recovery = Recovery{Dirty: bb.dirty(), PrimarySequence: bb.seq1, SecondarySequence: bb.seq2}
+	info := Info{FileName: bb.fileName, LastWritten: filetime(bb.lastWritten), Major: bb.major, Minor: bb.minor, Size: bb.binsSize}
+
+	baseTime := bb.lastWritten
+	if bb.checksumOK {
+		if why := bb.implausible(); why != "" {
+			return nil, &FormatError{File: name, Offset: 0, What: "base block", Err: fmt.Errorf("%w: %s", ErrBadBaseBlock, why)}
+		}
+		h.binsSize = int64(bb.binsSize)
+	} else {
+		// Untrusted base block: size the bins from the file, and take the
+		// first bin's timestamp as the one logs must match.
+		h.binsSize = (int64(len(base)) - baseBlockSize) / pageSize * pageSize
+		if len(base) >= baseBlockSize+28 && string(base[baseBlockSize:baseBlockSize+4]) == "hbin" {
+			baseTime = le.Uint64(base[baseBlockSize+20:])
+		}
+	}
+
+	var restoredFrom *baseBlock
+	if h.recovery.Dirty && !o.NoReplay && len(logs) > 0 {
+		restoredFrom = h.replay(bb, baseTime, logs)
+	}
+	if !bb.checksumOK {
+		if restoredFrom != nil {
+			h.recovery.BaseBlockRestored = true
+			info = Info{FileName: restoredFrom.fileName, LastWritten: filetime(restoredFrom.lastWritten), Major: restoredFrom.major, Minor: restoredFrom.minor, Size: uint32(h.binsSize)}
+		} else {
+			h.problems = append(h.problems, &FormatError{File: name, Offset: 508, What: "base block", Err: fmt.Errorf("%w: checksum mismatch and no log to restore it from; read with the hive bins size guessed from the file size", ErrBadBaseBlock)})
+			if why := bb.implausible(); why != "" && bb.major != 1 {
+				return nil, &FormatError{File: name, Offset: 0, What: "base block", Err: fmt.Errorf("%w: checksum mismatch and %s", ErrBadBaseBlock, why)}
+			}
+		}
+	}
+	if h.recovery.Recovered {
+		info.Size = uint32(h.binsSize)
+	}
+	h.info = info
+	if h.binsSize < pageSize {
+		return nil, &FormatError{File: name, Offset: baseBlockSize, What: "hive bins", Err: fmt.Errorf("%w: no hive bin", ErrTruncated)}
+	}
+	if have := int64(len(h.img)) - baseBlockSize; have < h.binsSize {
+		h.problems = append(h.problems, &FormatError{File: name, Offset: int64(len(h.img)), What: "hive bins", Err: fmt.Errorf("%w: file holds %d of the %d bytes of hive bins", ErrTruncated, have, h.binsSize)})
+	}
+	valid := h.checkBins()
+	if !bb.checksumOK && !h.recovery.Recovered && valid < h.binsSize {
+		// As yarp does for an unrecovered dirty file: the bins end where
+		// the chain of valid hbin headers ends.
+		h.binsSize = valid
+	}
+	root, err := h.keyNode(h.root)
+	if err != nil {
+		return nil, fmt.Errorf("hive: root key: %w", err)
+	}
+	if root.flags&0x0004 == 0 {
+		h.problems = append(h.problems, h.errAt(h.root, "root nk cell", ErrCorrupt, "root key lacks the KEY_HIVE_ENTRY flag"))
+	}
+	return h, nil
+}
+
+// checkBins walks the hive bin headers once and reports the first bad one.
+// Cells are still read by offset past it. It returns the size of the chain
+// of valid bins.
+func (h *Hive) checkBins() int64 {
+	end := baseBlockSize + h.binsSize
+	if int64(len(h.img)) < end {
+		end = int64(len(h.img))
+	}
+	for pos := int64(baseBlockSize); pos < end; {
+		if end-pos < 32 {
+			h.problems = append(h.problems, &FormatError{File: h.name, Offset: pos, What: "hive bin", Err: fmt.Errorf("%w: hive bin header cut", ErrTruncated)})
+			return pos - baseBlockSize
+		}
+		b := h.img[pos:]
+		off := int64(le.Uint32(b[4:]))
+		size := int64(le.Uint32(b[8:]))
+		switch {
+		case string(b[:4]) != "hbin":
+			h.problems = append(h.problems, &FormatError{File: h.name, Offset: pos, What: "hive bin", Err: fmt.Errorf("%w: no hbin signature", ErrCorrupt)})
+			return pos - baseBlockSize
+		case off != pos-baseBlockSize:
+			h.problems = append(h.problems, &FormatError{File: h.name, Offset: pos, What: "hive bin", Err: fmt.Errorf("%w: says offset 0x%x, is at 0x%x", ErrCorrupt, off, pos-baseBlockSize)})
+			return pos - baseBlockSize
+		case size < pageSize || size%pageSize != 0:
+			h.problems = append(h.problems, &FormatError{File: h.name, Offset: pos, What: "hive bin", Err: fmt.Errorf("%w: size %d", ErrCorrupt, size)})
+			return pos - baseBlockSize
+		}
+		pos += size
+	}
+	return end - baseBlockSize
+}
