@@ -2,7 +2,6 @@ package evtxwriter
 
 import (
 	"errors"
-	"io"
 	"time"
 )
 
@@ -111,9 +110,9 @@ type Event struct {
 	Opcode   uint8
 	Task     uint16
 	Keywords uint64
-	// Time is TimeCreated's SystemTime, written as a FILETIME (100 ns
-	// precision; times before 1601 are an error). The record header's
-	// written time is the same value.
+	// Time is TimeCreated's SystemTime, written as a FILETIME (truncated to
+	// 100 ns; the zero time and times before 1601 are an error). The record
+	// header's written time is the same value.
 	Time time.Time
 	// RecordID is the event record identifier. 0 means the next one: one
 	// more than the previous record's, starting at 1. Identifiers need not
@@ -146,8 +145,12 @@ type Options struct {
 	// no limit: a chunk fills until the next record does not fit).
 	MaxRecordsPerChunk int
 	// OpenLastChunk leaves the last chunk as Windows leaves the chunk it is
-	// writing to: its header CRC and data CRC are zero.
+	// still writing to: its data CRC is stale (zero) while its header CRC
+	// matches the header.
 	OpenLastChunk bool
+	// TrailingEmptyChunks appends that many zero-filled 64 KiB chunk slots
+	// after the last chunk, as Windows preallocates log files.
+	TrailingEmptyChunks int
 }
 
 // Location says where [Writer.Add] put a record.
@@ -174,41 +177,3 @@ var (
 	// that the bytes do not hold.
 	ErrNoSuch = errors.New("evtxwriter: no such chunk or record")
 )
-
-// Writer accumulates events and produces an EVTX file. It is not safe for
-// concurrent use.
-type Writer struct {
-	opts Options
-}
-
-// New returns a Writer with the given options.
-func New(opts Options) *Writer {
-	return &Writer{opts: opts}
-}
-
-// Add encodes e and appends it to the current chunk, starting a new chunk
-// when it does not fit. An error leaves the writer unchanged.
-func (w *Writer) Add(e Event) error {
-	return errors.New("evtxwriter: not implemented yet")
-}
-
-// Locations returns where each added record went, in the order added.
-func (w *Writer) Locations() []Location {
-	return nil
-}
-
-// Bytes returns the complete file: header block and chunks. It may be
-// called more than once; later calls include records added since.
-func (w *Writer) Bytes() ([]byte, error) {
-	return nil, errors.New("evtxwriter: not implemented yet")
-}
-
-// WriteTo writes the complete file to dst.
-func (w *Writer) WriteTo(dst io.Writer) (int64, error) {
-	b, err := w.Bytes()
-	if err != nil {
-		return 0, err
-	}
-	n, err := dst.Write(b)
-	return int64(n), err
-}

@@ -1,0 +1,138 @@
+// Command evtxgen writes EVTX files with the evtxwriter package for the
+// cross-check script (scripts/crosscheck-evtx.sh): each file comes with a
+// JSON Lines file of what was written, one object per record.
+//
+//	go run ./internal/evtxwriter/cmd/evtxgen -out DIR
+package main
+
+import (
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/hvic/hvic/internal/evtxwriter"
+)
+
+// expected is one written record as the cross-check compares it.
+type expected struct {
+	RecordID uint64   `json:"record_id"`
+	Provider string   `json:"provider"`
+	EventID  uint16   `json:"event_id"`
+	Time     string   `json:"time"`
+	Data     []string `json:"data"`
+	Names    []string `json:"names"`
+}
+
+func main() {
+	out := flag.String("out", "", "output directory")
+	flag.Parse()
+	if *out == "" {
+		fmt.Fprintln(os.Stderr, "evtxgen: -out DIR is required")
+		os.Exit(2)
+	}
+	if err := os.MkdirAll(*out, 0o755); err != nil {
+		fmt.Fprintln(os.Stderr, "evtxgen:", err)
+		os.Exit(2)
+	}
+	for _, s := range sets() {
+		if err := write(*out, s); err != nil {
+			fmt.Fprintf(os.Stderr, "evtxgen: %s: %v\n", s.name, err)
+			os.Exit(1)
+		}
+	}
+}
+
+type set struct {
+	name   string
+	opts   evtxwriter.Options
+	events []evtxwriter.Event
+}
+
+func write(dir string, s set) error {
+	w := evtxwriter.New(s.opts)
+	f, err := os.Create(filepath.Join(dir, s.name+".jsonl"))
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	enc := json.NewEncoder(f)
+	for _, e := range s.events {
+		if err := w.Add(e); err != nil {
+			return err
+		}
+	}
+	for i, l := range w.Locations() {
+		e := s.events[i]
+		x := expected{RecordID: l.RecordID, Provider: e.Provider, EventID: e.EventID,
+			Time: e.Time.UTC().Format("2006-01-02T15:04:05.0000000Z")}
+		for _, d := range e.Data {
+			x.Data = append(x.Data, d.Value)
+			x.Names = append(x.Names, d.Name)
+		}
+		if err := enc.Encode(x); err != nil {
+			return err
+		}
+	}
+	b, err := w.Bytes()
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(filepath.Join(dir, s.name+".evtx"), b, 0o644)
+}
+
+var t0 = time.Date(2024, 3, 5, 10, 11, 12, 345678900, time.UTC)
+
+func ic(i int, layout evtxwriter.Layout) evtxwriter.Event {
+	tm := t0.Add(time.Duration(i) * 1234567 * time.Microsecond)
+	vm := fmt.Sprintf("VM-%03d", i)
+	id := fmt.Sprintf("{%08X-1234-5678-9ABC-DEF012345678}", i)
+	switch i % 4 {
+	case 0:
+		return evtxwriter.Event{Provider: "storvsp", EventID: 6, HasQualifiers: true, Qualifiers: 32768,
+			Level: 3, Keywords: 0x80000000000000, Time: tm, Channel: "System", Computer: "HV-HOST01",
+			Layout: evtxwriter.Classic,
+			Data:   []evtxwriter.Field{{Value: "\\Device\\Video0"}, {Value: vm}, {Value: id}, {Value: "5.1"}, {Value: "4.2"}}}
+	case 1:
+		return evtxwriter.Event{Provider: "Microsoft-Windows-Hyper-V-Integration-KvpExchange",
+			ProviderGUID: "{8D4A1B6C-1A5C-4B5C-9C0E-6B4F6B2A1E10}", EventID: 4010, Level: 3, Time: tm,
+			Channel: "Microsoft-Windows-Hyper-V-Integration-Admin", Computer: "HV-HOST01", UserSID: "S-1-5-18",
+			ProcessID: 4242, ThreadID: 77, Layout: layout,
+			Data: []evtxwriter.Field{{Name: "VmName", Value: vm}, {Name: "VmId", Value: id},
+				{Name: "FrameworkVersion", Value: "Negotiated (3.0) - Expected (3.0)"}, {Name: "MessageVersion", Value: "4.0"}}}
+	case 2:
+		return evtxwriter.Event{Provider: "Microsoft-Windows-Hyper-V-VmSwitch",
+			ProviderGUID: "{67DC0D66-3695-47C0-9642-33F76F7BD7AD}", EventID: 27, Level: 3, Time: tm,
+			Channel: "System", Computer: "HV-HOST01", Layout: layout, Keywords: 0x8000000000000000,
+			Data: []evtxwriter.Field{{Name: "VMName", Value: vm}, {Name: "ServerVersion", Value: "4.0"},
+				{Name: "ClientVersion", Value: "3.2"}, {Name: "VMId", Value: id}, {Name: "Count", Value: fmt.Sprint(i), Type: evtxwriter.UInt32}}}
+	}
+	return evtxwriter.Event{Provider: "VMSMP", EventID: 26, HasQualifiers: true, Qualifiers: 49152, Level: 2,
+		Time: tm, Channel: "System", Computer: "HV-HOST02", Layout: evtxwriter.Classic,
+		Data: []evtxwriter.Field{{Value: ""}, {Value: vm}, {Value: ""}, {Value: "x & <y>"}}}
+}
+
+func sets() []set {
+	var out []set
+	for _, l := range []evtxwriter.Layout{evtxwriter.Manifest, evtxwriter.UserData} {
+		var small, many []evtxwriter.Event
+		for i := 0; i < 12; i++ {
+			small = append(small, ic(i, l))
+		}
+		for i := 0; i < 3000; i++ {
+			many = append(many, ic(i, l))
+		}
+		out = append(out,
+			set{name: "small-" + l.String(), events: small},
+			set{name: "many-" + l.String(), events: many},
+		)
+	}
+	var capped []evtxwriter.Event
+	for i := 0; i < 50; i++ {
+		capped = append(capped, ic(i, evtxwriter.Manifest))
+	}
+	out = append(out, set{name: "capped-manifest", opts: evtxwriter.Options{MaxRecordsPerChunk: 7}, events: capped})
+	return out
+}

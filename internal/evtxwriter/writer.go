@@ -1,0 +1,390 @@
+package evtxwriter
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"hash/crc32"
+	"io"
+)
+
+// errNoFit means a record does not fit in the rest of the current chunk.
+var errNoFit = errors.New("evtxwriter: record does not fit")
+
+// Writer accumulates events and produces an EVTX file. It is not safe for
+// concurrent use.
+type Writer struct {
+	opts    Options
+	chunks  []*chunkState
+	locs    []Location
+	tmpls   map[string]*template
+	nextID  uint64
+	nrec    uint64
+	tx      txn
+	outer   values
+	inner   values
+	rec     []byte
+	nest    []byte
+	types   []byte
+	keyBuf  []byte
+	classic *template
+}
+
+// New returns a Writer with the given options.
+func New(opts Options) *Writer {
+	return &Writer{opts: opts, tmpls: make(map[string]*template), nextID: 1}
+}
+
+func (w *Writer) template(key string, build func() *template) *template {
+	if t, ok := w.tmpls[key]; ok {
+		return t
+	}
+	t := build()
+	w.tmpls[key] = t
+	return t
+}
+
+// Add encodes e and appends it to the current chunk, starting a new chunk
+// when it does not fit. An error leaves the writer unchanged.
+func (w *Writer) Add(e Event) error {
+	id := e.RecordID
+	if id == 0 {
+		id = w.nextID
+	}
+	ft, err := fileTime(e.Time)
+	if err != nil {
+		return err
+	}
+	if err := w.prepare(&e, id, ft); err != nil {
+		return err
+	}
+	var c *chunkState
+	if n := len(w.chunks); n > 0 {
+		c = w.chunks[n-1]
+		if w.opts.MaxRecordsPerChunk > 0 && c.nrec >= w.opts.MaxRecordsPerChunk {
+			c = nil
+		}
+	}
+	fresh := false
+	if c == nil {
+		c, fresh = newChunk(), true
+	}
+	err = w.encode(c, &e, id, ft)
+	if errors.Is(err, errNoFit) && !fresh {
+		c, fresh = newChunk(), true
+		err = w.encode(c, &e, id, ft)
+	}
+	if errors.Is(err, errNoFit) {
+		return fmt.Errorf("%w: record %d", ErrTooLarge, id)
+	}
+	if err != nil {
+		return err
+	}
+	if fresh {
+		w.chunks = append(w.chunks, c)
+	}
+	w.nrec++
+	w.locs = append(w.locs, Location{
+		Chunk:    len(w.chunks) - 1,
+		Index:    c.nrec - 1,
+		Offset:   int64(fileHeaderBlock) + int64(len(w.chunks)-1)*chunkSize + int64(c.lastRecOff),
+		Size:     c.free - c.lastRecOff,
+		RecordID: id,
+	})
+	w.nextID = id + 1
+	return nil
+}
+
+// prepare fills the outer (System) values of e, which do not depend on
+// where the record goes.
+func (w *Writer) prepare(e *Event, id, ft uint64) error {
+	v := &w.outer
+	v.reset(numSystemSubs)
+	le := binary.LittleEndian
+	v.data = append(v.data, e.Version)
+	v.mark(subVersion, typeUInt8)
+	v.data = append(v.data, e.Level)
+	v.mark(subLevel, typeUInt8)
+	v.data = le.AppendUint16(v.data, e.Task)
+	v.mark(subTask, typeUInt16)
+	v.data = le.AppendUint16(v.data, e.EventID)
+	v.mark(subEventID, typeUInt16)
+	if e.HasQualifiers {
+		v.data = le.AppendUint16(v.data, e.Qualifiers)
+		v.mark(subQualifiers, typeUInt16)
+	}
+	v.data = le.AppendUint64(v.data, e.Keywords)
+	v.mark(subKeywords, typeHex64)
+	v.data = le.AppendUint64(v.data, ft)
+	v.mark(subTimeCreated, typeFileTime)
+	v.data = le.AppendUint32(v.data, e.ProcessID)
+	v.mark(subProcessID, typeUInt32)
+	v.data = le.AppendUint32(v.data, e.ThreadID)
+	v.mark(subThreadID, typeUInt32)
+	v.data = le.AppendUint64(v.data, id)
+	v.mark(subRecordID, typeUInt64)
+	v.data = append(v.data, e.Opcode)
+	v.mark(subOpcode, typeUInt8)
+	if e.UserSID != "" {
+		var err error
+		if v.data, err = appendSID(v.data, e.UserSID); err != nil {
+			return err
+		}
+		v.mark(subUserID, typeSID)
+	}
+	switch e.Layout {
+	case Manifest, UserData:
+		v.data = appendUTF16(v.data, e.Provider)
+		v.mark(subProviderName, typeString)
+		if e.ProviderGUID != "" {
+			var err error
+			if v.data, err = appendGUID(v.data, e.ProviderGUID); err != nil {
+				return err
+			}
+			v.mark(subProviderGUID, typeGUID)
+		}
+		v.data = appendUTF16(v.data, e.Channel)
+		v.mark(subChannel, typeString)
+		v.data = appendUTF16(v.data, e.Computer)
+		v.mark(subComputer, typeString)
+	case Classic:
+		for _, f := range e.Data {
+			if f.Type != String {
+				return fmt.Errorf("%w: classic field %q has type %v, only String is possible", ErrValue, f.Name, f.Type)
+			}
+		}
+	default:
+		return fmt.Errorf("%w: unknown layout %d", ErrValue, int(e.Layout))
+	}
+	if e.Layout == UserData {
+		for _, f := range e.Data {
+			if !validName(f.Name) {
+				return fmt.Errorf("%w: UserData field name %q is not an XML name", ErrValue, f.Name)
+			}
+		}
+	}
+	for i := range v.types {
+		if v.size(i) > maxValueSize {
+			return fmt.Errorf("%w: value %d of %d bytes", ErrTooLarge, i, v.size(i))
+		}
+	}
+	// The data values, for manifest and UserData layouts, encoded once here.
+	w.types = w.types[:0]
+	in := &w.inner
+	if e.Layout == Classic {
+		in.reset(1)
+		for _, f := range e.Data {
+			in.data = appendUTF16(in.data, f.Value)
+			in.data = append(in.data, 0, 0)
+		}
+		in.mark(0, typeStringArr)
+		return nil
+	}
+	in.reset(len(e.Data))
+	for i, f := range e.Data {
+		t, err := f.Type.wireType()
+		if err != nil {
+			return err
+		}
+		if in.data, err = appendValue(in.data, f.Type, f.Value); err != nil {
+			return err
+		}
+		in.mark(i, t)
+		w.types = append(w.types, t)
+	}
+	return nil
+}
+
+func validName(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i, r := range s {
+		ok := r == '_' || (r >= 'a' && r <= 'z') || (r >= 'A' && r <= 'Z')
+		if i > 0 {
+			ok = ok || r == '-' || r == '.' || (r >= '0' && r <= '9')
+		}
+		if !ok {
+			return false
+		}
+	}
+	return true
+}
+
+// encode writes the record for e into c, or returns errNoFit leaving c
+// unchanged.
+func (w *Writer) encode(c *chunkState, e *Event, id, ft uint64) error {
+	var sys, data *template
+	switch e.Layout {
+	case Classic:
+		w.keyBuf = append(append(append(append(append(append(w.keyBuf[:0], "C\x00"...), e.Provider...), 0), e.Channel...), 0), e.Computer...)
+		key := string(w.keyBuf)
+		sys = w.template(key, func() *template { return systemTemplate(true, e.Provider, e.Channel, e.Computer) })
+		data = w.template("c", classicDataTemplate)
+	case Manifest:
+		sys = w.template("M", func() *template { return systemTemplate(false, "", "", "") })
+		key := dataKey("E", e.Data)
+		data = w.template(key, func() *template { return eventDataTemplate(key, e.Data, w.types) })
+	case UserData:
+		sys = w.template("M", func() *template { return systemTemplate(false, "", "", "") })
+		key := dataKey("U", e.Data)
+		data = w.template(key, func() *template { return userDataTemplate(key, e.Data, w.types) })
+	}
+	x := &w.tx
+	x.begin(c)
+	base := c.free
+	b := w.rec[:0]
+	b = append(b, '*', '*', 0, 0, 0, 0, 0, 0)
+	b = binary.LittleEndian.AppendUint64(b, id)
+	b = binary.LittleEndian.AppendUint64(b, ft)
+	var nested func(int) ([]byte, byte, error)
+	if len(e.Data) > 0 {
+		nested = func(at int) ([]byte, byte, error) {
+			nb, err := x.instance(w.nest[:0], at, data, &w.inner, nil)
+			w.nest = nb
+			return nb, typeBinXML, err
+		}
+	}
+	b, err := x.instance(b, base, sys, &w.outer, nested)
+	w.rec = b
+	if err != nil {
+		x.rollback()
+		return err
+	}
+	// end of fragment, then pad so that the record size is a multiple of 8
+	b = append(b, tokEOF)
+	for (len(b)+4)%8 != 0 {
+		b = append(b, 0)
+	}
+	size := len(b) + 4
+	binary.LittleEndian.PutUint32(b[4:], uint32(size))
+	b = binary.LittleEndian.AppendUint32(b, uint32(size))
+	w.rec = b
+	if size > chunkSize-base {
+		x.rollback()
+		return errNoFit
+	}
+	x.commit()
+	copy(c.buf[base:], b)
+	c.lastRecOff = base
+	c.free = base + size
+	w.nrecInChunk(c, id)
+	return nil
+}
+
+func (w *Writer) nrecInChunk(c *chunkState, id uint64) {
+	num := w.nrec + 1
+	if c.nrec == 0 {
+		c.firstNum, c.firstID = num, id
+	}
+	c.lastNum, c.lastID = num, id
+	c.nrec++
+}
+
+// Locations returns where each added record went, in the order added.
+func (w *Writer) Locations() []Location {
+	return append([]Location(nil), w.locs...)
+}
+
+// finishChunk writes the chunk header fields and both CRCs into c.buf.
+func (w *Writer) finishChunk(c *chunkState, open bool) {
+	b := c.buf
+	le := binary.LittleEndian
+	copy(b, "ElfChnk\x00")
+	le.PutUint64(b[8:], c.firstNum)
+	le.PutUint64(b[16:], c.lastNum)
+	le.PutUint64(b[24:], c.firstID)
+	le.PutUint64(b[32:], c.lastID)
+	le.PutUint32(b[40:], chunkHeaderSize)
+	le.PutUint32(b[44:], uint32(c.lastRecOff))
+	le.PutUint32(b[48:], uint32(c.free))
+	dataCRC := crc32.ChecksumIEEE(b[chunkRecordsFrom:c.free])
+	if open {
+		dataCRC = 0
+	}
+	le.PutUint32(b[52:], dataCRC)
+	le.PutUint32(b[120:], 1)
+	h := crc32.NewIEEE()
+	h.Write(b[:120])
+	h.Write(b[128:chunkRecordsFrom])
+	le.PutUint32(b[124:], h.Sum32())
+}
+
+// header builds the file header block.
+func (w *Writer) header() []byte {
+	b := make([]byte, fileHeaderBlock)
+	le := binary.LittleEndian
+	n := len(w.chunks)
+	var flags uint32
+	if w.opts.Dirty {
+		flags = 1
+		hc := w.opts.HeaderChunks
+		if hc <= 0 {
+			hc = 1
+		}
+		if hc < n {
+			n = hc
+		}
+	}
+	copy(b, "ElfFile\x00")
+	var last, next uint64
+	if n > 0 {
+		last = uint64(n - 1)
+		next = w.chunks[n-1].lastID + 1
+	} else {
+		next = 1
+	}
+	le.PutUint64(b[8:], 0)
+	le.PutUint64(b[16:], last)
+	le.PutUint64(b[24:], next)
+	le.PutUint32(b[32:], fileHeaderSize)
+	le.PutUint16(b[36:], 1)
+	le.PutUint16(b[38:], 3)
+	le.PutUint16(b[40:], fileHeaderBlock)
+	le.PutUint16(b[42:], uint16(n))
+	le.PutUint32(b[120:], flags)
+	le.PutUint32(b[124:], crc32.ChecksumIEEE(b[:120]))
+	return b
+}
+
+// Bytes returns the complete file: header block and chunks. It may be
+// called more than once; later calls include records added since.
+func (w *Writer) Bytes() ([]byte, error) {
+	total := fileHeaderBlock + (len(w.chunks)+w.opts.TrailingEmptyChunks)*chunkSize
+	out := make([]byte, 0, total)
+	out = append(out, w.header()...)
+	for i, c := range w.chunks {
+		w.finishChunk(c, w.opts.OpenLastChunk && i == len(w.chunks)-1)
+		out = append(out, c.buf...)
+	}
+	return out[:total], nil
+}
+
+// WriteTo writes the complete file to dst.
+func (w *Writer) WriteTo(dst io.Writer) (int64, error) {
+	var total int64
+	n, err := dst.Write(w.header())
+	total += int64(n)
+	if err != nil {
+		return total, err
+	}
+	for i, c := range w.chunks {
+		w.finishChunk(c, w.opts.OpenLastChunk && i == len(w.chunks)-1)
+		n, err := dst.Write(c.buf)
+		total += int64(n)
+		if err != nil {
+			return total, err
+		}
+	}
+	if w.opts.TrailingEmptyChunks > 0 {
+		zero := make([]byte, chunkSize)
+		for i := 0; i < w.opts.TrailingEmptyChunks; i++ {
+			n, err := dst.Write(zero)
+			total += int64(n)
+			if err != nil {
+				return total, err
+			}
+		}
+	}
+	return total, nil
+}
