@@ -1,0 +1,367 @@
+package hive
+
+import (
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+)
+
+// Key paths of the facts, relative to the SOFTWARE hive root
+// (domain.md §2).
+const (
+	PathGuestInstallerVersion = `Microsoft\Windows NT\CurrentVersion\Virtualization\GuestInstaller\Version`
+	PathVirtualization        = `Microsoft\Windows NT\CurrentVersion\Virtualization`
+	PathCurrentVersion        = `Microsoft\Windows NT\CurrentVersion`
+	PathAuto                  = `Microsoft\Virtual Machine\Auto`
+	PathGuestParameters       = `Microsoft\Virtual Machine\Guest\Parameters`
+	PathVssRequestor          = `Microsoft\Virtualization\VssRequestor`
+)
+
+// Names of the host's GuestInstaller\Version values.
+const (
+	GuestInstallerWin6x = "Microsoft-Hyper-V-Guest-Installer-Win6x-Package"
+	GuestInstallerWin5x = "Microsoft-Hyper-V-Guest-Installer-Win5x-Package"
+	GuestInstallerWin60 = "Microsoft-Hyper-V-Guest-Installer-Win60-Package"
+	GuestInstaller      = "Microsoft-Hyper-V-Guest-Installer"
+)
+
+// Role is what a registry source shows its machine to be.
+type Role int
+
+// Roles, decided by content: a host has GuestInstaller\Version values; a
+// guest has Virtual Machine\Auto or Virtual Machine\Guest\Parameters.
+const (
+	RoleNone  Role = iota // neither (a SYSTEM or NTUSER hive, a plain machine)
+	RoleHost              // a Hyper-V host
+	RoleGuest             // a Hyper-V guest
+	RoleBoth              // a guest that is itself a host (nested virtualisation)
+)
+
+// String returns "none", "host", "guest" or "both".
+func (r Role) String() string {
+	switch r {
+	case RoleHost:
+		return "host"
+	case RoleGuest:
+		return "guest"
+	case RoleBoth:
+		return "both"
+	}
+	return "none"
+}
+
+// MarshalText implements encoding.TextMarshaler with String.
+func (r Role) MarshalText() ([]byte, error) { return []byte(r.String()), nil }
+
+// Source says where a fact was read.
+type Source struct {
+	File  string // file name given to ExtractFacts
+	Key   string // key path relative to the SOFTWARE root, as stored
+	Value string // value name ("" for the default value or a key's time)
+	// FromLog is true when the key was read from a page restored by
+	// transaction-log replay.
+	FromLog bool
+}
+
+// Fact is one registry value as text: REG_SZ and REG_EXPAND_SZ as stored,
+// DWORD/QWORD in decimal, MULTI_SZ joined by "\n"; NULs and surrounding
+// spaces trimmed. Present is false when the value is missing.
+type Fact struct {
+	Value   string
+	Type    ValueType
+	Present bool
+	Source  Source
+}
+
+// TimeFact is a key's last-write time. Present is false when the key is
+// missing or its source records no time (.reg, reg query).
+type TimeFact struct {
+	Time    time.Time
+	Present bool
+	Source  Source
+}
+
+// OSFacts is the operating system's identity from
+// Microsoft\Windows NT\CurrentVersion.
+type OSFacts struct {
+	ProductName      Fact
+	CurrentVersion   Fact // "6.3" also on Windows 10 and later
+	CurrentBuild     Fact // CurrentBuild, else CurrentBuildNumber
+	MajorVersion     Fact // CurrentMajorVersionNumber (Windows 10 and later)
+	MinorVersion     Fact // CurrentMinorVersionNumber
+	UBR              Fact
+	CSDVersion       Fact // service pack
+	EditionID        Fact
+	InstallationType Fact // "Server", "Server Core", "Client"
+}
+
+// HostFacts are a Hyper-V host's IC facts.
+type HostFacts struct {
+	// GuestInstallerVersions holds every value of GuestInstaller\Version
+	// (Win6x, Win5x, Win60, unsuffixed...), keyed by value name as stored.
+	GuestInstallerVersions map[string]Fact
+	// VirtualizationVersion is Virtualization\Version (the Hyper-V stack).
+	VirtualizationVersion Fact
+	OS                    OSFacts
+}
+
+// GuestInstallerVersion returns the host's IC version for a guest: the
+// Win6x value, else Win60, else the unsuffixed one (win5x false), or the
+// Win5x value for guests older than Windows Server 2008 (win5x true).
+func (h *HostFacts) GuestInstallerVersion(win5x bool) (Fact, bool) {
+	if h == nil {
+		return Fact{}, false
+	}
+	order := []string{GuestInstallerWin6x, GuestInstallerWin60, GuestInstaller}
+	if win5x {
+		order = []string{GuestInstallerWin5x}
+	}
+	for _, name := range order {
+		for n, f := range h.GuestInstallerVersions {
+			if EqualFold(n, name) && f.Value != "" {
+				return f, true
+			}
+		}
+	}
+	return Fact{}, false
+}
+
+// GuestFacts are a Hyper-V guest's IC facts.
+type GuestFacts struct {
+	// IntegrationServicesVersion is Virtual Machine\Auto's value.
+	IntegrationServicesVersion Fact
+	// Auto holds every value of Virtual Machine\Auto by stored name
+	// (OSName, OSVersion, OSMajorVersion, OSMinorVersion, OSBuildNumber,
+	// CSDVersion, ProductType, ProcessorArchitecture,
+	// FullyQualifiedDomainName...).
+	Auto map[string]Fact
+	// From Virtual Machine\Guest\Parameters, written by the host.
+	VirtualMachineID               Fact
+	VirtualMachineName             Fact
+	HostName                       Fact
+	PhysicalHostName               Fact
+	PhysicalHostNameFullyQualified Fact
+	HostingSystemOsMajor           Fact
+	HostingSystemOsMinor           Fact
+	HostingSystemEditionID         Fact
+	// BackupType is Virtualization\VssRequestor\BackupType (KB975354).
+	BackupType Fact
+	OS         OSFacts
+	// Last-write times of Auto and Parameters (hives only).
+	AutoLastWrite       TimeFact
+	ParametersLastWrite TimeFact
+}
+
+// AutoValue returns the Auto value of that name (case-insensitive).
+func (g *GuestFacts) AutoValue(name string) Fact {
+	if g == nil {
+		return Fact{}
+	}
+	for n, f := range g.Auto {
+		if EqualFold(n, name) {
+			return f
+		}
+	}
+	return Fact{}
+}
+
+// Facts is what ExtractFacts found in one source.
+type Facts struct {
+	File  string
+	Role  Role
+	Host  *HostFacts  // nil unless Role is RoleHost or RoleBoth
+	Guest *GuestFacts // nil unless Role is RoleGuest or RoleBoth
+	// Problems are keys that could not be read (other than missing ones),
+	// values of an unexpected type, and the source's own problems when it
+	// has a Problems() []error method.
+	Problems []error
+}
+
+// ExtractFacts reads the host and guest IC facts from a SOFTWARE hive, a
+// .reg export or reg query text, and classifies the source by content.
+// file names the source in each fact's Source. It never fails: what cannot
+// be read is reported in Problems.
+func ExtractFacts(src KeyReader, file string) Facts {
+	x := &extractor{src: src, file: file}
+	f := Facts{File: file}
+	if src == nil {
+		f.Problems = []error{fmt.Errorf("%w: facts: no source", ErrKeyNotFound)}
+		return f
+	}
+	if p, ok := src.(interface{ Problems() []error }); ok {
+		x.sourceProblems(p)
+	}
+
+	var host *HostFacts
+	if k := x.key(PathGuestInstallerVersion); k != nil && len(k.Values) > 0 {
+		host = &HostFacts{GuestInstallerVersions: map[string]Fact{}}
+		for _, v := range k.Values {
+			host.GuestInstallerVersions[v.Name] = x.fact(k, v, TypeString)
+		}
+		host.VirtualizationVersion = x.value(PathVirtualization, "Version", TypeString)
+	}
+
+	var guest *GuestFacts
+	auto := x.key(PathAuto)
+	params := x.key(PathGuestParameters)
+	if (auto != nil && len(auto.Values) > 0) || (params != nil && len(params.Values) > 0) {
+		guest = &GuestFacts{Auto: map[string]Fact{}}
+		if auto != nil {
+			for _, v := range auto.Values {
+				guest.Auto[v.Name] = x.fact(auto, v, 0)
+			}
+			guest.IntegrationServicesVersion = x.valueOf(auto, "IntegrationServicesVersion", TypeString)
+			guest.AutoLastWrite = x.lastWrite(auto)
+		}
+		if params != nil {
+			guest.VirtualMachineID = x.valueOf(params, "VirtualMachineId", TypeString)
+			guest.VirtualMachineName = x.valueOf(params, "VirtualMachineName", TypeString)
+			guest.HostName = x.valueOf(params, "HostName", TypeString)
+			guest.PhysicalHostName = x.valueOf(params, "PhysicalHostName", TypeString)
+			guest.PhysicalHostNameFullyQualified = x.valueOf(params, "PhysicalHostNameFullyQualified", TypeString)
+			guest.HostingSystemOsMajor = x.valueOf(params, "HostingSystemOsMajor", 0)
+			guest.HostingSystemOsMinor = x.valueOf(params, "HostingSystemOsMinor", 0)
+			guest.HostingSystemEditionID = x.valueOf(params, "HostingSystemEditionId", 0)
+			guest.ParametersLastWrite = x.lastWrite(params)
+		}
+		guest.BackupType = x.value(PathVssRequestor, "BackupType", TypeDword)
+	}
+
+	if host != nil || guest != nil {
+		os := x.osFacts()
+		if host != nil {
+			host.OS = os
+		}
+		if guest != nil {
+			guest.OS = os
+		}
+	}
+	switch {
+	case host != nil && guest != nil:
+		f.Role = RoleBoth
+	case host != nil:
+		f.Role = RoleHost
+	case guest != nil:
+		f.Role = RoleGuest
+	}
+	f.Host, f.Guest, f.Problems = host, guest, x.problems
+	return f
+}
+
+func (x *extractor) sourceProblems(p interface{ Problems() []error }) {
+	defer func() {
+		if r := recover(); r != nil {
+			x.problems = append(x.problems, fmt.Errorf("%w: facts: source problems: panic: %v", ErrCorrupt, r))
+		}
+	}()
+	x.problems = append(x.problems, p.Problems()...)
+}
+
+type extractor struct {
+	src      KeyReader
+	file     string
+	cache    map[string]*Key
+	problems []error
+}
+
+// key reads a key; nil when missing (silently) or unreadable (reported).
+func (x *extractor) key(path string) (k *Key) {
+	if x.cache == nil {
+		x.cache = map[string]*Key{}
+	}
+	if k, ok := x.cache[path]; ok {
+		return k
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			x.problems = append(x.problems, fmt.Errorf("%w: reading %s: panic: %v", ErrCorrupt, path, r))
+			k = nil
+		}
+		x.cache[path] = k
+	}()
+	k, err := x.src.Key(path)
+	if err != nil {
+		if !errors.Is(err, ErrKeyNotFound) {
+			x.problems = append(x.problems, fmt.Errorf("hive: facts: key %s: %w", path, err))
+		}
+		return nil
+	}
+	return k
+}
+
+func (x *extractor) value(path, name string, want ValueType) Fact {
+	k := x.key(path)
+	if k == nil {
+		return Fact{}
+	}
+	return x.valueOf(k, name, want)
+}
+
+func (x *extractor) valueOf(k *Key, name string, want ValueType) Fact {
+	v, ok := k.Value(name)
+	if !ok {
+		return Fact{}
+	}
+	return x.fact(k, v, want)
+}
+
+// fact turns a value into text; want (non-zero) is the type expected: a
+// different type is reported and still decoded when it can be.
+func (x *extractor) fact(k *Key, v Value, want ValueType) Fact {
+	f := Fact{Type: v.Type, Present: true, Source: Source{File: x.file, Key: k.Path, Value: v.Name, FromLog: k.FromLog}}
+	s, ok := v.String()
+	if !ok {
+		s = fmt.Sprintf("%X", v.Data)
+	}
+	f.Value = strings.Trim(s, "\x00 \t\r\n")
+	compatible := want == 0 || v.Type == want ||
+		(want == TypeString && v.Type == TypeExpandString) ||
+		(want == TypeDword && (v.Type == TypeDwordBigEndian || v.Type == TypeQword))
+	if !compatible {
+		x.problems = append(x.problems, &FormatError{File: x.file, Offset: -1, What: k.Path + `\` + v.Name,
+			Err: fmt.Errorf("%w: value is %s, want %s", ErrCorrupt, v.Type, want)})
+	}
+	return f
+}
+
+func (x *extractor) lastWrite(k *Key) TimeFact {
+	if k.LastWrite.IsZero() {
+		return TimeFact{}
+	}
+	return TimeFact{Time: k.LastWrite, Present: true, Source: Source{File: x.file, Key: k.Path, FromLog: k.FromLog}}
+}
+
+func (x *extractor) osFacts() OSFacts {
+	k := x.key(PathCurrentVersion)
+	if k == nil {
+		return OSFacts{}
+	}
+	build := x.valueOf(k, "CurrentBuild", TypeString)
+	if !build.Present {
+		build = x.valueOf(k, "CurrentBuildNumber", TypeString)
+	}
+	return OSFacts{
+		ProductName:      x.valueOf(k, "ProductName", TypeString),
+		CurrentVersion:   x.valueOf(k, "CurrentVersion", TypeString),
+		CurrentBuild:     build,
+		MajorVersion:     x.valueOf(k, "CurrentMajorVersionNumber", TypeDword),
+		MinorVersion:     x.valueOf(k, "CurrentMinorVersionNumber", TypeDword),
+		UBR:              x.valueOf(k, "UBR", TypeDword),
+		CSDVersion:       x.valueOf(k, "CSDVersion", TypeString),
+		EditionID:        x.valueOf(k, "EditionID", TypeString),
+		InstallationType: x.valueOf(k, "InstallationType", TypeString),
+	}
+}
+
+// SortedNames returns the keys of a fact map in name order, for stable
+// output.
+func SortedNames(m map[string]Fact) []string {
+	out := make([]string, 0, len(m))
+	for n := range m {
+		out = append(out, n)
+	}
+	sort.Strings(out)
+	return out
+}

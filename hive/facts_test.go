@@ -1,0 +1,257 @@
+package hive
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/hvic/hvic/internal/hivewriter"
+)
+
+// builderReader serves a hivewriter tree through KeyReader, so facts can be
+// tested without the hive reader.
+type builderReader struct{ b *hivewriter.Builder }
+
+func (r builderReader) Key(path string) (*Key, error) {
+	k := r.b.Root()
+	var names []string
+	for _, p := range SplitPath(path) {
+		var next *hivewriter.Key
+		for _, s := range k.Subkeys() {
+			if EqualFold(s.Name, p) {
+				next = s
+			}
+		}
+		if next == nil {
+			return nil, fmt.Errorf("%w: %s", ErrKeyNotFound, path)
+		}
+		k = next
+		names = append(names, k.Name)
+	}
+	out := &Key{Path: strings.Join(names, `\`), Name: k.Name, LastWrite: k.LastWrite}
+	for _, v := range k.Values() {
+		out.Values = append(out.Values, Value{Name: v.Name, Type: ValueType(v.Type), Data: v.Data})
+	}
+	for _, s := range k.Subkeys() {
+		out.Subkeys = append(out.Subkeys, s.Name)
+	}
+	return out, nil
+}
+
+func TestFactsOnBuiltHives(t *testing.T) {
+	host := hivewriter.Shapes()[2]
+	for _, s := range hivewriter.Shapes() {
+		g := hivewriter.Guest{VMID: "VMID-" + s.Name, VMName: "vm " + s.Name, HostName: "hv.example", PhysicalHostName: "HV",
+			HostMajor: "6", HostMin: host.CurrentVersion[2:], HostEditionID: "8"}
+		for _, tc := range []struct {
+			role Role
+			b    *hivewriter.Builder
+		}{
+			{RoleHost, hivewriter.HostSoftware(s)},
+			{RoleGuest, hivewriter.GuestSoftware(s, s.ICVersion+"\x00 ", g)},
+		} {
+			t.Run(tc.role.String()+"-"+s.Name, func(t *testing.T) {
+				f := ExtractFacts(builderReader{tc.b}, "x.hiv")
+				require.Empty(t, f.Problems)
+				require.Equal(t, tc.role, f.Role)
+				var os OSFacts
+				if tc.role == RoleHost {
+					require.NotNil(t, f.Host)
+					require.Nil(t, f.Guest)
+					v, ok := f.Host.GuestInstallerVersion(false)
+					require.True(t, ok)
+					assert.Equal(t, s.ICVersion, v.Value)
+					assert.Equal(t, Source{File: "x.hiv", Key: PathGuestInstallerVersion, Value: GuestInstallerWin6x}, v.Source)
+					v5, ok := f.Host.GuestInstallerVersion(true)
+					require.True(t, ok)
+					assert.Equal(t, s.ICVersion, v5.Value)
+					assert.Len(t, f.Host.GuestInstallerVersions, 2)
+					assert.Equal(t, s.ICVersion, f.Host.VirtualizationVersion.Value)
+					os = f.Host.OS
+				} else {
+					require.NotNil(t, f.Guest)
+					require.Nil(t, f.Host)
+					assert.Equal(t, s.ICVersion, f.Guest.IntegrationServicesVersion.Value, "NUL and space trimmed")
+					assert.Equal(t, g.VMID, f.Guest.VirtualMachineID.Value)
+					assert.Equal(t, g.VMName, f.Guest.VirtualMachineName.Value)
+					assert.Equal(t, g.HostName, f.Guest.HostName.Value)
+					assert.Equal(t, g.PhysicalHostName, f.Guest.PhysicalHostName.Value)
+					assert.Equal(t, g.HostName, f.Guest.PhysicalHostNameFullyQualified.Value)
+					assert.Equal(t, g.HostMajor, f.Guest.HostingSystemOsMajor.Value)
+					assert.Equal(t, g.HostMin, f.Guest.HostingSystemOsMinor.Value)
+					assert.Equal(t, g.HostEditionID, f.Guest.HostingSystemEditionID.Value)
+					assert.Equal(t, "1", f.Guest.BackupType.Value)
+					assert.Equal(t, s.CurrentBuild, f.Guest.AutoValue("osbuildnumber").Value)
+					assert.Equal(t, tc.b.Lookup(PathAuto).LastWrite, f.Guest.AutoLastWrite.Time)
+					assert.Equal(t, tc.b.Lookup(PathGuestParameters).LastWrite, f.Guest.ParametersLastWrite.Time)
+					assert.True(t, f.Guest.AutoLastWrite.Present)
+					os = f.Guest.OS
+				}
+				assert.Equal(t, s.ProductName, os.ProductName.Value)
+				assert.Equal(t, s.CurrentVersion, os.CurrentVersion.Value)
+				assert.Equal(t, s.CurrentBuild, os.CurrentBuild.Value)
+				assert.Equal(t, s.CSDVersion, os.CSDVersion.Value)
+				assert.Equal(t, s.CSDVersion != "", os.CSDVersion.Present)
+				assert.Equal(t, s.EditionID, os.EditionID.Value)
+				assert.Equal(t, "Server", os.InstallationType.Value)
+				assert.False(t, os.UBR.Present)
+			})
+		}
+	}
+}
+
+func TestFactsRoles(t *testing.T) {
+	both := hivewriter.HostSoftware(hivewriter.Shapes()[1])
+	both.Key(PathAuto).SetString("IntegrationServicesVersion", "6.3.9600.16384")
+	system := hivewriter.New()
+	system.Key(`ControlSet001\Services\vmicheartbeat`).SetDword("Start", 3)
+	ntuser := hivewriter.New()
+	ntuser.Key(`Software\Microsoft\Windows\CurrentVersion\Run`).SetString("x", "y")
+	onlyParams := hivewriter.New()
+	onlyParams.Key(PathGuestParameters).SetString("VirtualMachineName", "vm")
+	spellings := hivewriter.New()
+	gi := spellings.Key(PathGuestInstallerVersion)
+	gi.SetString(GuestInstaller, "6.0.6001.18016")
+	gi.SetString(GuestInstallerWin60, "6.0.6002.18005")
+	emptyGI := hivewriter.New()
+	emptyGI.Key(PathGuestInstallerVersion)
+
+	for _, tc := range []struct {
+		name string
+		b    *hivewriter.Builder
+		want Role
+	}{
+		{"both", both, RoleBoth},
+		{"system", system, RoleNone},
+		{"ntuser", ntuser, RoleNone},
+		{"params only", onlyParams, RoleGuest},
+		{"old spellings", spellings, RoleHost},
+		{"empty GuestInstaller key", emptyGI, RoleNone},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := ExtractFacts(builderReader{tc.b}, tc.name)
+			assert.Equal(t, tc.want, f.Role)
+			assert.Empty(t, f.Problems)
+			assert.Equal(t, tc.want == RoleHost || tc.want == RoleBoth, f.Host != nil)
+			assert.Equal(t, tc.want == RoleGuest || tc.want == RoleBoth, f.Guest != nil)
+		})
+	}
+	f := ExtractFacts(builderReader{spellings}, "s")
+	v, ok := f.Host.GuestInstallerVersion(false)
+	require.True(t, ok)
+	assert.Equal(t, "6.0.6002.18005", v.Value, "Win60 preferred over the unsuffixed name")
+	_, ok = f.Host.GuestInstallerVersion(true)
+	assert.False(t, ok)
+}
+
+// failingReader fails every lookup with a corrupt-hive error, or panics.
+type failingReader struct{ panics bool }
+
+func (r failingReader) Key(path string) (*Key, error) {
+	if r.panics {
+		panic("boom")
+	}
+	return nil, &FormatError{Offset: 0x20, What: "nk cell", Err: ErrCorrupt}
+}
+
+func TestFactsProblems(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		src  KeyReader
+		want error
+	}{
+		{"corrupt", failingReader{}, ErrCorrupt},
+		{"panic", failingReader{panics: true}, ErrCorrupt},
+		{"nil", nil, ErrKeyNotFound},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := ExtractFacts(tc.src, "bad")
+			assert.Equal(t, RoleNone, f.Role)
+			require.NotEmpty(t, f.Problems)
+			for _, p := range f.Problems {
+				assert.ErrorIs(t, p, tc.want)
+			}
+		})
+	}
+
+	b := hivewriter.New()
+	b.Key(PathAuto).SetDword("IntegrationServicesVersion", 6)
+	f := ExtractFacts(builderReader{b}, "typed")
+	require.Len(t, f.Problems, 1)
+	assert.ErrorIs(t, f.Problems[0], ErrCorrupt)
+	assert.Equal(t, "6", f.Guest.IntegrationServicesVersion.Value)
+	assert.Equal(t, TypeDword, f.Guest.IntegrationServicesVersion.Type)
+}
+
+func readTestdata(t testing.TB, name string) []byte {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join("..", "testdata", "hivefacts", name))
+	require.NoError(t, err)
+	return data
+}
+
+// TestFactsThroughReader reads every committed fixture hive with the hive
+// reader (the dirty one with its LOG1) and checks the facts against the
+// generator's description of it.
+func TestFactsThroughReader(t *testing.T) {
+	fixtures, err := hivewriter.Fixtures()
+	require.NoError(t, err)
+	for _, fx := range fixtures {
+		t.Run(fx.Name, func(t *testing.T) {
+			var logs []LogFile
+			if fx.Log1 != nil {
+				logs = []LogFile{{Name: fx.Name + ".LOG1", Data: fx.Log1}}
+			}
+			h, err := FromBytes(fx.Data, logs, nil)
+			require.NoError(t, err)
+			f := ExtractFacts(h, fx.Name)
+			assert.Empty(t, f.Problems)
+			rec := h.Recovery()
+			assert.Equal(t, fx.Log1 != nil, rec.Dirty)
+			assert.Equal(t, fx.Log1 != nil, rec.Recovered)
+			if fx.Role == "host" {
+				require.Equal(t, RoleHost, f.Role)
+				v, ok := f.Host.GuestInstallerVersion(false)
+				require.True(t, ok)
+				assert.Equal(t, fx.ICVersion, v.Value)
+				assert.Equal(t, fx.Shape.ProductName, f.Host.OS.ProductName.Value)
+				return
+			}
+			require.Equal(t, RoleGuest, f.Role)
+			assert.Equal(t, fx.ICVersion, f.Guest.IntegrationServicesVersion.Value)
+			assert.Equal(t, fx.Log1 != nil, f.Guest.IntegrationServicesVersion.Source.FromLog)
+			assert.Equal(t, fx.Guest.VMID, f.Guest.VirtualMachineID.Value)
+			assert.Equal(t, fx.Guest.VMName, f.Guest.VirtualMachineName.Value)
+			assert.True(t, f.Guest.AutoLastWrite.Present)
+			assert.True(t, f.Guest.ParametersLastWrite.Present)
+			assert.Equal(t, fx.Shape.ProductName, f.Guest.OS.ProductName.Value)
+
+			// Without replay the stale version shows.
+			stale, err := FromBytes(fx.Data, logs, &Options{NoReplay: true})
+			require.NoError(t, err)
+			sf := ExtractFacts(stale, fx.Name)
+			require.Equal(t, RoleGuest, sf.Role)
+			if fx.Log1 != nil {
+				assert.NotEqual(t, fx.ICVersion, sf.Guest.IntegrationServicesVersion.Value)
+			}
+		})
+	}
+}
+
+// TestCommittedFixturesMatchGenerator guards testdata/hivefacts against
+// drift: regenerate with go run ./internal/hivewriter/cmd/genfixtures.
+func TestCommittedFixturesMatchGenerator(t *testing.T) {
+	fixtures, err := hivewriter.Fixtures()
+	require.NoError(t, err)
+	for _, fx := range fixtures {
+		assert.Equal(t, fx.Data, readTestdata(t, fx.Name), fx.Name)
+		if fx.Log1 != nil {
+			assert.Equal(t, fx.Log1, readTestdata(t, fx.Name+".LOG1"), fx.Name+".LOG1")
+		}
+	}
+}
