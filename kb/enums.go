@@ -15,11 +15,10 @@ const (
 	CaseIncompatibleMismatch                 // case 3: event 4000 (or a device that could not load)
 	CaseMismatchUnclassified                 // versions differ but the host's Integration-Admin log was not read
 	CaseLinuxGuest                           // Linux guest: no IC package; mismatch events harmless
-	CaseUndetermined                         // not enough evidence
-	CaseConflict                             // the evidence contradicts itself
+	CaseUndetermined                         // not enough evidence (or the evidence disagrees)
 )
 
-var caseNames = []string{"", "match", "compatible-mismatch", "incompatible-mismatch", "mismatch-unclassified", "linux-guest", "undetermined", "conflict"}
+var caseNames = []string{"unset", "match", "compatible-mismatch", "incompatible-mismatch", "mismatch-unclassified", "linux-guest", "undetermined"}
 
 // Action is what to do about a VM.
 type Action uint8
@@ -33,7 +32,7 @@ const (
 	ActionInvestigate                          // the evidence disagrees or is incomplete: look by hand
 )
 
-var actionNames = []string{"", "none", "upgrade-recommended", "upgrade-required", "ignore", "investigate"}
+var actionNames = []string{"unset", "none", "upgrade-recommended", "upgrade-required", "ignore", "investigate"}
 
 // Severity ranks findings.
 type Severity uint8
@@ -46,7 +45,7 @@ const (
 	SeverityHigh                       // unsupported or at risk
 )
 
-var severityNames = []string{"", "info", "low", "medium", "high"}
+var severityNames = []string{"unset", "info", "low", "medium", "high"}
 
 // Package is the host IC package a guest is compared with.
 type Package uint8
@@ -126,7 +125,7 @@ const (
 	MissingVMID                              // the VM ID is unknown
 )
 
-var missingNames = []string{"", "host", "host-registry", "host-ic-version", "guest-registry", "guest-ic-version", "guest-os", "integration-log", "system-log", "auto-time", "vm-id"}
+var missingNames = []string{"unset", "host", "host-registry", "host-ic-version", "guest-registry", "guest-ic-version", "guest-os", "integration-log", "system-log", "auto-time", "vm-id"}
 
 // Method is how a guest gets its ICs updated.
 type Method uint8

@@ -62,7 +62,7 @@ type ICVersion struct {
 // (Table.Rule(RuleID).Text(lang)); Params carries the instance values.
 type Finding struct {
 	RuleID   string            `json:"ruleId"`
-	Case     Case              `json:"case"`
+	Case     Case              `json:"case,omitempty"`
 	Action   Action            `json:"action"`
 	Severity Severity          `json:"severity"`
 	VMID     string            `json:"vmId,omitempty"`

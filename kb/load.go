@@ -151,6 +151,11 @@ func build(raw *rawTable) (*Table, error) {
 	for i, r := range t.rules {
 		t.byID[r.ID] = i
 	}
+	for _, id := range requiredRules {
+		if _, ok := t.byID[id]; !ok {
+			return nil, invalid("rules", "rule %q, which the evaluator emits, is not defined", id)
+		}
+	}
 
 	for i, e := range raw.Events {
 		path := fmt.Sprintf("events[%d]", i)
@@ -176,7 +181,7 @@ func build(raw *rawTable) (*Table, error) {
 			}
 		}
 		t.events = append(t.events, EventRule{ID: e.ID, Provider: e.Provider, Prefix: e.Prefix, EventID: e.EventID,
-			Kind: e.Kind, Severity: e.Severity, HarmlessForLinux: e.HarmlessForLinux, Confidence: e.Confidence, texts: tx})
+			Kind: e.Kind, Severity: e.Severity, HarmlessForLinux: e.HarmlessForLinux, Confidence: e.Confidence, Rule: e.Rule, texts: tx})
 	}
 
 	for i, r := range raw.Releases {

@@ -87,6 +87,7 @@ type EventRule struct {
 	// for Linux guests (exclude from monitoring).
 	HarmlessForLinux bool
 	Confidence       Confidence
+	Rule             string // the rule such an event can lead to, "" when none
 	texts            texts
 }
 
@@ -94,15 +95,27 @@ type EventRule struct {
 func (e EventRule) Text(lang string) Text { return e.texts.pick(lang) }
 
 // Matches reports whether an event of this provider and ID falls under e.
+// Names compare case-insensitively, and a provider written without the
+// "Microsoft-Windows-" prefix (as Event Viewer shows it: "Hyper-V-VmSwitch")
+// matches an entry written with it.
 func (e EventRule) Matches(provider string, id uint32) bool {
 	if id != e.EventID {
 		return false
 	}
 	p := strings.TrimSpace(provider)
-	if e.Prefix {
-		return len(p) >= len(e.Provider) && strings.EqualFold(p[:len(e.Provider)], e.Provider)
+	want := e.Provider
+	const ms = "microsoft-windows-"
+	if !hasPrefixFold(p, ms) && hasPrefixFold(want, ms) {
+		want = want[len(ms):]
 	}
-	return strings.EqualFold(p, e.Provider)
+	if e.Prefix {
+		return hasPrefixFold(p, want)
+	}
+	return strings.EqualFold(p, want)
+}
+
+func hasPrefixFold(s, prefix string) bool {
+	return len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix)
 }
 
 // Release is a known IC version and what shipped it (domain reference §3).
