@@ -164,17 +164,17 @@ type ProblemKind int
 // Problem kinds. Warnings (checksums, dirty header) lose no data; the others
 // lose records or chunks.
 const (
-	ProblemUnknown       ProblemKind = iota
-	ProblemHeaderCRC                 // file header checksum mismatch (warning)
-	ProblemHeader                    // file header fields implausible (warning)
-	ProblemChunkHeaderCRC            // chunk header checksum mismatch (warning)
-	ProblemChunkDataCRC              // chunk event-records checksum mismatch (warning)
-	ProblemChunkSkipped              // a non-empty slot was not parsed
-	ProblemChunkTruncated            // the file ends inside a chunk; the records present were read
-	ProblemRecordFailed              // a record was found but could not be decoded
-	ProblemRecordLimit               // records beyond MaxRecordsPerChunk were not decoded
-	ProblemDataLimit                 // fields beyond MaxDataFields / MaxDataSize were dropped
-	ProblemDataShifted               // unused: reserved
+	ProblemUnknown        ProblemKind = iota
+	ProblemHeaderCRC                  // file header checksum mismatch (warning)
+	ProblemHeader                     // file header fields implausible (warning)
+	ProblemChunkHeaderCRC             // chunk header checksum mismatch (warning)
+	ProblemChunkDataCRC               // chunk event-records checksum mismatch (warning)
+	ProblemChunkSkipped               // a non-empty slot was not parsed
+	ProblemChunkTruncated             // the file ends inside a chunk; the records present were read
+	ProblemRecordFailed               // a record was found but could not be decoded
+	ProblemRecordLimit                // records beyond MaxRecordsPerChunk were not decoded
+	ProblemDataLimit                  // fields beyond MaxDataFields / MaxDataSize were dropped
+	ProblemDataShifted                // unused: reserved
 )
 
 var problemNames = [...]string{
@@ -188,7 +188,6 @@ var problemNames = [...]string{
 	ProblemRecordFailed:   "record_failed",
 	ProblemRecordLimit:    "record_limit",
 	ProblemDataLimit:      "data_limit",
-	ProblemDataShifted:    "data_shifted",
 }
 
 // String returns the stable snake_case name of k.

@@ -1,21 +1,368 @@
 package evtx
 
 import (
+	"bytes"
 	"context"
+	"encoding/binary"
+	"errors"
 	"fmt"
+	"hash/crc32"
+	"io"
 )
 
-func newFile(r interface {
+// On-disk sizes and signatures (libyal EVTX format, sections 2-4).
+const (
+	fileHeaderBlock = 4096  // the file header occupies the first 4 KiB
+	fileHeaderCRC   = 120   // bytes covered by the file header checksum
+	chunkSize       = 65536 // every chunk, including its 512-byte header
+	chunkHeaderSize = 512   // chunk header + string table + template table
+	recordHeader    = 24    // "**\0\0", size, identifier, written FILETIME
+	recordMinSize   = recordHeader + 4
+)
+
+var (
+	fileMagic   = []byte("ElfFile\x00")
+	chunkMagic  = []byte("ElfChnk\x00")
+	recordMagic = []byte("**\x00\x00")
+)
+
+type readerAt interface {
 	ReadAt([]byte, int64) (int, error)
-}, size int64, o Options) (*File, error) {
-	if size > o.MaxFileSize {
-		return nil, &FormatError{File: o.Name, Chunk: -1, Offset: -1, What: "file", Err: fmt.Errorf("%w: %d bytes > MaxFileSize %d", ErrTooLarge, size, o.MaxFileSize)}
-	}
-	return &File{r: r, size: size, opts: o}, nil
 }
 
-func (f *File) walk(ctx context.Context, yield func(Record, error) bool) {
-	if err := ctx.Err(); err != nil {
-		yield(Record{}, err)
+// newFile parses the file header and checks that the input is an EVTX log.
+func newFile(r readerAt, size int64, o Options) (*File, error) {
+	silenceLogger()
+	f := &File{r: r, size: size, opts: o}
+	if size < 0 {
+		return nil, f.err(-1, -1, 0, "file", fmt.Errorf("%w: negative size %d", ErrCorrupt, size))
 	}
+	if size > o.MaxFileSize {
+		return nil, f.err(-1, -1, 0, "file", fmt.Errorf("%w: %d bytes > MaxFileSize %d", ErrTooLarge, size, o.MaxFileSize))
+	}
+	var hdr [128]byte
+	n, err := r.ReadAt(hdr[:min(int64(len(hdr)), size)], 0)
+	if err != nil && !errors.Is(err, io.EOF) {
+		return nil, f.err(-1, 0, 0, "file header", fmt.Errorf("%w: %w", ErrTruncated, err))
+	}
+	if n >= len(hdr) && bytes.Equal(hdr[:8], fileMagic) {
+		f.hdrOK = true
+		f.header = parseFileHeader(hdr[:])
+		if !f.header.ChecksumValid {
+			f.headerP = append(f.headerP, f.problem(ProblemHeaderCRC, -1, 0, 0, 0, "file header",
+				fmt.Errorf("%w: stored 0x%08x, computed 0x%08x", ErrChecksum, f.header.Checksum, crc32.ChecksumIEEE(hdr[:fileHeaderCRC]))))
+		}
+		if f.header.MajorVersion != 3 || f.header.HeaderSize != 128 || f.header.HeaderBlock != fileHeaderBlock {
+			f.headerP = append(f.headerP, f.problem(ProblemHeader, -1, 0, 0, 0, "file header",
+				fmt.Errorf("%w: version %d.%d, header size %d, block %d", ErrCorrupt,
+					f.header.MajorVersion, f.header.MinorVersion, f.header.HeaderSize, f.header.HeaderBlock)))
+		}
+	} else {
+		// No file header: accept the input only if some chunk slot holds a chunk.
+		if !f.anyChunkMagic() {
+			return nil, f.err(-1, 0, 0, "file header", ErrNotEVTX)
+		}
+		f.headerP = append(f.headerP, f.problem(ProblemHeader, -1, 0, 0, 0, "file header",
+			fmt.Errorf("%w: no ElfFile signature; chunks read by slot", ErrCorrupt)))
+	}
+	f.stats = Stats{ChunkSlots: f.slots(), Problems: append([]Problem(nil), f.headerP...)}
+	return f, nil
+}
+
+func parseFileHeader(b []byte) Header {
+	le := binary.LittleEndian
+	h := Header{
+		FirstChunk:   le.Uint64(b[8:]),
+		LastChunk:    le.Uint64(b[16:]),
+		NextRecordID: le.Uint64(b[24:]),
+		HeaderSize:   le.Uint32(b[32:]),
+		MinorVersion: le.Uint16(b[36:]),
+		MajorVersion: le.Uint16(b[38:]),
+		HeaderBlock:  le.Uint16(b[40:]),
+		ChunkCount:   le.Uint16(b[42:]),
+		Flags:        le.Uint32(b[120:]),
+		Checksum:     le.Uint32(b[124:]),
+	}
+	h.ChecksumValid = crc32.ChecksumIEEE(b[:fileHeaderCRC]) == h.Checksum
+	return h
+}
+
+// slots is the number of chunk slots the file size holds; a partial last
+// slot counts.
+func (f *File) slots() int {
+	if f.size <= fileHeaderBlock {
+		return 0
+	}
+	rest := f.size - fileHeaderBlock
+	return int((rest + chunkSize - 1) / chunkSize)
+}
+
+func (f *File) anyChunkMagic() bool {
+	var m [8]byte
+	for i := 0; i < f.slots(); i++ {
+		off := int64(fileHeaderBlock) + int64(i)*chunkSize
+		if f.size-off < int64(len(m)) {
+			break
+		}
+		if n, _ := f.r.ReadAt(m[:], off); n == len(m) && bytes.Equal(m[:], chunkMagic) {
+			return true
+		}
+	}
+	return false
+}
+
+func (f *File) err(chunk int, off int64, id uint64, what string, err error) *FormatError {
+	return &FormatError{File: f.opts.Name, Chunk: chunk, Offset: off, RecordID: id, What: what, Err: err}
+}
+
+func (f *File) problem(k ProblemKind, chunk int, off int64, id uint64, lost int, what string, err error) Problem {
+	return Problem{Kind: k, Chunk: chunk, Offset: off, RecordID: id, Lost: lost, Err: f.err(chunk, off, id, what, err)}
+}
+
+// walk is the body of Records.
+func (f *File) walk(ctx context.Context, yield func(Record, error) bool) {
+	f.stats = Stats{ChunkSlots: f.slots(), Problems: append([]Problem(nil), f.headerP...)}
+	buf := make([]byte, chunkSize)
+	d := newDecoder(f)
+	for i := 0; i < f.stats.ChunkSlots; i++ {
+		if err := ctx.Err(); err != nil {
+			yield(Record{}, err)
+			return
+		}
+		if !f.chunk(i, buf, d, yield) {
+			return
+		}
+	}
+}
+
+// chunk reads slot i and yields its records; false means the consumer
+// stopped.
+func (f *File) chunk(i int, buf []byte, d *decoder, yield func(Record, error) bool) bool {
+	off := int64(fileHeaderBlock) + int64(i)*chunkSize
+	n := int64(chunkSize)
+	if f.size-off < n {
+		n = f.size - off
+	}
+	data := buf[:n]
+	if got, err := f.r.ReadAt(data, off); int64(got) != n {
+		p := f.problem(ProblemChunkSkipped, i, off, 0, 0, "chunk", fmt.Errorf("%w: read %d of %d bytes: %v", ErrTruncated, got, n, err))
+		return f.lose(p, yield)
+	}
+	if allZero(data) {
+		f.stats.ChunksEmpty++
+		return true
+	}
+	if len(data) < 8 || !bytes.Equal(data[:8], chunkMagic) {
+		lost := countRecordHeaders(data)
+		p := f.problem(ProblemChunkSkipped, i, off, 0, lost, "chunk header",
+			fmt.Errorf("%w: bad chunk signature %q (%d record headers inside lost)", ErrCorrupt, data[:min(8, len(data))], lost))
+		f.stats.ChunksSkipped++
+		return f.lose(p, yield)
+	}
+	f.stats.ChunksPresent++
+	if len(data) < chunkHeaderSize {
+		p := f.problem(ProblemChunkSkipped, i, off, 0, 0, "chunk header",
+			fmt.Errorf("%w: %d bytes left of a %d-byte chunk header", ErrTruncated, len(data), chunkHeaderSize))
+		f.stats.ChunksSkipped++
+		return f.lose(p, yield)
+	}
+	ch := parseChunkHeader(data)
+	f.checkChunkCRCs(i, off, data, ch)
+	if len(data) < chunkSize {
+		f.stats.Problems = append(f.stats.Problems, f.problem(ProblemChunkTruncated, i, off, 0, 0, "chunk",
+			fmt.Errorf("%w: file ends %d bytes into the chunk", ErrTruncated, len(data))))
+	}
+	f.stats.ChunksParsed++
+	return f.records(i, off, data, d, yield)
+}
+
+// chunkHeader is the part of the chunk header (ElfChnk) used here.
+type chunkHeader struct {
+	firstID, lastID uint64
+	headerSize      uint32
+	lastRecordOff   uint32
+	freeSpaceOff    uint32
+	dataCRC         uint32
+	headerCRC       uint32
+}
+
+func parseChunkHeader(b []byte) chunkHeader {
+	le := binary.LittleEndian
+	return chunkHeader{
+		firstID:       le.Uint64(b[24:]),
+		lastID:        le.Uint64(b[32:]),
+		headerSize:    le.Uint32(b[40:]),
+		lastRecordOff: le.Uint32(b[44:]),
+		freeSpaceOff:  le.Uint32(b[48:]),
+		dataCRC:       le.Uint32(b[52:]),
+		headerCRC:     le.Uint32(b[124:]),
+	}
+}
+
+func (f *File) checkChunkCRCs(i int, off int64, data []byte, ch chunkHeader) {
+	h := crc32.NewIEEE()
+	_, _ = h.Write(data[:120])
+	_, _ = h.Write(data[128:chunkHeaderSize])
+	if got := h.Sum32(); got != ch.headerCRC {
+		f.stats.Problems = append(f.stats.Problems, f.problem(ProblemChunkHeaderCRC, i, off, 0, 0, "chunk header",
+			fmt.Errorf("%w: stored 0x%08x, computed 0x%08x", ErrChecksum, ch.headerCRC, got)))
+	}
+	end := int64(ch.freeSpaceOff)
+	if end < chunkHeaderSize || end > int64(len(data)) {
+		f.stats.Problems = append(f.stats.Problems, f.problem(ProblemChunkDataCRC, i, off, 0, 0, "chunk header",
+			fmt.Errorf("%w: free space offset %d outside the chunk; records checksum not verified", ErrCorrupt, ch.freeSpaceOff)))
+		return
+	}
+	if got := crc32.ChecksumIEEE(data[chunkHeaderSize:end]); got != ch.dataCRC {
+		f.stats.Problems = append(f.stats.Problems, f.problem(ProblemChunkDataCRC, i, off, 0, 0, "chunk records",
+			fmt.Errorf("%w: stored 0x%08x, computed 0x%08x", ErrChecksum, ch.dataCRC, got)))
+	}
+}
+
+// lose records a data-losing problem and yields it.
+func (f *File) lose(p Problem, yield func(Record, error) bool) bool {
+	f.stats.Problems = append(f.stats.Problems, p)
+	return yield(Record{}, p.Err)
+}
+
+// recordAt reports whether a well-formed record header starts at pos in
+// data: the signature, a size that fits, and the trailing copy of the size.
+func recordAt(data []byte, pos int) (size int, ok bool) {
+	if pos < 0 || len(data)-pos < recordMinSize || !bytes.Equal(data[pos:pos+4], recordMagic) {
+		return 0, false
+	}
+	s := int64(binary.LittleEndian.Uint32(data[pos+4:]))
+	if s < recordMinSize || s > int64(len(data)-pos) {
+		return 0, false
+	}
+	if int64(binary.LittleEndian.Uint32(data[pos+int(s)-4:])) != s {
+		return 0, false
+	}
+	return int(s), true
+}
+
+// nextRecord finds the next well-formed record header at or after pos.
+func nextRecord(data []byte, pos int) int {
+	for pos < len(data) {
+		j := bytes.Index(data[pos:], recordMagic)
+		if j < 0 {
+			return -1
+		}
+		if _, ok := recordAt(data, pos+j); ok {
+			return pos + j
+		}
+		pos += j + 1
+	}
+	return -1
+}
+
+func countRecordHeaders(data []byte) int {
+	n := 0
+	for pos := chunkHeaderSize; pos < len(data); {
+		j := nextRecord(data, pos)
+		if j < 0 {
+			break
+		}
+		s, _ := recordAt(data, j)
+		n++
+		pos = j + s
+	}
+	return n
+}
+
+func allZero(b []byte) bool {
+	for _, c := range b {
+		if c != 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// records walks the record headers of one chunk. Bytes between records that
+// are not all zero count as one damaged record.
+func (f *File) records(i int, off int64, data []byte, d *decoder, yield func(Record, error) bool) bool {
+	d.startChunk(i, off, data)
+	// Records end at the chunk's free space offset; what follows is slack
+	// (old records of a reused chunk) and is not read, except records that
+	// continue the identifier sequence: the header of the chunk Windows was
+	// writing to (a dirty log) lags behind its records. An impossible free
+	// space offset means the whole chunk is walked.
+	ch := parseChunkHeader(data)
+	fso := len(data)
+	if v := int64(ch.freeSpaceOff); v >= chunkHeaderSize && v <= int64(len(data)) {
+		fso = int(v)
+	}
+	done := 0
+	var lastID uint64
+	for pos := chunkHeaderSize; len(data)-pos >= recordHeader; {
+		size, ok := recordAt(data, pos)
+		if pos >= fso {
+			if !ok || lastID == 0 || binary.LittleEndian.Uint64(data[pos+8:]) != lastID+1 {
+				break
+			}
+		}
+		if !ok {
+			next := nextRecord(data[:fso], pos+1)
+			end := next
+			if next < 0 {
+				end = fso
+			}
+			if !allZero(data[pos:end]) {
+				f.stats.RecordsAttempted++
+				f.stats.RecordsFailed++
+				var id uint64
+				cause := fmt.Errorf("%w: no valid record header (%d bytes skipped)", ErrCorrupt, end-pos)
+				if bytes.Equal(data[pos:pos+4], recordMagic) {
+					id = binary.LittleEndian.Uint64(data[pos+8:])
+					cause = fmt.Errorf("%w: record size %d inconsistent with its trailing copy or the chunk end (%d bytes skipped)",
+						ErrCorrupt, binary.LittleEndian.Uint32(data[pos+4:]), end-pos)
+				}
+				p := f.problem(ProblemRecordFailed, i, off+int64(pos), id, 1, "record", cause)
+				if !f.lose(p, yield) {
+					return false
+				}
+			}
+			if next < 0 {
+				break
+			}
+			pos = next
+			continue
+		}
+		lastID = binary.LittleEndian.Uint64(data[pos+8:])
+		f.stats.RecordsAttempted++
+		if done >= f.opts.MaxRecordsPerChunk {
+			left := 0
+			for p := pos; ; {
+				j := nextRecord(data, p)
+				if j < 0 {
+					break
+				}
+				s, _ := recordAt(data, j)
+				left++
+				p = j + s
+			}
+			f.stats.RecordsAttempted += left - 1
+			f.stats.RecordsFailed += left
+			p := f.problem(ProblemRecordLimit, i, off+int64(pos), 0, left, "chunk",
+				fmt.Errorf("%w: more than MaxRecordsPerChunk (%d) records; %d not decoded", ErrTooLarge, f.opts.MaxRecordsPerChunk, left))
+			return f.lose(p, yield)
+		}
+		done++
+		rec, err := d.decode(pos, size)
+		if err != nil {
+			f.stats.RecordsFailed++
+			p := f.problem(ProblemRecordFailed, i, off+int64(pos), binary.LittleEndian.Uint64(data[pos+8:]), 1, "record", err)
+			if !f.lose(p, yield) {
+				return false
+			}
+		} else {
+			f.stats.RecordsDecoded++
+			if !yield(rec, nil) {
+				return false
+			}
+		}
+		pos += size
+	}
+	return true
 }
