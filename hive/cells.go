@@ -53,7 +53,10 @@ func (h *Hive) cell(off uint32, what string) ([]byte, error) {
 	if avail := int64(len(h.img)); avail < end {
 		end = avail
 	}
-	if pos < baseBlockSize+32 || end-pos < 4 {
+	if pos < baseBlockSize+32 {
+		return nil, h.errAt(off, what, ErrCorrupt, "cell offset 0x%x inside the first hive bin header", off)
+	}
+	if end-pos < 4 {
 		if pos < declaredEnd {
 			return nil, h.errAt(off, what, ErrTruncated, "cell lies past the end of the file")
 		}

@@ -3,6 +3,7 @@ package hive
 import (
 	"errors"
 	"fmt"
+	"strings"
 )
 
 // Sentinel errors. Every error the package returns wraps one of these, so a
@@ -52,6 +53,8 @@ func (e *FormatError) Error() string {
 	file := ""
 	if e.File != "" {
 		file = e.File + ":"
+	} else {
+		where = strings.TrimPrefix(where, " ")
 	}
 	what := ""
 	if e.What != "" {
