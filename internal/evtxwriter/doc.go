@@ -33,8 +33,8 @@
 // string and template tables. Template bytes are built once per chunk and
 // reused, so large files (hundreds of thousands of records) are cheap.
 //
-// Corruption helpers ([CorruptRecordMagic], [CorruptChunkMagic],
-// [CorruptChunkCRC], [CorruptFileHeaderCRC], [Truncate]) damage the produced
+// Corruption helpers ([CorruptRecordMagic], [CorruptRecordData], [CorruptChunkMagic],
+// [CorruptChunkCRC], [CorruptChunkHeaderCRC], [CorruptFileHeaderCRC], [Truncate]) damage the produced
 // bytes the way real damaged logs are damaged; [Writer.Locations] says where
 // each record went so a test knows what a given damage should cost.
 //
