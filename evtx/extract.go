@@ -1,5 +1,298 @@
 package evtx
 
+import (
+	"regexp"
+	"strings"
+)
+
+// Providers ExtractIC knows (compared case-insensitively).
+const (
+	providerIntegration = "Microsoft-Windows-Hyper-V-Integration"
+	providerVmSwitch    = "Microsoft-Windows-Hyper-V-VmSwitch"
+	providerVMSMP       = "VMSMP"
+	providerStorvsp     = "storvsp"
+	providerWorker      = "Microsoft-Windows-Hyper-V-Worker"
+)
+
+var (
+	reVersion    = regexp.MustCompile(`^\d+(\.\d+){1,3}$`)
+	reNegotiated = regexp.MustCompile(`(?i)^\s*Negotiated\s*\(\s*([^)]*?)\s*\)\s*-\s*Expected\s*\(\s*([^)]*?)\s*\)\s*$`)
+)
+
+// ParseProtocolVersion reads a version as IC events log it: "3.0" or
+// "Negotiated (3.0) - Expected (3.0)". ok is false when s is neither.
+func ParseProtocolVersion(s string) (v ProtocolVersion, ok bool) {
+	v.Raw = strings.TrimSpace(s)
+	if m := reNegotiated.FindStringSubmatch(v.Raw); m != nil {
+		v.Negotiated, v.Expected = m[1], m[2]
+		return v, true
+	}
+	if reVersion.MatchString(v.Raw) {
+		v.Negotiated = v.Raw
+		return v, true
+	}
+	return v, false
+}
+
+func isVersion(s string) bool {
+	_, ok := ParseProtocolVersion(s)
+	return ok
+}
+
+func isGUID(s string) bool {
+	_, ok := parseGUID(s)
+	return ok
+}
+
+// NormalizeVMID returns a VM identifier in the form ICEvent.VMID uses:
+// lower case, no braces. ok is false when s is not a GUID.
+func NormalizeVMID(s string) (string, bool) { return parseGUID(s) }
+
 func extractIC(r *Record) (ICEvent, bool) {
+	ev := ICEvent{
+		Provider: r.Provider,
+		EventID:  r.EventID,
+		Time:     r.TimeCreated,
+		Computer: r.Computer,
+		File:     r.File,
+		RecordID: r.RecordID,
+		Chunk:    r.Chunk,
+		Offset:   r.Offset,
+	}
+	p := r.Provider
+	switch {
+	case hasPrefixFold(p, providerIntegration):
+		ev.Component = strings.TrimLeft(p[len(providerIntegration):], "-")
+		switch r.EventID {
+		case 4010:
+			ev.Kind = ICCompatibleMismatch
+		case 4000:
+			ev.Kind = ICIncompatibleMismatch
+		case 4096:
+			ev.Kind = ICNotRunning
+		default:
+			ev.Kind = ICRelated
+		}
+		if ev.Kind == ICRelated {
+			vmByPattern(&ev, r.Data)
+			return ev, true
+		}
+		integrationFields(&ev, r)
+		return ev, true
+	case strings.EqualFold(p, providerVmSwitch), strings.EqualFold(p, providerVMSMP):
+		switch r.EventID {
+		case 27:
+			ev.Kind = ICNetworkVersionDiffers
+		case 26:
+			ev.Kind = ICNetworkIncompatible
+		default:
+			return ICEvent{}, false
+		}
+		ev.Component = "Network"
+		namedVersionFields(&ev, r)
+		return ev, true
+	case strings.EqualFold(p, providerStorvsp):
+		switch r.EventID {
+		case 6:
+			ev.Kind = ICStorageVersionDiffers
+		case 5:
+			ev.Kind = ICStorageIncompatible
+		default:
+			return ICEvent{}, false
+		}
+		ev.Component = "Storage"
+		storvspFields(&ev, r)
+		return ev, true
+	case strings.EqualFold(p, providerWorker) && r.EventID == 23014:
+		ev.Kind = ICDegraded
+		ev.Component = "Worker"
+		namedVersionFields(&ev, r)
+		return ev, true
+	}
 	return ICEvent{}, false
+}
+
+func hasPrefixFold(s, prefix string) bool {
+	return len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix)
+}
+
+// named returns the value of the first field whose name equals one of names
+// (case-insensitive).
+func named(data []Field, names ...string) (string, bool) {
+	for _, f := range data {
+		for _, n := range names {
+			if f.Name != "" && strings.EqualFold(f.Name, n) {
+				return f.Value, true
+			}
+		}
+	}
+	return "", false
+}
+
+var (
+	namesVMName = []string{"VmName", "VirtualMachineName", "VMName"}
+	namesVMID   = []string{"VmId", "VirtualMachineId", "VMID", "VmGuid"}
+)
+
+func setVMID(ev *ICEvent, s string) bool {
+	if id, ok := parseGUID(s); ok {
+		ev.VMID = id
+		return true
+	}
+	return false
+}
+
+func addNote(ev *ICEvent, note string) {
+	ev.Ambiguous = true
+	if ev.Note != "" {
+		ev.Note += "; "
+	}
+	ev.Note += note
+}
+
+// integrationFields fills Integration-* 4000/4010/4096: %1 VM name, %2 VM
+// ID, %3 framework version, %4 message version. No public manifest names
+// these fields, so the order of the data is used (named or not), checked by
+// pattern, and recovered by pattern when it does not fit.
+func integrationFields(ev *ICEvent, r *Record) {
+	vals := values(r.Data)
+	if n, ok := named(r.Data, namesVMName...); ok {
+		ev.VMName = strings.TrimSpace(n)
+	}
+	if id, ok := named(r.Data, namesVMID...); ok {
+		setVMID(ev, id)
+	}
+	if len(vals) >= 2 && isGUID(vals[1]) && !r.DataMayBeShifted {
+		if ev.VMName == "" {
+			ev.VMName = strings.TrimSpace(vals[0])
+		}
+		if ev.VMID == "" {
+			setVMID(ev, vals[1])
+		}
+		if ev.Kind == ICNotRunning {
+			return
+		}
+		if len(vals) >= 4 && isVersion(vals[2]) && isVersion(vals[3]) {
+			ev.FrameworkVersion, _ = ParseProtocolVersion(vals[2])
+			ev.MessageVersion, _ = ParseProtocolVersion(vals[3])
+			return
+		}
+	}
+	patternFields(ev, r, true)
+}
+
+// patternFields recovers VM name, VM ID and two versions from data whose
+// positions cannot be trusted: the ID is the first GUID, the name the
+// non-empty non-GUID non-version value just before it, the versions the
+// version-shaped values after it, in order.
+func patternFields(ev *ICEvent, r *Record, integration bool) {
+	vals := values(r.Data)
+	gi := -1
+	for i, v := range vals {
+		if isGUID(v) {
+			gi = i
+			break
+		}
+	}
+	var vers []string
+	start := 0
+	if gi >= 0 {
+		start = gi + 1
+		if ev.VMID == "" {
+			setVMID(ev, vals[gi])
+		}
+		if ev.VMName == "" && gi > 0 && !isVersion(vals[gi-1]) && strings.TrimSpace(vals[gi-1]) != "" {
+			ev.VMName = strings.TrimSpace(vals[gi-1])
+		}
+	}
+	for _, v := range vals[start:] {
+		if isVersion(v) {
+			vers = append(vers, v)
+		}
+	}
+	why := "data positions do not fit the documented layout"
+	if r.DataMayBeShifted {
+		why = "unnamed data may have lost empty strings"
+	}
+	if integration {
+		if ev.Kind != ICNotRunning {
+			if len(vers) > 0 {
+				ev.FrameworkVersion, _ = ParseProtocolVersion(vers[0])
+			}
+			if len(vers) > 1 {
+				ev.MessageVersion, _ = ParseProtocolVersion(vers[1])
+			}
+		}
+	} else {
+		if ev.ServerVersion == "" && len(vers) > 0 {
+			ev.ServerVersion = strings.TrimSpace(vers[0])
+		}
+		if ev.ClientVersion == "" && len(vers) > 1 {
+			ev.ClientVersion = strings.TrimSpace(vers[1])
+		}
+	}
+	addNote(ev, why+": values recovered by pattern (GUID, version)")
+}
+
+// namedVersionFields fills VmSwitch/VMSMP 26/27 and Worker 23014 from the
+// names VMName, VMId, ServerVersion, ClientVersion; by pattern otherwise.
+func namedVersionFields(ev *ICEvent, r *Record) {
+	n1, ok1 := named(r.Data, namesVMName...)
+	n2, ok2 := named(r.Data, namesVMID...)
+	s, ok3 := named(r.Data, "ServerVersion")
+	c, ok4 := named(r.Data, "ClientVersion")
+	ev.VMName = strings.TrimSpace(n1)
+	if ok2 {
+		setVMID(ev, n2)
+	}
+	ev.ServerVersion = strings.TrimSpace(s)
+	ev.ClientVersion = strings.TrimSpace(c)
+	if ev.Kind == ICDegraded {
+		if !ok1 && !ok2 {
+			vmByPattern(ev, r.Data)
+		}
+		return
+	}
+	if ok1 && ok2 && ok3 && ok4 {
+		return
+	}
+	patternFields(ev, r, false)
+}
+
+// storvspFields fills classic storvsp 5/6: insertion strings %2 VM name,
+// %3 VM ID, %4 server version, %5 client version.
+func storvspFields(ev *ICEvent, r *Record) {
+	vals := values(r.Data)
+	if !r.DataMayBeShifted && len(vals) >= 5 && isGUID(vals[2]) && isVersion(vals[3]) && isVersion(vals[4]) {
+		ev.VMName = strings.TrimSpace(vals[1])
+		setVMID(ev, vals[2])
+		ev.ServerVersion = strings.TrimSpace(vals[3])
+		ev.ClientVersion = strings.TrimSpace(vals[4])
+		return
+	}
+	patternFields(ev, r, false)
+}
+
+// vmByPattern fills VM ID (first GUID) and VM name (a named VM name field)
+// for records whose layout is unknown.
+func vmByPattern(ev *ICEvent, data []Field) {
+	if n, ok := named(data, namesVMName...); ok {
+		ev.VMName = strings.TrimSpace(n)
+	}
+	if id, ok := named(data, namesVMID...); ok && setVMID(ev, id) {
+		return
+	}
+	for _, f := range data {
+		if setVMID(ev, f.Value) {
+			return
+		}
+	}
+}
+
+func values(data []Field) []string {
+	out := make([]string, len(data))
+	for i, f := range data {
+		out[i] = strings.TrimSpace(f.Value)
+	}
+	return out
 }
