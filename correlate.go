@@ -1,0 +1,458 @@
+package hvic
+
+import (
+	"fmt"
+	"path"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/hvic/hvic/hive"
+	"github.com/hvic/hvic/internal/collect"
+	"github.com/hvic/hvic/kb"
+)
+
+// hostKey is the lower-case first label of a computer name: "HV01" and
+// "hv01.contoso.local" are one host (kb compares hosts the same way).
+func hostKey(s string) string {
+	s = strings.ToLower(strings.Trim(s, " \t\r\n\x00"))
+	s = strings.TrimPrefix(s, `\\`)
+	if i := strings.IndexByte(s, '.'); i > 0 {
+		s = s[:i]
+	}
+	return s
+}
+
+// namer ties files with no computer name of their own (a host's SOFTWARE
+// hive, an empty log) to a host, by where they sit in the collection.
+type namer struct {
+	logs  []*fileOut // event logs that name computers
+	known []string   // every computer name seen (events, guests' Parameters)
+}
+
+func within(dir, ancestor string) bool {
+	return ancestor == "." || ancestor == "" || dir == ancestor || strings.HasPrefix(dir, ancestor+"/")
+}
+
+func parentDir(d string) string { return path.Dir(d) }
+
+// hostFor names the host a file in dir belongs to: the only computer that
+// the event logs in the nearest enclosing folder name; else a known computer
+// whose name is a folder on the path; else the only computer in the
+// collection; else "" (unknown).
+func (n *namer) hostFor(dir string) string {
+	for a := dir; ; a = parentDir(a) {
+		var found []string
+		for _, l := range n.logs {
+			if within(l.dir, a) {
+				for _, c := range l.computers {
+					found = appendKey(found, c)
+				}
+			}
+		}
+		if len(found) == 1 {
+			return found[0]
+		}
+		if len(found) > 1 || a == "." || a == "/" || a == "" || parentDir(a) == a {
+			break
+		}
+	}
+	parts := strings.FieldsFunc(dir, func(r rune) bool { return r == '/' || r == '!' })
+	for i := len(parts) - 1; i >= 0; i-- {
+		for _, k := range n.known {
+			if hostKey(parts[i]) == hostKey(k) {
+				return k
+			}
+		}
+	}
+	if len(n.known) == 1 {
+		return n.known[0]
+	}
+	return ""
+}
+
+// appendKey appends s unless a name of the same host is there; a fully
+// qualified name replaces a short one.
+func appendKey(list []string, s string) []string {
+	s = strings.Trim(s, " \t\r\n\x00")
+	if s == "" {
+		return list
+	}
+	for i, x := range list {
+		if hostKey(x) == hostKey(s) {
+			if len(s) > len(x) {
+				list[i] = s
+			}
+			return list
+		}
+	}
+	return append(list, s)
+}
+
+func assemble(set *collect.Set, outs []*fileOut, o *Options) *Result {
+	res := &Result{Table: o.Table}
+	inv := &res.Inventory
+	inv.Archives = set.Archives
+	inv.Bytes = set.Bytes
+
+	// Skipped and refused files.
+	for _, s := range set.Skipped {
+		if !s.Refused {
+			inv.Skipped = append(inv.Skipped, Skipped{Path: s.Path, Size: s.Size, Reason: skipText(s)})
+			continue
+		}
+		sentinel := ErrRefused
+		if s.Reason == collect.ReasonUnreadable {
+			sentinel = ErrUnreadable
+		}
+		res.Problems = append(res.Problems, problem(s.Path, Error, string(s.Reason), "", fmt.Errorf("%w: %s", sentinel, s.Detail)))
+	}
+
+	// Computer names and the namer.
+	nm := &namer{}
+	for _, out := range outs {
+		if len(out.computers) > 0 {
+			nm.logs = append(nm.logs, out)
+			for _, c := range out.computers {
+				nm.known = appendKey(nm.known, c)
+			}
+		}
+	}
+	for _, out := range outs {
+		if out.facts != nil && out.facts.Guest != nil {
+			g := out.facts.Guest
+			for _, f := range []hive.Fact{g.PhysicalHostNameFullyQualified, g.HostName, g.PhysicalHostName} {
+				if f.Present {
+					nm.known = appendKey(nm.known, f.Value)
+				}
+			}
+		}
+	}
+
+	ev := &res.Evidence
+	ev.Hints.LinuxVMs = append([]string(nil), o.LinuxVMs...)
+	anyRead := false
+	for _, out := range outs {
+		if out.ok {
+			anyRead = true
+		}
+		if out.facts != nil {
+			addFacts(ev, inv, out, nm)
+		}
+		for _, e := range out.events {
+			if e.Host == "" {
+				e.Host = nm.hostFor(out.dir)
+			}
+			ev.Events = append(ev.Events, e)
+		}
+		for _, c := range out.coverage {
+			if c.Host == "" {
+				c.Host = nm.hostFor(out.dir)
+				if c.Host == "" {
+					continue
+				}
+				if out.info.Host == "" {
+					out.info.Host = c.Host
+				}
+			}
+			ev.Coverage = append(ev.Coverage, c)
+		}
+		out.info.Problems = len(out.problems)
+		res.Problems = append(res.Problems, out.problems...)
+		inv.Files = append(inv.Files, out.info)
+	}
+	// Transaction logs are files read too.
+	for i, f := range set.Files {
+		for _, l := range f.Logs {
+			inv.Files = append(inv.Files, FileInfo{Path: l.Path, Kind: l.Kind.String(), Role: RoleTransactionLog, Size: l.Size, Host: outs[i].info.Host})
+		}
+	}
+	// Hosts known from their logs only.
+	for _, c := range nm.logs {
+		for _, name := range c.computers {
+			if !hasHost(ev.Hosts, name) {
+				ev.Hosts = append(ev.Hosts, kb.HostEvidence{Name: name})
+			}
+		}
+	}
+	sortEvents(ev.Events)
+	res.Events = ev.Events
+
+	evaluate(res, o)
+	buildInventory(res)
+
+	sort.SliceStable(inv.Files, func(i, j int) bool { return inv.Files[i].Path < inv.Files[j].Path })
+	sort.SliceStable(res.Problems, func(i, j int) bool { return res.Problems[i].File < res.Problems[j].File })
+	switch {
+	case !anyRead:
+		res.Status = StatusFailed
+	case len(res.Problems) > 0 && hasErrors(res.Problems):
+		res.Status = StatusPartial
+	default:
+		res.Status = StatusComplete
+	}
+	if res.VMs == nil {
+		res.VMs = []kb.Assessment{}
+	}
+	if res.Findings == nil {
+		res.Findings = []kb.Finding{}
+	}
+	if res.Events == nil {
+		res.Events = []kb.Event{}
+	}
+	if res.Problems == nil {
+		res.Problems = []Problem{}
+	}
+	return res
+}
+
+func hasErrors(ps []Problem) bool {
+	for _, p := range ps {
+		if p.Severity == Error {
+			return true
+		}
+	}
+	return false
+}
+
+func skipText(s collect.Skipped) string {
+	if s.Detail != "" {
+		return string(s.Reason) + ": " + s.Detail
+	}
+	return string(s.Reason)
+}
+
+func hasHost(hosts []kb.HostEvidence, name string) bool {
+	for _, h := range hosts {
+		if hostKey(h.Name) == hostKey(name) {
+			return true
+		}
+	}
+	return false
+}
+
+func evaluate(res *Result, o *Options) {
+	defer func() {
+		if r := recover(); r != nil {
+			res.Problems = append(res.Problems, problem("", Error, "internal", "evaluate", fmt.Errorf("%w: panic: %v", ErrInternal, r)))
+		}
+	}()
+	out := o.Table.Evaluate(res.Evidence)
+	res.VMs, res.Findings, res.Conflicts = out.VMs, out.Findings, out.Conflicts
+}
+
+func refOf(file string, s hive.Source, what string) kb.Ref {
+	return kb.Ref{File: file, KeyPath: s.Key, Value: s.Value, What: what}
+}
+
+func atoi(f hive.Fact) uint32 {
+	if !f.Present {
+		return 0
+	}
+	n, err := strconv.ParseUint(strings.TrimSpace(f.Value), 0, 32)
+	if err != nil {
+		return 0
+	}
+	return uint32(n)
+}
+
+func osOf(f hive.OSFacts) kb.OSInfo {
+	return kb.OSInfo{
+		Name:       f.ProductName.Value,
+		Version:    f.CurrentVersion.Value,
+		Major:      atoi(f.MajorVersion),
+		Minor:      atoi(f.MinorVersion),
+		Build:      atoi(f.CurrentBuild),
+		UBR:        atoi(f.UBR),
+		CSDVersion: f.CSDVersion.Value,
+	}
+}
+
+func guestOS(g *hive.GuestFacts) kb.OSInfo {
+	os := kb.OSInfo{
+		Name:        g.AutoValue("OSName").Value,
+		Version:     g.AutoValue("OSVersion").Value,
+		Major:       atoi(g.AutoValue("OSMajorVersion")),
+		Minor:       atoi(g.AutoValue("OSMinorVersion")),
+		Build:       atoi(g.AutoValue("OSBuildNumber")),
+		CSDVersion:  g.AutoValue("CSDVersion").Value,
+		ProductType: atoi(g.AutoValue("ProductType")),
+	}
+	own := osOf(g.OS)
+	if own.Name != "" || own.Version != "" {
+		own.ProductType = os.ProductType
+		return own
+	}
+	return os
+}
+
+func addFacts(ev *kb.Evidence, inv *Inventory, out *fileOut, nm *namer) {
+	f := out.facts
+	file := out.info.Path
+	if f.Host != nil {
+		name := nm.hostFor(out.dir)
+		if name == "" {
+			name = unknownHost(out.dir, file)
+			out.problems = append(out.problems, problem(file, Warning, "host-unnamed", "",
+				fmt.Errorf("%w: no event log names this host's computer; it is called %q", ErrDamaged, name)))
+		}
+		out.info.Host = name
+		h := kb.HostEvidence{Name: name, OS: osOf(f.Host.OS), Registry: true, Replayed: out.replayed,
+			VirtualizationVersion: f.Host.VirtualizationVersion.Value, GuestInstaller: map[string]string{}}
+		for _, k := range hive.SortedNames(f.Host.GuestInstallerVersions) {
+			v := f.Host.GuestInstallerVersions[k]
+			if v.Present {
+				h.GuestInstaller[k] = v.Value
+				h.Refs = append(h.Refs, refOf(file, v.Source, k))
+			}
+		}
+		if f.Host.VirtualizationVersion.Present {
+			h.Refs = append(h.Refs, refOf(file, f.Host.VirtualizationVersion.Source, "Virtualization Version"))
+		}
+		ev.Hosts = append(ev.Hosts, h)
+	}
+	if f.Guest != nil {
+		g := f.Guest
+		ge := kb.GuestEvidence{
+			VMID:        g.VirtualMachineID.Value,
+			VMName:      g.VirtualMachineName.Value,
+			HostOSMajor: atoi(g.HostingSystemOsMajor),
+			HostOSMinor: atoi(g.HostingSystemOsMinor),
+			HostEdition: atoi(g.HostingSystemEditionID),
+			ICVersion:   g.IntegrationServicesVersion.Value,
+			OS:          guestOS(g),
+			Replayed:    out.replayed,
+		}
+		for _, hf := range []hive.Fact{g.HostName, g.PhysicalHostName, g.PhysicalHostNameFullyQualified} {
+			if hf.Present && hf.Value != "" {
+				ge.HostNames = append(ge.HostNames, hf.Value)
+			}
+		}
+		if g.AutoLastWrite.Present {
+			ge.AutoWritten = g.AutoLastWrite.Time
+		}
+		if g.ParametersLastWrite.Present {
+			ge.ParametersWritten = g.ParametersLastWrite.Time
+		}
+		if g.BackupType.Present {
+			n := atoi(g.BackupType)
+			ge.BackupType = &n
+		}
+		if g.IntegrationServicesVersion.Present {
+			ge.Refs = append(ge.Refs, refOf(file, g.IntegrationServicesVersion.Source, "IntegrationServicesVersion"))
+		}
+		if g.VirtualMachineID.Present {
+			ge.Refs = append(ge.Refs, refOf(file, g.VirtualMachineID.Source, "VirtualMachineId"))
+		}
+		ev.Guests = append(ev.Guests, ge)
+		host := ""
+		if len(ge.HostNames) > 0 {
+			host = ge.HostNames[0]
+		}
+		if f.Host == nil {
+			out.info.Host = host
+		}
+		inv.Guests = append(inv.Guests, Guest{File: file, Kind: out.info.Kind, VMName: ge.VMName, VMID: kb.NormalizeVMID(ge.VMID),
+			Host: host, ICVersion: ge.ICVersion, OS: ge.OS.Name, Replayed: out.replayed})
+	}
+}
+
+// unknownHost names a host hive no log names: after its folder.
+func unknownHost(dir, file string) string {
+	if dir == "." || dir == "" {
+		return "(" + file + ")"
+	}
+	return "(" + path.Base(strings.TrimSuffix(dir, "!")) + ")"
+}
+
+func buildInventory(res *Result) {
+	inv := &res.Inventory
+	ev := &res.Evidence
+	byKey := map[string]*Host{}
+	var order []string
+	host := func(name string) *Host {
+		k := hostKey(name)
+		h, ok := byKey[k]
+		if !ok {
+			h = &Host{Name: name, Files: []string{}}
+			byKey[k] = h
+			order = append(order, k)
+		} else if len(name) > len(h.Name) {
+			h.Name = name
+		}
+		return h
+	}
+	for _, he := range ev.Hosts {
+		h := host(he.Name)
+		if he.Registry {
+			h.OS = he.OS.Name
+			h.GuestInstaller = he.GuestInstaller
+		}
+	}
+	for _, c := range ev.Coverage {
+		h := host(c.Host)
+		h.Logs = append(h.Logs, c)
+	}
+	for _, f := range inv.Files {
+		if f.Host == "" || (f.Role != RoleHostRegistry && f.Role != RoleHostGuestRegistry && f.Role != RoleIntegrationLog &&
+			f.Role != RoleSystemLog && f.Role != RoleOtherLog && f.Role != RoleTransactionLog) {
+			continue
+		}
+		if f.Role == RoleTransactionLog && !isHostFile(inv.Files, f.Path) {
+			continue
+		}
+		h := host(f.Host)
+		h.Files = append(h.Files, f.Path)
+	}
+	sort.Strings(order)
+	for _, k := range order {
+		h := byKey[k]
+		sort.Strings(h.Files)
+		inv.Hosts = append(inv.Hosts, *h)
+	}
+	for _, a := range res.VMs {
+		vm := VM{Name: a.VMName, ID: a.VMID, Host: a.Host}
+		for _, g := range inv.Guests {
+			if (a.VMID != "" && g.VMID == a.VMID) || (g.VMID == "" && a.VMName != "" && strings.EqualFold(g.VMName, a.VMName)) {
+				vm.Guests = append(vm.Guests, g.File)
+			}
+		}
+		for _, e := range res.Events {
+			if (a.VMID != "" && kb.NormalizeVMID(e.VMID) == a.VMID) || (e.VMID == "" && a.VMName != "" && strings.EqualFold(e.VMName, a.VMName)) {
+				vm.Events++
+			}
+		}
+		inv.VMs = append(inv.VMs, vm)
+	}
+	if inv.Hosts == nil {
+		inv.Hosts = []Host{}
+	}
+	if inv.VMs == nil {
+		inv.VMs = []VM{}
+	}
+	if inv.Guests == nil {
+		inv.Guests = []Guest{}
+	}
+	if inv.Files == nil {
+		inv.Files = []FileInfo{}
+	}
+	if inv.Skipped == nil {
+		inv.Skipped = []Skipped{}
+	}
+}
+
+// isHostFile reports whether the transaction log at p belongs to a host
+// hive (its hive is the path without the .LOG* suffix).
+func isHostFile(files []FileInfo, p string) bool {
+	u := strings.ToUpper(p)
+	for _, f := range files {
+		if f.Role != RoleHostRegistry && f.Role != RoleHostGuestRegistry {
+			continue
+		}
+		if strings.HasPrefix(u, strings.ToUpper(f.Path)+".LOG") {
+			return true
+		}
+	}
+	return false
+}
+

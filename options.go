@@ -1,0 +1,104 @@
+package hvic
+
+import (
+	"github.com/hvic/hvic/evtx"
+	"github.com/hvic/hvic/hive"
+	"github.com/hvic/hvic/kb"
+)
+
+// Defaults of Options.
+const (
+	DefaultMaxFileSize        = 512 << 20 // bytes read into memory for one file
+	DefaultMaxArchiveBytes    = 4 << 30   // uncompressed bytes taken from archives, in total
+	DefaultMaxArchiveEntries  = 100_000   // archive entries looked at, in total
+	DefaultMaxRatio           = 200       // compression ratio of an entry of 1 MiB or more
+	DefaultMaxArchiveDepth    = 4         // archive nesting
+	DefaultMaxFiles           = 1_000_000 // files walked
+	DefaultMaxProblemsPerFile = 20        // problems kept per file; one more says how many were dropped
+	DefaultMaxEvents          = 1_000_000 // IC events kept in total
+)
+
+// Options tunes a scan. The zero value (or a nil *Options) means the
+// documented defaults.
+type Options struct {
+	// Workers is the number of files read in parallel (default
+	// GOMAXPROCS). Peak memory is about Workers times the largest file.
+	Workers int
+	// Progress, when set, is called after each file is read, from one
+	// goroutine at a time, with counts of files and bytes done and total.
+	Progress func(Progress)
+	// LinuxVMs names VMs (by name or ID) known to run Linux.
+	LinuxVMs []string
+	// Table is the rule table to evaluate with (default kb.Default()).
+	Table *kb.Table
+
+	// MaxFileSize caps a file (or archive entry) read into memory; larger
+	// ones are refused with a problem. Default 512 MiB.
+	MaxFileSize int64
+	// MaxArchiveBytes caps the total declared uncompressed size taken from
+	// archives. Default 4 GiB.
+	MaxArchiveBytes int64
+	// MaxArchiveEntries caps the archive entries looked at. Default 100,000.
+	MaxArchiveEntries int
+	// MaxRatio caps an archive entry's compression ratio (entries of 1 MiB
+	// or more). Default 200.
+	MaxRatio int64
+	// MaxArchiveDepth caps archive nesting. Default 4.
+	MaxArchiveDepth int
+	// MaxFiles caps the files walked. Default 1,000,000.
+	MaxFiles int
+	// MaxProblemsPerFile caps the problems kept per file. Default 20.
+	MaxProblemsPerFile int
+	// MaxEvents caps the IC events kept over the whole scan. Default
+	// 1,000,000.
+	MaxEvents int
+
+	// EVTX, Hive and Export pass limits to the readers (nil: their
+	// defaults). Their MaxFileSize-like limits apply on top of MaxFileSize.
+	EVTX   *evtx.Options
+	Hive   *hive.Options
+	Export *hive.ExportOptions
+}
+
+// Progress reports how far a scan is.
+type Progress struct {
+	FilesDone, FilesTotal int
+	BytesDone, BytesTotal int64
+	// File is the file just finished.
+	File string
+}
+
+func (o *Options) withDefaults() Options {
+	var r Options
+	if o != nil {
+		r = *o
+	}
+	if r.MaxFileSize <= 0 {
+		r.MaxFileSize = DefaultMaxFileSize
+	}
+	if r.MaxArchiveBytes <= 0 {
+		r.MaxArchiveBytes = DefaultMaxArchiveBytes
+	}
+	if r.MaxArchiveEntries <= 0 {
+		r.MaxArchiveEntries = DefaultMaxArchiveEntries
+	}
+	if r.MaxRatio <= 0 {
+		r.MaxRatio = DefaultMaxRatio
+	}
+	if r.MaxArchiveDepth <= 0 {
+		r.MaxArchiveDepth = DefaultMaxArchiveDepth
+	}
+	if r.MaxFiles <= 0 {
+		r.MaxFiles = DefaultMaxFiles
+	}
+	if r.MaxProblemsPerFile <= 0 {
+		r.MaxProblemsPerFile = DefaultMaxProblemsPerFile
+	}
+	if r.MaxEvents <= 0 {
+		r.MaxEvents = DefaultMaxEvents
+	}
+	if r.Table == nil {
+		r.Table = kb.Default()
+	}
+	return r
+}

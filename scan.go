@@ -1,0 +1,452 @@
+package hvic
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"path"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/hvic/hvic/evtx"
+	"github.com/hvic/hvic/hive"
+	"github.com/hvic/hvic/internal/collect"
+	"github.com/hvic/hvic/kb"
+)
+
+// Scan analyses every file under the root of fsys: it walks folders and
+// ZIP archives, classifies each file by content, reads event logs, hives
+// (replaying their transaction logs), .reg exports and reg query text in
+// parallel, correlates hosts, VMs and guests, and evaluates them with kb.
+//
+// A damaged, refused or unreadable file never stops the scan: it becomes a
+// Problem and the Result's Status is StatusPartial (StatusFailed when
+// nothing analysable could be read). The error is non-nil only when the
+// root cannot be read (ErrNoInput) or ctx is done.
+func Scan(ctx context.Context, fsys fs.FS, opts *Options) (*Result, error) {
+	o := opts.withDefaults()
+	set, err := collect.Walk(ctx, fsys, o.collectOptions())
+	if err != nil {
+		return nil, walkError(ctx, err)
+	}
+	defer set.Close()
+	return scanSet(ctx, set, &o)
+}
+
+// ScanPaths is Scan over OS paths: each may be a folder, a ZIP archive or
+// a single file. Display paths keep the paths as given. A path that does
+// not exist is a problem; the error is ErrNoInput only when none exists.
+func ScanPaths(ctx context.Context, paths []string, opts *Options) (*Result, error) {
+	o := opts.withDefaults()
+	set, err := collect.WalkPaths(ctx, paths, o.collectOptions())
+	if err != nil {
+		return nil, walkError(ctx, err)
+	}
+	defer set.Close()
+	return scanSet(ctx, set, &o)
+}
+
+func walkError(ctx context.Context, err error) error {
+	if cerr := ctx.Err(); cerr != nil {
+		return fmt.Errorf("hvic: scan cancelled: %w", cerr)
+	}
+	if errors.Is(err, collect.ErrNoInput) {
+		return fmt.Errorf("%w: %w", ErrNoInput, err)
+	}
+	return fmt.Errorf("hvic: %w", err)
+}
+
+func (o *Options) collectOptions() *collect.Options {
+	return &collect.Options{
+		MaxFileSize:       o.MaxFileSize,
+		MaxArchiveBytes:   o.MaxArchiveBytes,
+		MaxArchiveEntries: o.MaxArchiveEntries,
+		MaxRatio:          o.MaxRatio,
+		MaxDepth:          o.MaxArchiveDepth,
+		MaxFiles:          o.MaxFiles,
+	}
+}
+
+// fileOut is what reading one file produced.
+type fileOut struct {
+	info      FileInfo
+	dir       string
+	facts     *hive.Facts
+	replayed  bool
+	events    []kb.Event
+	coverage  []kb.LogCoverage // Host may be empty: filled by co-location
+	computers []string
+	problems  []Problem
+	ok        bool // something was read
+}
+
+func scanSet(ctx context.Context, set *collect.Set, o *Options) (*Result, error) {
+	outs := make([]*fileOut, len(set.Files))
+	var (
+		mu       sync.Mutex
+		progress = Progress{FilesTotal: len(set.Files), BytesTotal: set.Bytes}
+	)
+	errs := collect.Parallel(ctx, len(set.Files), o.Workers, func(i int) error {
+		f := set.Files[i]
+		out := &fileOut{}
+		outs[i] = out
+		readFile(ctx, f, o, out)
+		if o.Progress != nil {
+			mu.Lock()
+			defer mu.Unlock()
+			progress.FilesDone++
+			progress.BytesDone += f.Size
+			for _, l := range f.Logs {
+				progress.BytesDone += l.Size
+			}
+			progress.File = f.Path
+			o.Progress(progress)
+		}
+		return nil
+	})
+	if cerr := ctx.Err(); cerr != nil {
+		return nil, fmt.Errorf("hvic: scan cancelled: %w", cerr)
+	}
+	for i, err := range errs {
+		if err == nil {
+			continue
+		}
+		f := set.Files[i]
+		out := &fileOut{info: FileInfo{Path: f.Path, Kind: f.Kind.String(), Role: RoleUnreadable, Size: f.Size}}
+		out.problems = append(out.problems, problem(f.Path, Error, "internal", "", fmt.Errorf("%w: %w", ErrInternal, err)))
+		outs[i] = out
+	}
+	return assemble(set, outs, o), nil
+}
+
+func problem(file string, sev Severity, code, op string, err error) Problem {
+	fe := &FileError{File: file, Op: op, Err: err}
+	return Problem{File: file, Severity: sev, Code: code, Message: fe.Error(), Err: fe}
+}
+
+// readFile reads one file, recovering any panic from the readers on this
+// goroutine so that one file cannot stop the scan.
+func readFile(ctx context.Context, f *collect.File, o *Options, out *fileOut) {
+	out.info = FileInfo{Path: f.Path, Kind: f.Kind.String(), Size: f.Size, Role: RoleUnreadable}
+	out.dir = path.Dir(f.Path)
+	defer func() {
+		if r := recover(); r != nil {
+			out.ok = false
+			out.info.Role = RoleUnreadable
+			out.problems = append(out.problems, problem(f.Path, Error, "internal", "read", fmt.Errorf("%w: panic: %v", ErrInternal, r)))
+		}
+	}()
+	data, err := f.ReadAll(o.MaxFileSize)
+	if err != nil {
+		code := "unreadable"
+		if errors.Is(err, collect.ErrTooLarge) {
+			code = "too-large"
+		}
+		out.problems = append(out.problems, problem(f.Path, Error, code, "read", fmt.Errorf("%w: %w", ErrUnreadable, err)))
+		return
+	}
+	switch f.Kind {
+	case collect.KindEVTX:
+		readEVTX(ctx, f, data, o, out)
+	case collect.KindHive:
+		readHive(f, data, o, out)
+	case collect.KindRegExport, collect.KindRegQuery:
+		readExport(f, data, o, out)
+	}
+}
+
+func (out *fileOut) addProblem(o *Options, p Problem) {
+	n := 0
+	for _, q := range out.problems {
+		if q.Code != "more-problems" {
+			n++
+		}
+	}
+	if n < o.MaxProblemsPerFile {
+		out.problems = append(out.problems, p)
+		return
+	}
+	last := len(out.problems) - 1
+	if out.problems[last].Code == "more-problems" {
+		out.problems[last].Message = incrementMore(out.problems[last].Message)
+		return
+	}
+	out.problems = append(out.problems, Problem{File: p.File, Severity: p.Severity, Code: "more-problems",
+		Message: "hvic: " + p.File + ": 1 more problem not listed"})
+}
+
+func incrementMore(msg string) string {
+	var file string
+	var n int
+	if i := strings.LastIndex(msg, ": "); i >= 0 {
+		file = msg[:i]
+		fmt.Sscanf(msg[i+2:], "%d", &n)
+	}
+	return fmt.Sprintf("%s: %d more problems not listed", file, n+1)
+}
+
+const (
+	channelSystem      = "System"
+	channelIntegration = "Microsoft-Windows-Hyper-V-Integration-Admin"
+	channelWorker      = "Microsoft-Windows-Hyper-V-Worker-Admin"
+)
+
+type coverKey struct{ host, channel string }
+
+func readEVTX(ctx context.Context, f *collect.File, data []byte, o *Options, out *fileOut) {
+	var eo evtx.Options
+	if o.EVTX != nil {
+		eo = *o.EVTX
+	}
+	eo.Name = f.Path
+	ef, err := evtx.FromBytes(data, &eo)
+	if err != nil {
+		out.problems = append(out.problems, problem(f.Path, Error, "evtx-unreadable", "open evtx", fmt.Errorf("%w: %w", ErrUnreadable, err)))
+		return
+	}
+	out.ok = true
+	cover := map[coverKey]*kb.LogCoverage{}
+	var order []coverKey
+	records := 0
+	for rec, err := range ef.Records(ctx) {
+		if err != nil {
+			if ctx.Err() != nil {
+				return
+			}
+			continue // counted in Stats().Problems
+		}
+		records++
+		k := coverKey{rec.Computer, rec.Channel}
+		c, ok := cover[k]
+		if !ok {
+			c = &kb.LogCoverage{Host: rec.Computer, Channel: rec.Channel, File: f.Path}
+			cover[k] = c
+			order = append(order, k)
+		}
+		c.Records++
+		if c.First.IsZero() || rec.TimeCreated.Before(c.First) {
+			c.First = rec.TimeCreated
+		}
+		if rec.TimeCreated.After(c.Last) {
+			c.Last = rec.TimeCreated
+		}
+		ic, ok := evtx.ExtractIC(rec)
+		if !ok || len(out.events) >= o.MaxEvents {
+			continue
+		}
+		out.events = append(out.events, eventOf(ic, rec))
+	}
+	st := ef.Stats()
+	damaged := st.RecordsFailed > 0 || st.ChunksSkipped > 0
+	for _, p := range st.Problems {
+		sev := Error
+		if p.Kind.Warning() {
+			sev = Warning
+		} else {
+			damaged = true
+		}
+		out.addProblem(o, problem(f.Path, sev, "evtx-"+strings.ReplaceAll(p.Kind.String(), "_", "-"), "", fmt.Errorf("%w: %w", ErrDamaged, p.Err)))
+	}
+	out.info.Records = records
+	out.info.Events = len(out.events)
+	hasIntegration, hasSystem := false, false
+	for _, k := range order {
+		c := cover[k]
+		c.Damaged = damaged
+		out.coverage = append(out.coverage, *c)
+		if k.host != "" {
+			out.computers = appendFold(out.computers, k.host)
+		}
+		switch {
+		case isIntegrationChannel(k.channel):
+			hasIntegration = true
+		case strings.EqualFold(k.channel, channelSystem):
+			hasSystem = true
+		}
+	}
+	if records == 0 {
+		// An empty log says nothing by its records; its channel can only
+		// come from the file name Windows gives it.
+		if ch := channelFromName(f.Name()); ch != "" {
+			out.coverage = append(out.coverage, kb.LogCoverage{Channel: ch, File: f.Path, Damaged: damaged})
+			hasIntegration = isIntegrationChannel(ch)
+			hasSystem = ch == channelSystem
+		}
+	}
+	switch {
+	case hasIntegration:
+		out.info.Role = RoleIntegrationLog
+	case hasSystem:
+		out.info.Role = RoleSystemLog
+	default:
+		out.info.Role = RoleOtherLog
+	}
+	if len(out.computers) == 1 {
+		out.info.Host = out.computers[0]
+	}
+}
+
+func isIntegrationChannel(ch string) bool {
+	return strings.EqualFold(ch, channelIntegration) || strings.EqualFold(ch, channelWorker)
+}
+
+// channelFromName maps Windows' log file names ("System.evtx",
+// "Microsoft-Windows-Hyper-V-Integration-Admin.evtx" as exported,
+// "Microsoft-Windows-Hyper-V-Integration%4Admin.evtx" as on disk) to the
+// channel; "" when the name says nothing.
+func channelFromName(name string) string {
+	n := strings.ToLower(strings.TrimSuffix(strings.ToLower(name), ".evtx"))
+	n = strings.ReplaceAll(n, "%4", "-")
+	n = strings.ReplaceAll(n, "/", "-")
+	switch n {
+	case "system":
+		return channelSystem
+	case strings.ToLower(channelIntegration):
+		return channelIntegration
+	case strings.ToLower(channelWorker):
+		return channelWorker
+	}
+	return ""
+}
+
+func appendFold(list []string, s string) []string {
+	for _, x := range list {
+		if strings.EqualFold(x, s) {
+			return list
+		}
+	}
+	return append(list, s)
+}
+
+func eventOf(ic evtx.ICEvent, rec evtx.Record) kb.Event {
+	return kb.Event{
+		Provider:         ic.Provider,
+		Channel:          rec.Channel,
+		EventID:          uint32(ic.EventID),
+		Component:        ic.Component,
+		VMName:           ic.VMName,
+		VMID:             ic.VMID,
+		ServerVersion:    ic.ServerVersion,
+		ClientVersion:    ic.ClientVersion,
+		FrameworkVersion: ic.FrameworkVersion.Raw,
+		MessageVersion:   ic.MessageVersion.Raw,
+		Time:             ic.Time,
+		Host:             ic.Computer,
+		Ref:              kb.Ref{File: ic.File, RecordID: ic.RecordID, Time: ic.Time, What: fmt.Sprintf("%s %d", ic.Provider, ic.EventID)},
+	}
+}
+
+func readHive(f *collect.File, data []byte, o *Options, out *fileOut) {
+	var logs []hive.LogFile
+	for _, l := range f.Logs {
+		out.info.Logs = append(out.info.Logs, l.Path)
+		ld, err := l.ReadAll(o.MaxFileSize)
+		if err != nil {
+			out.addProblem(o, problem(l.Path, Warning, "log-unreadable", "read transaction log", fmt.Errorf("%w: %w", ErrUnreadable, err)))
+			continue
+		}
+		logs = append(logs, hive.LogFile{Name: l.Path, Data: ld})
+	}
+	h, err := hive.FromBytes(data, logs, o.Hive)
+	if err != nil {
+		out.problems = append(out.problems, problem(f.Path, Error, "hive-unreadable", "open hive", fmt.Errorf("%w: %w", ErrUnreadable, err)))
+		return
+	}
+	rec := h.Recovery()
+	out.info.Dirty = rec.Dirty
+	out.replayed = rec.Recovered && len(rec.Applied) > 0
+	out.info.Replayed = out.replayed
+	for _, r := range rec.Refused {
+		sev := Warning
+		if rec.Dirty && !rec.Recovered {
+			sev = Error
+		}
+		out.addProblem(o, problem(r.Name, sev, "log-refused", "replay transaction log", fmt.Errorf("%w: %w", ErrDamaged, r.Err)))
+	}
+	if rec.Dirty && !rec.Recovered {
+		out.addProblem(o, problem(f.Path, Error, "hive-stale", "replay", fmt.Errorf("%w: dirty hive read without its transaction logs: values may be stale", ErrDamaged)))
+	}
+	for _, err := range h.Problems() {
+		if isLogProblem(err, rec) {
+			continue
+		}
+		out.addProblem(o, problem(f.Path, Error, "hive-damage", "", fmt.Errorf("%w: %w", ErrDamaged, err)))
+	}
+	facts := hive.ExtractFacts(h, f.Path)
+	factsDone(facts, o, out)
+}
+
+// isLogProblem reports whether err is already reported as a refused log.
+func isLogProblem(err error, rec hive.Recovery) bool {
+	for _, r := range rec.Refused {
+		if r.Err != nil && (errors.Is(err, r.Err) || err.Error() == r.Err.Error()) {
+			return true
+		}
+	}
+	return false
+}
+
+func readExport(f *collect.File, data []byte, o *Options, out *fileOut) {
+	var eo hive.ExportOptions
+	if o.Export != nil {
+		eo = *o.Export
+	}
+	eo.File = f.Path
+	if eo.MaxSize <= 0 || eo.MaxSize > o.MaxFileSize {
+		eo.MaxSize = o.MaxFileSize
+	}
+	var (
+		ex  *hive.Export
+		err error
+	)
+	if f.Kind == collect.KindRegExport {
+		ex, err = hive.ParseReg(data, &eo)
+	} else {
+		ex, err = hive.ParseRegQuery(data, &eo)
+	}
+	if err != nil {
+		out.problems = append(out.problems, problem(f.Path, Error, "export-unreadable", "parse", fmt.Errorf("%w: %w", ErrUnreadable, err)))
+		return
+	}
+	facts := hive.ExtractFacts(ex, f.Path)
+	factsDone(facts, o, out)
+}
+
+func factsDone(facts hive.Facts, o *Options, out *fileOut) {
+	out.ok = true
+	out.facts = &facts
+	switch facts.Role {
+	case hive.RoleHost:
+		out.info.Role = RoleHostRegistry
+	case hive.RoleGuest:
+		out.info.Role = RoleGuestRegistry
+	case hive.RoleBoth:
+		out.info.Role = RoleHostGuestRegistry
+	default:
+		out.info.Role = RoleOtherRegistry
+	}
+	for _, err := range facts.Problems {
+		sev := Warning
+		if errors.Is(err, hive.ErrCorrupt) || errors.Is(err, hive.ErrTruncated) {
+			sev = Error
+		}
+		out.addProblem(o, problem(out.info.Path, sev, "registry-problem", "", fmt.Errorf("%w: %w", ErrDamaged, err)))
+	}
+}
+
+// sortEvents orders events by time, then file and record.
+func sortEvents(evs []kb.Event) {
+	sort.SliceStable(evs, func(i, j int) bool {
+		a, b := evs[i], evs[j]
+		if !a.Time.Equal(b.Time) {
+			return a.Time.Before(b.Time)
+		}
+		if a.Ref.File != b.Ref.File {
+			return a.Ref.File < b.Ref.File
+		}
+		return a.Ref.RecordID < b.Ref.RecordID
+	})
+}
+
