@@ -455,4 +455,3 @@ func isHostFile(files []FileInfo, p string) bool {
 	}
 	return false
 }
-

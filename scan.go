@@ -449,4 +449,3 @@ func sortEvents(evs []kb.Event) {
 		return a.Ref.RecordID < b.Ref.RecordID
 	})
 }
-
