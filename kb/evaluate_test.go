@@ -111,8 +111,8 @@ func TestEvaluateCases(t *testing.T) {
 		{
 			name: "case 2: a 4010 and a VmSwitch 27 show the mismatch",
 			ev: Evidence{Hosts: []HostEvidence{hostEv("HV01", os2012R2, v2012R2Jul)},
-				Guests: []GuestEvidence{guestEv(idA, "web01", "HV01", v2012R2RTM, os2008R2, tChange)},
-				Events: []Event{event(pInt, 4010, idA, "web01", "HV01", tLate, 10), event(pSwitch, 27, idA, "web01", "HV01", tLate, 11)},
+				Guests:   []GuestEvidence{guestEv(idA, "web01", "HV01", v2012R2RTM, os2008R2, tChange)},
+				Events:   []Event{event(pInt, 4010, idA, "web01", "HV01", tLate, 10), event(pSwitch, 27, idA, "web01", "HV01", tLate, 11)},
 				Coverage: bothLogs("HV01")},
 			want: vmWant{cse: CaseCompatibleMismatch, action: ActionUpgradeRecommended, rules: []string{RuleCase2}, pkg: PackageWin6x, basis: BasisGuestOS,
 				remedy: "REM-2012R2-DISK", refs: 4},
@@ -163,7 +163,7 @@ func TestEvaluateCases(t *testing.T) {
 		{
 			name: "linux by hint (name): mismatch events harmless",
 			ev: Evidence{Hosts: []HostEvidence{hostEv("HV01", os2012R2, v2012R2Jul)},
-				Events: []Event{event(pSwitch, 27, idA, "lnx01", "HV01", tLate, 20), event("storvsp", 6, idA, "lnx01", "HV01", tLate, 21)},
+				Events:   []Event{event(pSwitch, 27, idA, "lnx01", "HV01", tLate, 20), event("storvsp", 6, idA, "lnx01", "HV01", tLate, 21)},
 				Coverage: bothLogs("HV01"), Hints: Hints{LinuxVMs: []string{"LNX01"}}},
 			want: vmWant{cse: CaseLinuxGuest, action: ActionIgnore, rules: []string{RuleLinux}, pkg: PackageWin6x, basis: BasisGuestUnknown,
 				remedy: "REM-2012R2-LINUX", params: map[string]string{"linuxBy": "hint", "events": "2"}, refs: 2},
@@ -245,13 +245,13 @@ func TestEvaluateCases(t *testing.T) {
 		},
 		{
 			name: "undetermined: guest only, host unknown",
-			ev: Evidence{Guests: []GuestEvidence{{VMID: idA, VMName: "web01", ICVersion: v2012R2RTM, OS: os2012R2}}},
+			ev:   Evidence{Guests: []GuestEvidence{{VMID: idA, VMName: "web01", ICVersion: v2012R2RTM, OS: os2012R2}}},
 			want: vmWant{cse: CaseUndetermined, action: ActionInvestigate, rules: []string{RuleUndetermined}, pkg: PackageWin6x, basis: BasisGuestOS,
 				missing: []Missing{MissingHost, MissingIntegrationLog, MissingSystemLog}, refs: 0},
 		},
 		{
 			name: "undetermined: host hive not read",
-			ev: Evidence{Guests: []GuestEvidence{guestEv(idA, "web01", "HV09", v2012R2RTM, os2012R2, tChange)}},
+			ev:   Evidence{Guests: []GuestEvidence{guestEv(idA, "web01", "HV09", v2012R2RTM, os2012R2, tChange)}},
 			want: vmWant{cse: CaseUndetermined, action: ActionInvestigate, rules: []string{RuleUndetermined}, pkg: PackageWin6x, basis: BasisGuestOS,
 				missing: []Missing{MissingHostRegistry, MissingIntegrationLog, MissingSystemLog}, refs: 1},
 		},
