@@ -151,9 +151,9 @@ type Stats struct {
 	ChunksEmpty   int // slots that are all zero bytes (never used: not a problem)
 	ChunksSkipped int // slots neither parsed nor empty (bad magic, truncated, bad header)
 
-	RecordsAttempted int // record headers found ("**\0\0" with consistent sizes)
+	RecordsAttempted int // well-formed record headers found, plus damaged regions between them
 	RecordsDecoded   int // records yielded
-	RecordsFailed    int // records found but not decoded
+	RecordsFailed    int // records not decoded, plus damaged regions (each counted once; see Problem.Lost)
 
 	Problems []Problem // file-header problems first, then in file order
 }
@@ -217,7 +217,7 @@ type Problem struct {
 	Chunk    int    // chunk slot index, -1 for the file header
 	Offset   int64  // file offset of the damaged structure
 	RecordID uint64 // record identifier when known, else 0
-	Lost     int    // records lost by this problem (0 for warnings)
+	Lost     int    // records lost: 1 per failed record, the identifier gap for a damaged region, the record headers seen in a skipped chunk; 0 for warnings
 	Err      error
 }
 

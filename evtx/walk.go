@@ -318,7 +318,14 @@ func (f *File) records(i int, off int64, data []byte, d *decoder, yield func(Rec
 					cause = fmt.Errorf("%w: record size %d inconsistent with its trailing copy or the chunk end (%d bytes skipped)",
 						ErrCorrupt, binary.LittleEndian.Uint32(data[pos+4:]), end-pos)
 				}
-				p := f.problem(ProblemRecordFailed, i, off+int64(pos), id, 1, "record", cause)
+				lost := 1
+				if next >= 0 && lastID > 0 {
+					// Estimate what the damaged bytes held from the identifier gap.
+					if nid := binary.LittleEndian.Uint64(data[next+8:]); nid > lastID+1 && nid-lastID-1 <= uint64(end-pos)/recordMinSize {
+						lost = int(nid - lastID - 1)
+					}
+				}
+				p := f.problem(ProblemRecordFailed, i, off+int64(pos), id, lost, "record", cause)
 				if !f.lose(p, yield) {
 					return false
 				}
