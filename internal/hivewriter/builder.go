@@ -757,3 +757,41 @@ func (w *writer) subkeyList(subs []*Key, offs []uint32, selfRef bool) (uint32, e
 	}
 	return o, nil
 }
+
+// Clone returns a deep copy of the builder and its tree, e.g. to keep the
+// state a dirty base hive holds before Dirty changes the tree.
+func (b *Builder) Clone() *Builder {
+	c := *b
+	c.root = b.root.clone()
+	return &c
+}
+
+func (k *Key) clone() *Key {
+	c := &Key{Name: k.Name, LastWrite: k.LastWrite, Class: k.Class, byName: make(map[string]*Key, len(k.subkeys))}
+	for _, v := range k.values {
+		c.values = append(c.values, Value{Name: v.Name, Type: v.Type, Data: append([]byte(nil), v.Data...)})
+	}
+	for _, s := range k.subkeys {
+		sc := s.clone()
+		c.subkeys = append(c.subkeys, sc)
+		c.byName[strings.ToUpper(sc.Name)] = sc
+	}
+	return c
+}
+
+// Walk calls fn for every key, depth first in insertion order, with its
+// path from the root ("" for the root).
+func (b *Builder) Walk(fn func(path string, k *Key)) {
+	var walk func(path string, k *Key)
+	walk = func(path string, k *Key) {
+		fn(path, k)
+		for _, s := range k.subkeys {
+			p := s.Name
+			if path != "" {
+				p = path + `\` + s.Name
+			}
+			walk(p, s)
+		}
+	}
+	walk("", b.root)
+}

@@ -120,6 +120,9 @@ type Fixture struct {
 	// the one in the log.
 	ICVersion string
 	Guest     Guest
+	// Tree is the builder in the state Data holds (for a dirty hive, before
+	// the change the log carries): what a reader without replay must see.
+	Tree *Builder
 }
 
 // Fixtures builds the committed fixture set: host and guest SOFTWARE
@@ -136,7 +139,7 @@ func Fixtures() ([]Fixture, error) {
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, Fixture{Name: "host-" + s.Name + ".hiv", Data: data, Shape: s, Role: "host", ICVersion: s.ICVersion})
+		out = append(out, Fixture{Name: "host-" + s.Name + ".hiv", Data: data, Shape: s, Role: "host", ICVersion: s.ICVersion, Tree: b})
 
 		g := Guest{
 			VMID:             fmt.Sprintf("6A1F2C3D-4B5E-4F60-8172-93A4B5C6D7E%d", i),
@@ -145,16 +148,18 @@ func Fixtures() ([]Fixture, error) {
 			PhysicalHostName: "HV01",
 			HostMajor:        "6", HostMin: host.CurrentVersion[2:], HostEditionID: "8",
 		}
-		data, err = GuestSoftware(s, s.ICVersion, g).Bytes()
+		gb := GuestSoftware(s, s.ICVersion, g)
+		data, err = gb.Bytes()
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, Fixture{Name: "guest-" + s.Name + ".hiv", Data: data, Shape: s, Role: "guest", ICVersion: s.ICVersion, Guest: g})
+		out = append(out, Fixture{Name: "guest-" + s.Name + ".hiv", Data: data, Shape: s, Role: "guest", ICVersion: s.ICVersion, Guest: g, Tree: gb})
 	}
 	g := Guest{VMID: "0F1E2D3C-4B5A-6978-8796-A5B4C3D2E1F0", VMName: "VM-DIRTY", HostName: "HV01.contoso.local",
 		PhysicalHostName: "HV01", HostMajor: "6", HostMin: "3", HostEditionID: "8"}
 	b := GuestSoftware(host, "6.3.9600.16384", g)
 	b.Sequence = 41
+	before := b.Clone()
 	base, log1, err := b.Dirty(func(b *Builder) {
 		k := b.Key(`Microsoft\Virtual Machine\Auto`)
 		k.SetString("IntegrationServicesVersion", host.ICVersion)
@@ -163,6 +168,6 @@ func Fixtures() ([]Fixture, error) {
 	if err != nil {
 		return nil, err
 	}
-	out = append(out, Fixture{Name: "guest-dirty-2012R2.hiv", Data: base, Log1: log1, Shape: host, Role: "guest", ICVersion: host.ICVersion, Guest: g})
+	out = append(out, Fixture{Name: "guest-dirty-2012R2.hiv", Data: base, Log1: log1, Shape: host, Role: "guest", ICVersion: host.ICVersion, Guest: g, Tree: before})
 	return out, nil
 }
