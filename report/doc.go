@@ -1,0 +1,30 @@
+// Package report renders a scan's Result (package hvic) for people and
+// pipelines. Every renderer writes to an io.Writer, in English or Japanese
+// (Options.Lang), taking the rules' text from the kb rule table:
+//
+//   - Text: a summary table per host (VM, case, action, host IC, guest IC),
+//     aligned for East Asian wide characters, then each VM's details and
+//     evidence, problems and skipped files;
+//   - JSON: the versioned layout documented in schema.md (schema_version
+//     "1.0"): stable identifiers (case, action, severity names, rule IDs)
+//     with localised labels beside them;
+//   - Markdown: for a support ticket;
+//   - CSV: one row per VM (RFC 4180), formula-injection safe;
+//   - SARIF 2.1.0: one result per finding, the rule table as the driver's
+//     rules, the scan's problems as tool execution notifications;
+//   - HTML: one self-contained page (inline CSS and SVG, no script, no
+//     external asset) with the summary table, a timeline of the IC events
+//     per VM, the details and the files read.
+//
+// Output is deterministic for a given Result: the renderers are golden
+// tested on the bundled sample (testdata/report, regenerated with
+// go test ./report -update).
+//
+// # Guarantees
+//
+// Renderers only read the Result. Every string from the scanned files is
+// escaped for its format (html/template for HTML, Markdown escaping,
+// encoding/csv with formula defusing, encoding/json). A nil Result gives
+// ErrNoResult; an unknown format ErrFormat. The package prints nothing: it
+// writes only to the io.Writer given.
+package report

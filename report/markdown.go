@@ -1,0 +1,126 @@
+package report
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/hvic/hvic"
+)
+
+// mdEscape makes s safe inside a Markdown table cell or line: it escapes
+// the characters Markdown would interpret and flattens line breaks.
+func mdEscape(s string) string {
+	r := strings.NewReplacer(`\`, `\\`, "|", `\|`, "*", `\*`, "_", `\_`, "`", "\\`", "<", "&lt;", ">", "&gt;",
+		"[", `\[`, "]", `\]`, "#", `\#`, "\r\n", " ", "\n", " ", "\r", " ")
+	return r.Replace(s)
+}
+
+// mdCell is mdCode for a table cell, where a pipe ends the cell even in a
+// code span unless escaped.
+func mdCell(s string) string { return strings.ReplaceAll(mdCode(s), "|", `\|`) }
+
+func mdCode(s string) string {
+	s = strings.NewReplacer("`", "'", "\n", " ", "\r", " ").Replace(s)
+	if s == "" {
+		return "-"
+	}
+	return "`" + s + "`"
+}
+
+// Markdown writes a report to paste into a ticket: the summary table per
+// host, details per VM that needs attention, problems.
+func Markdown(w io.Writer, res *hvic.Result, opts *Options) error {
+	v, err := newView(res, opts)
+	if err != nil {
+		return err
+	}
+	bw := bufio.NewWriter(w)
+	l := v.lang
+	fmt.Fprintf(bw, "# %s\n\n", tr(l, "title"))
+	fmt.Fprintf(bw, "**%s:** %s  \n%s\n", tr(l, "status"), mdEscape(v.statusLabel()), mdEscape(v.summary()))
+	for _, h := range v.hosts {
+		fmt.Fprintf(bw, "\n## %s %s\n\n", tr(l, "host"), mdEscape(h.label))
+		if h.inv != nil && h.inv.OS != "" {
+			fmt.Fprintf(bw, "- %s: %s\n", tr(l, "host.os"), mdEscape(h.inv.OS))
+		}
+		if o := v.offers(h); o != "" {
+			fmt.Fprintf(bw, "- %s: %s\n", tr(l, "host.offers"), mdEscape(o))
+		}
+		if h.inv != nil && len(h.inv.Logs) > 0 {
+			for _, c := range h.inv.Logs {
+				fmt.Fprintf(bw, "- %s: %s\n", tr(l, "logs"), mdEscape(v.logLine(c)))
+			}
+		} else if h.name != "" {
+			fmt.Fprintf(bw, "- %s\n", tr(l, "logs.none"))
+		}
+		if len(h.vms) == 0 {
+			continue
+		}
+		fmt.Fprintf(bw, "\n| %s | %s | %s | %s | %s |\n|---|---|---|---|---|\n",
+			tr(l, "col.vm"), tr(l, "col.case"), tr(l, "col.action"), tr(l, "col.hostic"), tr(l, "col.guestic"))
+		for _, vm := range h.vms {
+			action := mdEscape(vm.actionLabel)
+			if vm.needsAction {
+				action = "**" + action + "**"
+			}
+			fmt.Fprintf(bw, "| %s | %s | %s | %s | %s |\n", mdEscape(orDash(vm.name)), mdEscape(vm.caseLabel), action, mdCell(vm.hostIC), mdCell(vm.guestIC))
+		}
+	}
+	if len(v.vms) > 0 {
+		fmt.Fprintf(bw, "\n## %s\n", tr(l, "details"))
+	}
+	for _, vm := range v.vms {
+		fmt.Fprintf(bw, "\n### %s — %s\n\n", mdEscape(orDash(vm.name)), mdEscape(vm.caseLabel))
+		if vm.id != "" {
+			fmt.Fprintf(bw, "- %s: %s\n", tr(l, "col.id"), mdCode(vm.id))
+		}
+		fmt.Fprintf(bw, "- %s: %s\n", tr(l, "col.host"), mdEscape(vm.hostLabel))
+		fmt.Fprintf(bw, "- %s: **%s** (%s)\n", tr(l, "col.action"), mdEscape(vm.actionLabel), mdEscape(vm.sevLabel))
+		fmt.Fprintf(bw, "- %s: %s — %s\n", tr(l, "col.rules"), mdCode(vm.rule), mdEscape(vm.title))
+		if vm.description != "" {
+			fmt.Fprintf(bw, "- %s: %s\n", tr(l, "what"), mdEscape(vm.description))
+		}
+		if vm.todo != "" {
+			fmt.Fprintf(bw, "- %s: %s\n", tr(l, "todo"), mdEscape(vm.todo))
+		}
+		if vm.howTo != "" {
+			fmt.Fprintf(bw, "- %s: %s\n", tr(l, "howto"), mdEscape(vm.howTo))
+		}
+		for _, f := range vm.findings {
+			if f.RuleID != vm.rule {
+				fmt.Fprintf(bw, "- %s — %s\n", mdCode(f.RuleID), mdEscape(v.ruleText(f.RuleID).Title))
+			}
+		}
+		if m := v.missing(vm.a); len(m) > 0 {
+			fmt.Fprintf(bw, "- %s: %s\n", tr(l, "missing"), mdEscape(strings.Join(m, "; ")))
+		}
+		if refs := vm.refs(); len(refs) > 0 {
+			fmt.Fprintf(bw, "- %s:\n", tr(l, "evidence"))
+			for _, r := range refs {
+				fmt.Fprintf(bw, "  - %s\n", mdCode(v.refText(r)))
+			}
+		}
+	}
+	if len(v.other) > 0 {
+		fmt.Fprintf(bw, "\n## %s\n\n", tr(l, "findings.other"))
+		for _, f := range v.other {
+			fmt.Fprintf(bw, "- %s %s — %s\n", mdCode(f.RuleID), mdEscape(orDash(f.Host)), mdEscape(v.ruleText(f.RuleID).Title))
+		}
+	}
+	fmt.Fprintf(bw, "\n## %s (%d)\n\n", tr(l, "problems"), len(res.Problems))
+	if len(res.Problems) == 0 {
+		fmt.Fprintf(bw, "%s\n", tr(l, "problems.none"))
+	}
+	for _, p := range res.Problems {
+		fmt.Fprintf(bw, "- **%s** %s\n", v.problemSeverity(p.Severity), mdCode(p.Message))
+	}
+	if len(res.Inventory.Skipped) > 0 {
+		fmt.Fprintf(bw, "\n## %s (%d)\n\n", tr(l, "skipped"), len(res.Inventory.Skipped))
+		for _, s := range res.Inventory.Skipped {
+			fmt.Fprintf(bw, "- %s: %s\n", mdCode(s.Path), mdEscape(s.Reason))
+		}
+	}
+	return bw.Flush()
+}

@@ -1,0 +1,392 @@
+package report
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/hvic/hvic"
+	"github.com/hvic/hvic/kb"
+)
+
+// Format names an output format.
+type Format string
+
+// Output formats.
+const (
+	FormatText     Format = "text"
+	FormatJSON     Format = "json"
+	FormatMarkdown Format = "markdown"
+	FormatCSV      Format = "csv"
+	FormatSARIF    Format = "sarif"
+	FormatHTML     Format = "html"
+)
+
+// Formats lists every format, in the order the CLI documents them.
+func Formats() []Format {
+	return []Format{FormatText, FormatJSON, FormatMarkdown, FormatCSV, FormatSARIF, FormatHTML}
+}
+
+// ErrFormat: an unknown format name.
+var ErrFormat = errors.New("report: unknown format")
+
+// ErrNoResult: Render was given a nil Result.
+var ErrNoResult = errors.New("report: no result")
+
+// ParseFormat maps a name ("text", "json", "md"...) to a Format.
+func ParseFormat(s string) (Format, error) {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "text", "txt":
+		return FormatText, nil
+	case "json":
+		return FormatJSON, nil
+	case "markdown", "md":
+		return FormatMarkdown, nil
+	case "csv":
+		return FormatCSV, nil
+	case "sarif":
+		return FormatSARIF, nil
+	case "html", "htm":
+		return FormatHTML, nil
+	}
+	return "", fmt.Errorf("%w: %q", ErrFormat, s)
+}
+
+// Options tunes a renderer. The zero value (or nil) means English, the
+// Result's own rule table (else kb.Default()) and tool version "dev".
+type Options struct {
+	// Lang is "en" (default) or "ja" ("ja-JP" counts as "ja").
+	Lang string
+	// Table supplies the rule text; default the Result's Table.
+	Table *kb.Table
+	// ToolVersion is written into JSON and SARIF (default "dev").
+	ToolVersion string
+}
+
+// Render writes res to w in format f.
+func Render(w io.Writer, f Format, res *hvic.Result, opts *Options) error {
+	switch f {
+	case FormatText:
+		return Text(w, res, opts)
+	case FormatJSON:
+		return JSON(w, res, opts)
+	case FormatMarkdown:
+		return Markdown(w, res, opts)
+	case FormatCSV:
+		return CSV(w, res, opts)
+	case FormatSARIF:
+		return SARIF(w, res, opts)
+	case FormatHTML:
+		return HTML(w, res, opts)
+	}
+	return fmt.Errorf("%w: %q", ErrFormat, string(f))
+}
+
+// view is what every renderer shows, prepared once: localised labels,
+// VMs grouped by host, rule text.
+type view struct {
+	lang    string
+	version string
+	t       *kb.Table
+	res     *hvic.Result
+	hosts   []*hostView
+	vms     []*vmView // host, then name order
+	other   []*kb.Finding
+	action  int
+}
+
+type hostView struct {
+	name  string // "" when unknown
+	label string
+	inv   *hvic.Host
+	vms   []*vmView
+}
+
+type vmView struct {
+	a                         *kb.Assessment
+	name, id, host, hostLabel string
+	caseLabel, actionLabel    string
+	sevLabel                  string
+	hostIC, guestIC           string
+	rule                      string // the deciding rule
+	title, description, todo  string
+	howTo                     string
+	findings                  []*kb.Finding
+	events                    []kb.Event
+	needsAction               bool
+}
+
+func newView(res *hvic.Result, opts *Options) (*view, error) {
+	if res == nil {
+		return nil, ErrNoResult
+	}
+	var o Options
+	if opts != nil {
+		o = *opts
+	}
+	v := &view{lang: normLang(o.Lang), version: o.ToolVersion, t: o.Table, res: res}
+	if v.version == "" {
+		v.version = "dev"
+	}
+	if v.t == nil {
+		v.t = res.Table
+	}
+	if v.t == nil {
+		v.t = kb.Default()
+	}
+	hosts := map[string]*hostView{}
+	for i := range res.Inventory.Hosts {
+		h := &res.Inventory.Hosts[i]
+		hv := &hostView{name: h.Name, label: h.Name, inv: h}
+		hosts[hostKey(h.Name)] = hv
+		v.hosts = append(v.hosts, hv)
+	}
+	for i := range res.VMs {
+		a := &res.VMs[i]
+		vm := v.vmView(a)
+		k := hostKey(a.Host)
+		hv, ok := hosts[k]
+		if !ok {
+			hv = &hostView{name: a.Host, label: a.Host}
+			if a.Host == "" {
+				hv.label = tr(v.lang, "host.unknown")
+			}
+			hosts[k] = hv
+			v.hosts = append(v.hosts, hv)
+		}
+		vm.hostLabel = hv.label
+		hv.vms = append(hv.vms, vm)
+		if vm.needsAction {
+			v.action++
+		}
+	}
+	sort.SliceStable(v.hosts, func(i, j int) bool {
+		if (v.hosts[i].name == "") != (v.hosts[j].name == "") {
+			return v.hosts[j].name == ""
+		}
+		return strings.ToLower(v.hosts[i].name) < strings.ToLower(v.hosts[j].name)
+	})
+	for _, h := range v.hosts {
+		sort.SliceStable(h.vms, func(i, j int) bool {
+			a, b := h.vms[i], h.vms[j]
+			if !strings.EqualFold(a.name, b.name) {
+				return strings.ToLower(a.name) < strings.ToLower(b.name)
+			}
+			return a.id < b.id
+		})
+		v.vms = append(v.vms, h.vms...)
+	}
+	// Findings: per VM, or "other" (host-level and unattributed).
+	for i := range res.Findings {
+		f := &res.Findings[i]
+		if vm := v.findVM(f.VMID, f.VMName, f.Host); vm != nil {
+			vm.findings = append(vm.findings, f)
+			continue
+		}
+		v.other = append(v.other, f)
+	}
+	for _, e := range res.Events {
+		if vm := v.findVM(kb.NormalizeVMID(e.VMID), e.VMName, e.Host); vm != nil {
+			vm.events = append(vm.events, e)
+		}
+	}
+	return v, nil
+}
+
+func hostKey(s string) string {
+	s = strings.ToLower(strings.TrimSpace(s))
+	if i := strings.IndexByte(s, '.'); i > 0 {
+		s = s[:i]
+	}
+	return s
+}
+
+func (v *view) findVM(id, name, host string) *vmView {
+	if id != "" {
+		for _, vm := range v.vms {
+			if vm.id == id {
+				return vm
+			}
+		}
+		return nil
+	}
+	if name == "" {
+		return nil
+	}
+	var found *vmView
+	for _, vm := range v.vms {
+		if strings.EqualFold(vm.name, name) && (host == "" || vm.host == "" || hostKey(vm.host) == hostKey(host)) {
+			if found != nil {
+				return nil // ambiguous
+			}
+			found = vm
+		}
+	}
+	return found
+}
+
+func (v *view) vmView(a *kb.Assessment) *vmView {
+	vm := &vmView{a: a, name: a.VMName, id: a.VMID, host: a.Host,
+		caseLabel: caseLabel(v.lang, a.Case), actionLabel: actionLabel(v.lang, a.Action), sevLabel: severityLabel(v.lang, a.Severity),
+		hostIC: a.HostIC.Raw, guestIC: a.GuestIC.Raw}
+	if vm.hostIC == "" && !a.HostIC.Version.IsZero() {
+		vm.hostIC = a.HostIC.Version.String()
+	}
+	if vm.guestIC == "" && !a.GuestIC.Version.IsZero() {
+		vm.guestIC = a.GuestIC.Version.String()
+	}
+	vm.hostIC = strings.Trim(vm.hostIC, " \x00")
+	vm.guestIC = strings.Trim(vm.guestIC, " \x00")
+	switch a.Action {
+	case kb.ActionUpgradeRecommended, kb.ActionUpgradeRequired, kb.ActionInvestigate:
+		vm.needsAction = true
+	}
+	// The deciding rule: the one whose case is the VM's, else the first.
+	for _, id := range a.RuleIDs {
+		if r, ok := v.t.Rule(id); ok && r.Case == a.Case {
+			vm.rule = id
+			break
+		}
+	}
+	if vm.rule == "" && len(a.RuleIDs) > 0 {
+		vm.rule = a.RuleIDs[0]
+	}
+	if r, ok := v.t.Rule(vm.rule); ok {
+		txt := r.Text(v.lang)
+		vm.title, vm.description, vm.todo = txt.Title, txt.Description, txt.Remediation
+	}
+	if a.Remediation != nil {
+		vm.howTo = a.Remediation.Text(v.lang).Description
+		if rt := a.Remediation.Text(v.lang); rt.Remediation != "" {
+			vm.howTo = strings.TrimSpace(rt.Description + " " + rt.Remediation)
+		}
+	}
+	return vm
+}
+
+func (v *view) ruleText(id string) kb.Text {
+	if r, ok := v.t.Rule(id); ok {
+		return r.Text(v.lang)
+	}
+	return kb.Text{Title: id}
+}
+
+func (v *view) statusLabel() string {
+	return tr(v.lang, "status."+v.res.Status.String())
+}
+
+func (v *view) summary() string {
+	return fmt.Sprintf(tr(v.lang, "summary"), len(v.vms), len(v.res.Inventory.Hosts), v.action)
+}
+
+func (v *view) missing(a *kb.Assessment) []string {
+	var out []string
+	for _, m := range a.Missing {
+		out = append(out, missingLabel(v.lang, m))
+	}
+	return out
+}
+
+// fmtTime writes a time in UTC to the second; "" for the zero time.
+func fmtTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format("2006-01-02 15:04:05Z")
+}
+
+// refText is one line of evidence.
+func (v *view) refText(r kb.Ref) string {
+	var b strings.Builder
+	b.WriteString(r.File)
+	if r.RecordID != 0 {
+		fmt.Fprintf(&b, " %s %d", tr(v.lang, "record"), r.RecordID)
+	}
+	if r.KeyPath != "" {
+		b.WriteString(" ")
+		b.WriteString(r.KeyPath)
+		if r.Value != "" {
+			b.WriteString(" : ")
+			b.WriteString(r.Value)
+		}
+	}
+	if r.What != "" && r.What != r.Value {
+		b.WriteString(" (" + r.What + ")")
+	}
+	if t := fmtTime(r.Time); t != "" {
+		b.WriteString(" " + t)
+	}
+	return b.String()
+}
+
+// refs gathers a VM's evidence: the assessment's, then its findings',
+// without duplicates.
+func (vm *vmView) refs() []kb.Ref {
+	var out []kb.Ref
+	seen := map[kb.Ref]bool{}
+	add := func(r kb.Ref) {
+		if !seen[r] {
+			seen[r] = true
+			out = append(out, r)
+		}
+	}
+	if vm.a.HostIC.Ref != nil {
+		add(*vm.a.HostIC.Ref)
+	}
+	if vm.a.GuestIC.Ref != nil {
+		add(*vm.a.GuestIC.Ref)
+	}
+	for _, r := range vm.a.Refs {
+		add(r)
+	}
+	for _, f := range vm.findings {
+		for _, r := range f.Refs {
+			add(r)
+		}
+	}
+	return out
+}
+
+func (v *view) problemSeverity(s hvic.Severity) string {
+	return tr(v.lang, "sev."+s.String())
+}
+
+func (v *view) logLine(c kb.LogCoverage) string {
+	s := fmt.Sprintf("%s: %s – %s (%d %s)", c.Channel, fmtTime(c.First), fmtTime(c.Last), c.Records, tr(v.lang, "records"))
+	if c.Records == 0 {
+		s = fmt.Sprintf("%s: 0 %s", c.Channel, tr(v.lang, "records"))
+	}
+	if c.Damaged {
+		s += ", " + tr(v.lang, "damaged")
+	}
+	return s
+}
+
+func (v *view) offers(h *hostView) string {
+	if h.inv == nil || len(h.inv.GuestInstaller) == 0 {
+		return ""
+	}
+	keys := make([]string, 0, len(h.inv.GuestInstaller))
+	for k := range h.inv.GuestInstaller {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var parts []string
+	for _, k := range keys {
+		short := strings.TrimPrefix(k, "Microsoft-Hyper-V-Guest-Installer")
+		short = strings.TrimSuffix(strings.TrimPrefix(short, "-"), "-Package")
+		if short == "" {
+			short = "-"
+		}
+		parts = append(parts, short+" "+h.inv.GuestInstaller[k])
+	}
+	return strings.Join(parts, ", ")
+}
+
+func eventLabel(e kb.Event) string {
+	p := strings.TrimPrefix(e.Provider, "Microsoft-Windows-")
+	return fmt.Sprintf("%s %d", p, e.EventID)
+}

@@ -1,0 +1,233 @@
+package report_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/hvic/hvic"
+	"github.com/hvic/hvic/kb"
+	"github.com/hvic/hvic/report"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files")
+
+const (
+	sampleDir = "../testdata/sample"
+	goldenDir = "../testdata/report"
+)
+
+var extension = map[report.Format]string{
+	report.FormatText: "txt", report.FormatJSON: "json", report.FormatMarkdown: "md",
+	report.FormatCSV: "csv", report.FormatSARIF: "sarif", report.FormatHTML: "html",
+}
+
+// scanSample scans the bundled sample as the CLI does (with the Linux hint).
+func scanSample(t testing.TB) *hvic.Result {
+	t.Helper()
+	res, err := hvic.Scan(context.Background(), os.DirFS(sampleDir), &hvic.Options{LinuxVMs: []string{"LNX01"}})
+	require.NoError(t, err)
+	return res
+}
+
+func TestGolden(t *testing.T) {
+	res := scanSample(t)
+	for _, f := range report.Formats() {
+		for _, lang := range report.Languages() {
+			name := string(f) + "." + lang + "." + extension[f]
+			t.Run(name, func(t *testing.T) {
+				var buf bytes.Buffer
+				require.NoError(t, report.Render(&buf, f, res, &report.Options{Lang: lang}))
+				path := filepath.Join(goldenDir, name)
+				if *update {
+					require.NoError(t, os.MkdirAll(goldenDir, 0o755))
+					require.NoError(t, os.WriteFile(path, buf.Bytes(), 0o644))
+				}
+				want, err := os.ReadFile(path)
+				require.NoError(t, err)
+				assert.Equal(t, string(want), buf.String(), "run go test ./report -update to regenerate")
+			})
+		}
+	}
+}
+
+func TestJSONSchemaFields(t *testing.T) {
+	res := scanSample(t)
+	var buf bytes.Buffer
+	require.NoError(t, report.JSON(&buf, res, nil))
+	var doc map[string]any
+	require.NoError(t, json.Unmarshal(buf.Bytes(), &doc))
+	assert.Equal(t, report.SchemaVersion, doc["schema_version"])
+	for _, key := range []string{"vms", "findings", "problems", "files", "hosts", "events", "skipped", "summary", "status"} {
+		assert.Contains(t, doc, key)
+	}
+	vms, ok := doc["vms"].([]any)
+	require.True(t, ok)
+	require.Len(t, vms, len(res.VMs))
+	for _, raw := range vms {
+		vm, ok := raw.(map[string]any)
+		require.True(t, ok)
+		for _, key := range []string{"name", "id", "host", "case", "action", "severity", "host_ic_version", "guest_ic_version", "rule_ids"} {
+			assert.Contains(t, vm, key)
+		}
+	}
+	findings, ok := doc["findings"].([]any)
+	require.True(t, ok)
+	require.NotEmpty(t, findings)
+	for _, raw := range findings {
+		f, ok := raw.(map[string]any)
+		require.True(t, ok)
+		for _, key := range []string{"rule_id", "case", "action", "severity", "vm_name", "vm_id", "evidence"} {
+			assert.Contains(t, f, key)
+		}
+	}
+}
+
+func TestCSVOneRowPerVM(t *testing.T) {
+	res := scanSample(t)
+	var buf bytes.Buffer
+	require.NoError(t, report.CSV(&buf, res, &report.Options{Lang: "ja"}))
+	rows, err := csv.NewReader(&buf).ReadAll()
+	require.NoError(t, err)
+	require.Len(t, rows, len(res.VMs)+1)
+	assert.Equal(t, "vm_name", rows[0][1])
+	for i, a := range res.VMs {
+		assert.Contains(t, []string{rows[i+1][1]}, a.VMName)
+	}
+}
+
+func TestSARIFShape(t *testing.T) {
+	res := scanSample(t)
+	var buf bytes.Buffer
+	require.NoError(t, report.SARIF(&buf, res, nil))
+	var log struct {
+		Version string `json:"version"`
+		Runs    []struct {
+			Tool struct {
+				Driver struct {
+					Rules []struct {
+						ID string `json:"id"`
+					} `json:"rules"`
+				} `json:"driver"`
+			} `json:"tool"`
+			Results []struct {
+				RuleID    string `json:"ruleId"`
+				RuleIndex int    `json:"ruleIndex"`
+				Level     string `json:"level"`
+				Kind      string `json:"kind"`
+			} `json:"results"`
+		} `json:"runs"`
+	}
+	require.NoError(t, json.Unmarshal(buf.Bytes(), &log))
+	assert.Equal(t, "2.1.0", log.Version)
+	require.Len(t, log.Runs, 1)
+	run := log.Runs[0]
+	require.Len(t, run.Results, len(res.Findings))
+	for _, r := range run.Results {
+		require.GreaterOrEqual(t, r.RuleIndex, 0)
+		assert.Equal(t, r.RuleID, run.Tool.Driver.Rules[r.RuleIndex].ID)
+		assert.Contains(t, []string{"pass", "fail"}, r.Kind)
+		assert.Contains(t, []string{"none", "note", "warning", "error"}, r.Level)
+	}
+}
+
+func TestHTMLSelfContained(t *testing.T) {
+	res := scanSample(t)
+	for _, lang := range report.Languages() {
+		var buf bytes.Buffer
+		require.NoError(t, report.HTML(&buf, res, &report.Options{Lang: lang}))
+		page := buf.String()
+		assert.Contains(t, page, "<svg")
+		assert.Contains(t, page, "<table>")
+		for _, bad := range []string{"<script", "<link", "src=", "@import", "url("} {
+			assert.NotContains(t, page, bad)
+		}
+		// The only absolute URL is the SVG namespace.
+		assert.Equal(t, strings.Count(page, "http"), strings.Count(page, `xmlns="http://www.w3.org/2000/svg"`))
+	}
+}
+
+// hostile is a Result whose strings try to break out of each format.
+func hostile() *hvic.Result {
+	name := `<script>alert(1)</script>|*x*` + "\n# h"
+	return &hvic.Result{
+		Status: hvic.StatusPartial,
+		VMs: []kb.Assessment{{VMName: name, VMID: "id", Host: `H"OST`, Case: kb.CaseCompatibleMismatch,
+			Action: kb.ActionUpgradeRecommended, Severity: kb.SeverityLow, RuleIDs: []string{kb.RuleCase2},
+			HostIC: kb.ICVersion{Raw: "=cmd|' /C calc'!A0"}, GuestIC: kb.ICVersion{Raw: "6.2.9200.16433"}}},
+		Findings: []kb.Finding{{RuleID: kb.RuleCase2, VMName: name, VMID: "id", Host: `H"OST`, Case: kb.CaseCompatibleMismatch,
+			Action: kb.ActionUpgradeRecommended, Severity: kb.SeverityLow, Refs: []kb.Ref{{File: "a b/%4<x>.evtx", RecordID: 3}}}},
+		Problems: []hvic.Problem{{File: "<b>.zip", Severity: hvic.Error, Code: "unsafe-path", Message: "hvic: <b>.zip!/../x: refused"}},
+	}
+}
+
+func TestEscaping(t *testing.T) {
+	res := hostile()
+	var buf bytes.Buffer
+	require.NoError(t, report.HTML(&buf, res, nil))
+	assert.NotContains(t, buf.String(), "<script>")
+	assert.NotContains(t, buf.String(), "<b>.zip")
+
+	buf.Reset()
+	require.NoError(t, report.Markdown(&buf, res, nil))
+	for _, line := range strings.Split(buf.String(), "\n") {
+		if strings.HasPrefix(line, "| ") && !strings.HasPrefix(line, "| VM") {
+			assert.Equal(t, 6, strings.Count(line, "|")-strings.Count(line, `\|`), line)
+		}
+	}
+	assert.NotContains(t, buf.String(), "<script>")
+
+	buf.Reset()
+	require.NoError(t, report.CSV(&buf, res, nil))
+	rows, err := csv.NewReader(&buf).ReadAll()
+	require.NoError(t, err)
+	require.Len(t, rows, 2)
+	assert.Equal(t, "'=cmd|' /C calc'!A0", rows[1][8])
+
+	for _, f := range []report.Format{report.FormatJSON, report.FormatSARIF} {
+		buf.Reset()
+		require.NoError(t, report.Render(&buf, f, res, nil))
+		assert.True(t, json.Valid(buf.Bytes()), f)
+	}
+}
+
+func TestParseFormatAndErrors(t *testing.T) {
+	tests := []struct {
+		in   string
+		want report.Format
+		err  bool
+	}{
+		{"text", report.FormatText, false}, {"MD", report.FormatMarkdown, false}, {"sarif", report.FormatSARIF, false},
+		{"html", report.FormatHTML, false}, {"csv", report.FormatCSV, false}, {"json", report.FormatJSON, false},
+		{"pdf", "", true},
+	}
+	for _, tt := range tests {
+		got, err := report.ParseFormat(tt.in)
+		if tt.err {
+			assert.ErrorIs(t, err, report.ErrFormat)
+			continue
+		}
+		require.NoError(t, err)
+		assert.Equal(t, tt.want, got)
+	}
+	var buf bytes.Buffer
+	assert.ErrorIs(t, report.Render(&buf, "pdf", &hvic.Result{}, nil), report.ErrFormat)
+	assert.ErrorIs(t, report.Text(&buf, nil, nil), report.ErrNoResult)
+}
+
+func TestEmptyResult(t *testing.T) {
+	for _, f := range report.Formats() {
+		var buf bytes.Buffer
+		require.NoError(t, report.Render(&buf, f, &hvic.Result{Status: hvic.StatusFailed}, &report.Options{Lang: "ja"}), f)
+		assert.NotEmpty(t, buf.String(), f)
+	}
+}

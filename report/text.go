@@ -1,0 +1,174 @@
+package report
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"strings"
+
+	"golang.org/x/text/width"
+
+	"github.com/hvic/hvic"
+)
+
+// dispWidth is the number of terminal columns s takes: two for East Asian
+// wide and full-width characters (Japanese), one otherwise.
+func dispWidth(s string) int {
+	n := 0
+	for _, r := range s {
+		switch width.LookupRune(r).Kind() {
+		case width.EastAsianWide, width.EastAsianFullwidth:
+			n += 2
+		default:
+			n++
+		}
+	}
+	return n
+}
+
+func pad(s string, w int) string {
+	if d := w - dispWidth(s); d > 0 {
+		return s + strings.Repeat(" ", d)
+	}
+	return s
+}
+
+// table writes rows as aligned columns, the first row a header underlined
+// with dashes.
+func table(w io.Writer, indent string, rows [][]string) {
+	if len(rows) == 0 {
+		return
+	}
+	widths := make([]int, len(rows[0]))
+	for _, r := range rows {
+		for i, c := range r {
+			if i < len(widths) && dispWidth(c) > widths[i] {
+				widths[i] = dispWidth(c)
+			}
+		}
+	}
+	line := func(r []string) {
+		var b strings.Builder
+		b.WriteString(indent)
+		for i, c := range r {
+			if i == len(r)-1 {
+				b.WriteString(c)
+			} else {
+				b.WriteString(pad(c, widths[i]))
+				b.WriteString("  ")
+			}
+		}
+		fmt.Fprintln(w, strings.TrimRight(b.String(), " "))
+	}
+	line(rows[0])
+	dash := make([]string, len(widths))
+	for i, n := range widths {
+		dash[i] = strings.Repeat("-", n)
+	}
+	line(dash)
+	for _, r := range rows[1:] {
+		line(r)
+	}
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+// Text writes a plain-text report: a summary table per host (VM, case,
+// action, host IC, guest IC), then the details of every VM with its
+// evidence, then problems and skipped files.
+func Text(w io.Writer, res *hvic.Result, opts *Options) error {
+	v, err := newView(res, opts)
+	if err != nil {
+		return err
+	}
+	bw := bufio.NewWriter(w)
+	l := v.lang
+	fmt.Fprintf(bw, "%s\n", tr(l, "title"))
+	fmt.Fprintf(bw, "%s: %s\n", tr(l, "status"), v.statusLabel())
+	fmt.Fprintf(bw, "%s\n", v.summary())
+	for _, h := range v.hosts {
+		fmt.Fprintf(bw, "\n%s %s\n", tr(l, "host"), h.label)
+		if h.inv != nil && h.inv.OS != "" {
+			fmt.Fprintf(bw, "  %s: %s\n", tr(l, "host.os"), h.inv.OS)
+		}
+		if o := v.offers(h); o != "" {
+			fmt.Fprintf(bw, "  %s: %s\n", tr(l, "host.offers"), o)
+		}
+		if h.inv != nil && len(h.inv.Logs) > 0 {
+			fmt.Fprintf(bw, "  %s:\n", tr(l, "logs"))
+			for _, c := range h.inv.Logs {
+				fmt.Fprintf(bw, "    %s\n", v.logLine(c))
+			}
+		} else if h.name != "" {
+			fmt.Fprintf(bw, "  %s\n", tr(l, "logs.none"))
+		}
+		if len(h.vms) == 0 {
+			continue
+		}
+		fmt.Fprintln(bw)
+		rows := [][]string{{tr(l, "col.vm"), tr(l, "col.case"), tr(l, "col.action"), tr(l, "col.hostic"), tr(l, "col.guestic")}}
+		for _, vm := range h.vms {
+			rows = append(rows, []string{orDash(vm.name), vm.caseLabel, vm.actionLabel, orDash(vm.hostIC), orDash(vm.guestIC)})
+		}
+		table(bw, "  ", rows)
+	}
+	if len(v.vms) > 0 {
+		fmt.Fprintf(bw, "\n%s\n", tr(l, "details"))
+	}
+	for _, vm := range v.vms {
+		fmt.Fprintf(bw, "\n* %s", orDash(vm.name))
+		if vm.id != "" {
+			fmt.Fprintf(bw, " {%s}", vm.id)
+		}
+		fmt.Fprintf(bw, " @ %s\n", vm.hostLabel)
+		fmt.Fprintf(bw, "  %s / %s / %s: %s\n", vm.caseLabel, vm.actionLabel, vm.rule, vm.title)
+		fmt.Fprintf(bw, "  %s: %s → %s: %s\n", tr(l, "col.hostic"), orDash(vm.hostIC), tr(l, "col.guestic"), orDash(vm.guestIC))
+		if vm.description != "" {
+			fmt.Fprintf(bw, "  %s: %s\n", tr(l, "what"), vm.description)
+		}
+		if vm.todo != "" {
+			fmt.Fprintf(bw, "  %s: %s\n", tr(l, "todo"), vm.todo)
+		}
+		if vm.howTo != "" {
+			fmt.Fprintf(bw, "  %s: %s\n", tr(l, "howto"), vm.howTo)
+		}
+		for _, f := range vm.findings {
+			if f.RuleID == vm.rule {
+				continue
+			}
+			fmt.Fprintf(bw, "  + %s: %s\n", f.RuleID, v.ruleText(f.RuleID).Title)
+		}
+		if m := v.missing(vm.a); len(m) > 0 {
+			fmt.Fprintf(bw, "  %s: %s\n", tr(l, "missing"), strings.Join(m, "; "))
+		}
+		if refs := vm.refs(); len(refs) > 0 {
+			fmt.Fprintf(bw, "  %s:\n", tr(l, "evidence"))
+			for _, r := range refs {
+				fmt.Fprintf(bw, "    - %s\n", v.refText(r))
+			}
+		}
+	}
+	if len(v.other) > 0 {
+		fmt.Fprintf(bw, "\n%s\n", tr(l, "findings.other"))
+		for _, f := range v.other {
+			fmt.Fprintf(bw, "* %s %s: %s\n", f.RuleID, orDash(f.Host), v.ruleText(f.RuleID).Title)
+			for _, r := range f.Refs {
+				fmt.Fprintf(bw, "    - %s\n", v.refText(r))
+			}
+		}
+	}
+	fmt.Fprintf(bw, "\n%s (%d)\n", tr(l, "problems"), len(res.Problems))
+	for _, p := range res.Problems {
+		fmt.Fprintf(bw, "  [%s] %s\n", v.problemSeverity(p.Severity), p.Message)
+	}
+	fmt.Fprintf(bw, "\n%s (%d)\n", tr(l, "skipped"), len(res.Inventory.Skipped))
+	for _, s := range res.Inventory.Skipped {
+		fmt.Fprintf(bw, "  %s: %s\n", s.Path, s.Reason)
+	}
+	return bw.Flush()
+}
