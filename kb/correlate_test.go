@@ -147,6 +147,18 @@ func TestConflicts(t *testing.T) {
 		assert.Equal(t, CaseMatch, res.VMs[0].Case)
 		assert.Empty(t, res.Conflicts)
 	})
+	t.Run("a host known from its logs too is no conflict", func(t *testing.T) {
+		ev := Evidence{
+			Hosts:    []HostEvidence{{Name: "hv01.contoso.local"}, hostEv("HV01", os2012R2, v2012R2Jul), {Name: "HV01"}},
+			Guests:   []GuestEvidence{guestEv(idA, "web01", "HV01", v2012R2Jul, os2012R2, tChange)},
+			Coverage: bothLogs("HV01"),
+		}
+		res := Default().Evaluate(ev)
+		require.Len(t, res.VMs, 1)
+		assert.Equal(t, CaseMatch, res.VMs[0].Case)
+		assert.Equal(t, "HV01", res.VMs[0].Host, "the registry's spelling")
+		assert.Empty(t, res.Conflicts)
+	})
 	t.Run("records of one host disagree", func(t *testing.T) {
 		ev := Evidence{
 			Hosts:    []HostEvidence{hostEv("HV01", os2012R2, v2012R2Jul), hostEv("hv01.contoso.local", os2012R2, v2012R2RTM)},

@@ -157,8 +157,14 @@ func (e *evaluator) indexHosts() {
 		if h == nil {
 			continue
 		}
-		if len(h.records) > 0 && !sameHostIC(h.records[0], hv) {
-			h.conflict = true
+		// Only two registry readings can disagree; a record known from the
+		// logs alone carries no versions.
+		if hv.Registry && len(hv.GuestInstaller) > 0 {
+			for _, prev := range h.records {
+				if prev.Registry && len(prev.GuestInstaller) > 0 && !sameHostIC(prev, hv) {
+					h.conflict = true
+				}
+			}
 		}
 		h.records = append(h.records, hv)
 		if f := hv.OS.Family(); f != FamilyUnknown {
@@ -170,6 +176,26 @@ func (e *evaluator) indexHosts() {
 		if h := e.host(c.Host); h != nil {
 			h.cover = append(h.cover, c)
 		}
+	}
+	// The display name does not depend on input order: the smallest name
+	// a registry record gives, else the smallest name seen.
+	for _, h := range e.hosts {
+		best, fromReg := h.name, false
+		for _, r := range h.records {
+			n := strings.Trim(r.Name, " \t\r\n\x00")
+			switch {
+			case r.Registry && (!fromReg || n < best):
+				best, fromReg = n, true
+			case !fromReg && n < best:
+				best = n
+			}
+		}
+		for _, c := range h.cover {
+			if n := strings.Trim(c.Host, " \t\r\n\x00"); !fromReg && n < best {
+				best = n
+			}
+		}
+		h.name = best
 	}
 }
 
@@ -902,7 +928,9 @@ func (e *evaluator) assess(vm *vmInfo) {
 		if on2008R2 && guestOK && a.GuestIC.Version.Compare(kb975354IC) < 0 {
 			rules = append(rules, RuleKB975354Guest)
 		}
-		era := on2008R2 || (guestOK && a.GuestIC.Version.Major == 6 && a.GuestIC.Version.Minor == 1)
+		// 2008 R2 era: on a 2008 R2 host, or, the host's family unknown,
+		// with 6.1 integration services.
+		era := on2008R2 || (a.HostFamily == FamilyUnknown && guestOK && a.GuestIC.Version.Major == 6 && a.GuestIC.Version.Minor == 1)
 		if era && guest != nil && (guest.BackupType == nil || *guest.BackupType != 1) {
 			rules = append(rules, RuleKB975354Backup)
 			if guest.BackupType == nil {

@@ -123,8 +123,8 @@ func TestEvaluateCases(t *testing.T) {
 				Guests:   []GuestEvidence{guestEv(idA, "web01", "HV01", v2008R2RTM, os2008R2, tChange)},
 				Events:   []Event{event(pInt, 4000, idA, "web01", "HV01", tLate, 12)},
 				Coverage: bothLogs("HV01")},
-			want: vmWant{cse: CaseIncompatibleMismatch, action: ActionUpgradeRequired, rules: []string{RuleCase3, RuleKB975354Backup}, pkg: PackageWin6x, basis: BasisGuestOS,
-				remedy: "REM-2012R2-DISK", params: map[string]string{"events": "1", "backupType": "absent"}, refs: 3},
+			want: vmWant{cse: CaseIncompatibleMismatch, action: ActionUpgradeRequired, rules: []string{RuleCase3}, pkg: PackageWin6x, basis: BasisGuestOS,
+				remedy: "REM-2012R2-DISK", params: map[string]string{"events": "1"}, refs: 3},
 		},
 		{
 			name: "case 3: VmSwitch 26, only the System log read",
@@ -355,6 +355,12 @@ func TestEvaluateCases(t *testing.T) {
 			}(),
 			want: vmWant{cse: CaseMatch, action: ActionNone, rules: []string{RuleCase1, RuleKB975354Backup}, pkg: PackageWin6x, basis: BasisGuestOS,
 				params: map[string]string{"backupType": "0"}, refs: 2},
+		},
+		{
+			name: "KB975354: host unknown, 6.1 ICs, no BackupType",
+			ev:   Evidence{Guests: []GuestEvidence{{VMID: idA, VMName: "sql01", ICVersion: v2008R2RTM, OS: os2008R2}}},
+			want: vmWant{cse: CaseUndetermined, action: ActionInvestigate, rules: []string{RuleUndetermined, RuleKB975354Backup}, pkg: PackageWin6x, basis: BasisGuestOS,
+				missing: []Missing{MissingHost, MissingIntegrationLog, MissingSystemLog}, params: map[string]string{"guestRelease": "Windows Server 2008 R2 RTM"}, refs: 0},
 		},
 		{
 			name: "host family from the guest's Parameters when the host hive is absent",

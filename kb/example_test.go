@@ -1,0 +1,89 @@
+package kb_test
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/hvic/hvic/kb"
+)
+
+func ExampleParseVersion() {
+	host, _ := kb.ParseVersion("6.3.9600.18398 (winblue_ltsb.160701-0600)")
+	guest, _ := kb.ParseVersion("6.3.9600.17831\x00")
+	fmt.Println(host, guest, guest.Compare(host))
+	_, err := kb.ParseVersion("6.3.x")
+	fmt.Println(err != nil)
+	// Output:
+	// 6.3.9600.18398 6.3.9600.17831 -1
+	// true
+}
+
+func ExampleTable_Evaluate() {
+	changed := time.Date(2016, 8, 1, 0, 0, 0, 0, time.UTC)
+	ev := kb.Evidence{
+		Hosts: []kb.HostEvidence{{
+			Name: "HV01", Registry: true,
+			OS:   kb.OSInfo{Name: "Windows Server 2012 R2 Datacenter", Version: "6.3", Build: 9600},
+			GuestInstaller: map[string]string{
+				"Microsoft-Hyper-V-Guest-Installer-Win6x-Package": "6.3.9600.18398",
+			},
+		}},
+		Guests: []kb.GuestEvidence{{
+			VMID: "6b5c3a1e-0f2d-4c1b-9a8e-1234567890ab", VMName: "web01", HostNames: []string{"HV01"},
+			ICVersion: "6.1.7601.17514", OS: kb.OSInfo{Major: 6, Minor: 1, Build: 7601}, AutoWritten: changed,
+		}},
+		Events: []kb.Event{{
+			Provider: "Microsoft-Windows-Hyper-V-Integration-Heartbeat", EventID: 4000,
+			VMID: "{6B5C3A1E-0F2D-4C1B-9A8E-1234567890AB}", Host: "HV01", Time: changed.Add(48 * time.Hour),
+			Ref: kb.Ref{File: "HV01/Integration-Admin.evtx", RecordID: 42},
+		}},
+		Coverage: []kb.LogCoverage{
+			{Host: "HV01", Channel: "System"},
+			{Host: "HV01", Channel: "Microsoft-Windows-Hyper-V-Integration-Admin"},
+		},
+	}
+	t := kb.Default()
+	res := t.Evaluate(ev)
+	for _, a := range res.VMs {
+		fmt.Println(a.VMName, a.Case, a.Action, a.Severity)
+		fmt.Println("host", a.HostIC.Version, a.HostIC.Release.Name)
+		fmt.Println("guest", a.GuestIC.Version, a.GuestIC.Release.Name)
+		fmt.Println("remediation", a.Remediation.ID, a.Remediation.Method)
+		for _, id := range a.RuleIDs {
+			r, _ := t.Rule(id)
+			fmt.Println(id, "|", r.Text("ja").Title)
+		}
+	}
+	// Output:
+	// web01 incompatible-mismatch upgrade-required high
+	// host 6.3.9600.18398 Windows Server 2012 R2 July 2016 rollup
+	// guest 6.1.7601.17514 Windows Server 2008 R2 SP1
+	// remediation REM-2012R2-DISK setup-disk
+	// KB2894285-CASE3 | 互換性のない統合サービスのバージョンミスマッチです
+}
+
+func ExampleTable_Rule() {
+	r, ok := kb.Default().Rule(kb.RuleCase2)
+	fmt.Println(ok, r.Source, r.Case, r.Action)
+	fmt.Println(r.Text("en").Title)
+	fmt.Println(r.Text("ja").Title)
+	// Output:
+	// true KB2894285 compatible-mismatch upgrade-recommended
+	// Compatible integration services version mismatch
+	// 互換性のある統合サービスのバージョンミスマッチです
+}
+
+func ExampleTable_ClassifyEvent() {
+	t := kb.Default()
+	for _, e := range []struct {
+		provider string
+		id       uint32
+	}{{"storvsp", 6}, {"Microsoft-Windows-Hyper-V-StorageVSP", 6}, {"Hyper-V-VmSwitch", 27}} {
+		r, ok := t.ClassifyEvent(e.provider, e.id)
+		fmt.Println(e.provider, e.id, ok, r.Kind, r.HarmlessForLinux)
+	}
+	// Output:
+	// storvsp 6 true storage-mismatch true
+	// Microsoft-Windows-Hyper-V-StorageVSP 6 true storage-io false
+	// Hyper-V-VmSwitch 27 true net-mismatch true
+}
