@@ -23,7 +23,7 @@ func ExampleTable_Evaluate() {
 	ev := kb.Evidence{
 		Hosts: []kb.HostEvidence{{
 			Name: "HV01", Registry: true,
-			OS:   kb.OSInfo{Name: "Windows Server 2012 R2 Datacenter", Version: "6.3", Build: 9600},
+			OS: kb.OSInfo{Name: "Windows Server 2012 R2 Datacenter", Version: "6.3", Build: 9600},
 			GuestInstaller: map[string]string{
 				"Microsoft-Hyper-V-Guest-Installer-Win6x-Package": "6.3.9600.18398",
 			},
