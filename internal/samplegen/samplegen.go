@@ -37,8 +37,9 @@ const (
 type VM struct {
 	Name string
 	ID   string // as written (upper case, no braces)
-	// Case and Action are kb's names ("compatible-mismatch", ...), kept as
-	// text so this package does not depend on kb.
+	// Case and Action are the verdict with the -linux LNX01 hint, as kb's
+	// names ("compatible-mismatch", ...), kept as text so this package does
+	// not depend on kb.
 	Case, Action string
 	// Linux is true for the VM that needs the -linux hint.
 	Linux bool
@@ -51,13 +52,13 @@ type VM struct {
 
 // The VMs of the sample. Case and action names are kb's text forms.
 var (
-	WEB01 = VM{Name: "WEB01", ID: "3F2504E0-4F89-41D3-9A0C-0305E82C3301", Source: "hive", GuestIC: "6.2.9200.16433"}
-	DB01  = VM{Name: "DB01", ID: "3F2504E0-4F89-41D3-9A0C-0305E82C3302", Source: "hive", GuestIC: "6.1.7601.17514"}
-	FS01  = VM{Name: "FS01", ID: "3F2504E0-4F89-41D3-9A0C-0305E82C3303", Source: "hive", GuestIC: HostIC}
-	APP01 = VM{Name: "APP01", ID: "3F2504E0-4F89-41D3-9A0C-0305E82C3304", Source: "dirty hive", GuestIC: HostIC}
-	SQL01 = VM{Name: "SQL01", ID: "3F2504E0-4F89-41D3-9A0C-0305E82C3305", Source: ".reg", GuestIC: "6.3.9600.17831"}
-	DC01  = VM{Name: "DC01", ID: "3F2504E0-4F89-41D3-9A0C-0305E82C3306", Source: "reg query", GuestIC: "6.3.9600.16384"}
-	LNX01 = VM{Name: "LNX01", ID: "3F2504E0-4F89-41D3-9A0C-0305E82C3307", Linux: true}
+	WEB01 = VM{Case: "compatible-mismatch", Action: "upgrade-recommended", Name: "WEB01", ID: "3F2504E0-4F89-41D3-9A0C-0305E82C3301", Source: "hive", GuestIC: "6.2.9200.16433"}
+	DB01  = VM{Case: "incompatible-mismatch", Action: "upgrade-required", Name: "DB01", ID: "3F2504E0-4F89-41D3-9A0C-0305E82C3302", Source: "hive", GuestIC: "6.1.7601.17514"}
+	FS01  = VM{Case: "match", Action: "none", Name: "FS01", ID: "3F2504E0-4F89-41D3-9A0C-0305E82C3303", Source: "hive", GuestIC: HostIC}
+	APP01 = VM{Case: "match", Action: "none", Name: "APP01", ID: "3F2504E0-4F89-41D3-9A0C-0305E82C3304", Source: "dirty hive", GuestIC: HostIC}
+	SQL01 = VM{Case: "compatible-mismatch", Action: "upgrade-recommended", Name: "SQL01", ID: "3F2504E0-4F89-41D3-9A0C-0305E82C3305", Source: ".reg", GuestIC: "6.3.9600.17831"}
+	DC01  = VM{Case: "compatible-mismatch", Action: "upgrade-recommended", Name: "DC01", ID: "3F2504E0-4F89-41D3-9A0C-0305E82C3306", Source: "reg query", GuestIC: "6.3.9600.16384"}
+	LNX01 = VM{Case: "linux-guest", Action: "ignore", Name: "LNX01", ID: "3F2504E0-4F89-41D3-9A0C-0305E82C3307", Linux: true}
 )
 
 // HostIC is the IC version the host offers (Win6x and Win5x).
