@@ -1,8 +1,8 @@
 // Package kb holds the knowledge behind hvic: the rule table of Microsoft
 // KB2894285 ("Hyper-V integration services version mismatch") and its
-// sister articles (KB975354, the "manage integration services" article),
-// a Windows version type, and the evaluation of plain evidence into typed
-// findings.
+// sister articles (KB975354, "Manage Hyper-V Integration Services", the
+// Windows Server 2012 / 2012 R2 integration services overview), a Windows
+// version type, and the evaluation of plain evidence into typed findings.
 //
 // # The rule
 //
@@ -15,30 +15,66 @@
 // nothing to do), case 2 (different, no event 4000: upgrade recommended),
 // case 3 (event 4000 logged: upgrade required) and Linux guests (mismatch
 // messages harmless). Events are keyed on (provider, event ID), never on
-// the ID alone.
+// the ID alone: Microsoft-Windows-Hyper-V-StorageVSP 6 is an I/O error,
+// storvsp 6 a version warning.
 //
 // # Inputs and outputs
 //
 // The input is an Evidence value: host facts, guest facts, events, which
 // logs were read (LogCoverage) and caller hints. kb knows no file format;
 // the collection scan fills Evidence from hives and logs. The output is a
-// Result: one Assessment per VM and a list of Findings, plain data carrying
-// a rule ID; the rule's text, in English and Japanese, lives in the Table
-// (Table.Rule(id).Text(lang)). Rendering belongs to package report.
+// Result: one Assessment per VM, Findings and Conflicts, plain data
+// carrying rule IDs (the Rule* constants); the rule's text, in English and
+// Japanese, lives in the Table (Table.Rule(id).Text(lang)). Rendering
+// belongs to package report.
 //
-// # The table
+// # Evaluation
+//
+// Table.Evaluate correlates evidence by VM ID (braces and case ignored)
+// first and VM name second, and reports a name carried by several IDs as a
+// conflict instead of guessing. Per VM it picks the host package (Win6x or
+// Win5x from the guest's OS version; Win6x, said so, when the OS is
+// unknown), compares the versions numerically, and decides the Case from
+// the versions and the events, time-aware: an incompatibility event older
+// than the guest's Auto key last-write time, with versions now equal, means
+// "resolved since"; a newer one keeps the case open, and with equal versions
+// means the evidence disagrees (investigate). Without the host's
+// Integration-Admin log the absence of event 4000 proves nothing
+// (mismatch-unclassified). Windows Server 2016+ hosts record no host
+// version: the verdict rests on events. Each Assessment carries the
+// versions with their known release names, the remediation row for the
+// host/guest pair, the deciding evidence and the missing evidence. Output
+// order is deterministic (host, VM name, VM ID, rule ID).
+//
+// # The table format
 //
 // The rule table is embedded JSON (rules.json), parsed once by Default and
-// immutable; Load reads a caller's own table in the same layout. A table
-// holds the rules, the event catalogue, the known IC releases, the
-// remediation table and the services table. Load validates it: unique IDs,
-// parseable versions, every reference resolves, every text in both
-// languages, every rule resting on an unverified fact saying so.
+// immutable; Load reads a caller's own table in the same layout:
+//
+//	{"schema": 1, "languages": ["en", "ja"],
+//	 "rules":        [{"id", "source", "case", "action", "severity", "needs", "unverified",
+//	                   "text": {"en": {"title", "description", "remediation"}, "ja": {...}}}],
+//	 "events":       [{"id", "provider", "prefix", "eventId", "kind", "severity",
+//	                   "harmlessForLinux", "confidence", "rule", "text"}],
+//	 "releases":     [{"version", "name", "kb", "confidence"}],
+//	 "remediations": [{"id", "hostFamily", "guestMin", "guestMax", "linux", "method",
+//	                   "fallback", "confidence", "text"}],
+//	 "services":     [{"id", "serviceName", "component", "linuxDaemon", "defaultEnabled", "text"}]}
+//
+// Enums are written by name (Case.String and friends). Load validates the
+// table: known fields only, unique IDs, parseable versions, every event's
+// rule defined, every rule the evaluator emits defined, every text in both
+// languages, and every rule marked unverified saying so in both texts.
 //
 // # Guarantees and limits
 //
 // No function panics on any input (MustParseVersion excepted, which is for
-// constants). Load reads at most MaxTableSize bytes; Evaluate allocates in
-// proportion to its input. A Table is safe for concurrent use. Versions
-// have 2 to 4 parts of at most 32 bits each.
+// constants); Evaluate recovers from an internal fault and reports it as an
+// HVIC-INTERNAL finding with what it had. Load reads at most MaxTableSize
+// bytes. Evaluate allocates in proportion to its input and attaches at most
+// Options.MaxRefs (default 32) evidence references to one assessment or
+// finding, counting the rest in the "events" parameter. A Table is safe for
+// concurrent use; there is no package-level mutable state beyond the
+// sync.Once that parses the embedded table. Versions have 2 to 4 decimal
+// parts of at most 32 bits each.
 package kb
