@@ -192,6 +192,7 @@ type walker struct {
 	entries     int     // walked entries
 	archBytes   int64
 	archEntries int
+	head        []byte // HeadSize buffer reused for every classification (the walk is sequential)
 }
 
 // Walk walks fsys from its root ("."), classifies every regular file by
@@ -319,7 +320,7 @@ func (w *walker) visitFile(fsys fs.FS, p, disp string) {
 	}
 	size := info.Size()
 	open := func() (io.ReadCloser, error) { return fsys.Open(p) }
-	head, err := readHead(open)
+	head, err := w.readHead(open)
 	if err != nil {
 		w.skip(disp, size, ReasonUnreadable, errText(err), true)
 		return
@@ -360,13 +361,18 @@ func splitDisplay(disp string) (dir, base string) {
 	return disp[:i], disp[i+1:]
 }
 
-func readHead(open func() (io.ReadCloser, error)) ([]byte, error) {
+// readHead reads up to HeadSize leading bytes into the walker's buffer; the
+// result is valid until the next call.
+func (w *walker) readHead(open func() (io.ReadCloser, error)) ([]byte, error) {
 	rc, err := open()
 	if err != nil {
 		return nil, err
 	}
 	defer rc.Close()
-	buf := make([]byte, HeadSize)
+	if w.head == nil {
+		w.head = make([]byte, HeadSize)
+	}
+	buf := w.head
 	n, err := io.ReadFull(rc, buf)
 	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
 		return nil, err
@@ -473,7 +479,7 @@ func (w *walker) walkZip(zr *zip.Reader, disp string, depth int) {
 		w.archBytes += usize
 		zf := zf
 		open := func() (io.ReadCloser, error) { return zf.Open() }
-		head, err := readHead(open)
+		head, err := w.readHead(open)
 		if err != nil {
 			w.skip(edisp, usize, ReasonUnreadable, "zip: "+err.Error(), true)
 			continue
