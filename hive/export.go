@@ -170,12 +170,20 @@ func decodeWith(e encoding.Encoding, data []byte) string {
 	return string(out)
 }
 
-// exportKey is one key of an Export's in-memory tree.
+// exportKey is one key of an Export's in-memory tree. While parsing,
+// children live in byName only and deleted values leave nil slots; finish
+// builds the sorted children list and compacts the values once, so hostile
+// input with many siblings or values costs O(n log n), not O(n²).
 type exportKey struct {
 	name     string
-	values   []Value
-	children []*exportKey
+	values   []*Value
+	valIdx   map[string]int        // upper-cased value name -> index in values
 	byName   map[string]*exportKey // upper-cased name -> child
+	children []*exportKey          // sorted by upper-cased name, set by finish
+}
+
+func newExportKey(name string) *exportKey {
+	return &exportKey{name: name, byName: map[string]*exportKey{}}
 }
 
 func (k *exportKey) child(name string) *exportKey {
@@ -201,7 +209,7 @@ type Export struct {
 var _ KeyReader = (*Export)(nil)
 
 func newExport(kind Kind, o ExportOptions) *Export {
-	return &Export{kind: kind, file: o.File, opts: o, root: &exportKey{byName: map[string]*exportKey{}}}
+	return &Export{kind: kind, file: o.File, opts: o, root: newExportKey("")}
 }
 
 // Kind returns KindReg or KindRegQuery.
@@ -248,9 +256,11 @@ func (e *Export) Key(path string) (*Key, error) {
 		names = append(names, k.name)
 	}
 	out := &Key{Path: strings.Join(names, `\`), Name: k.name}
-	out.Values = make([]Value, len(k.values))
-	for i, v := range k.values {
-		out.Values[i] = Value{Name: v.Name, Type: v.Type, Data: bytes.Clone(v.Data)}
+	out.Values = make([]Value, 0, len(k.values))
+	for _, v := range k.values {
+		if v != nil {
+			out.Values = append(out.Values, Value{Name: v.Name, Type: v.Type, Data: bytes.Clone(v.Data)})
+		}
 	}
 	for _, c := range k.children {
 		out.Subkeys = append(out.Subkeys, c.name)
@@ -311,12 +321,8 @@ func (e *Export) ensure(full string, line int) *exportKey {
 				e.problem(line, "key", fmt.Errorf("%w: more than %d keys", ErrTooLarge, e.opts.MaxKeys))
 				return nil
 			}
-			c = &exportKey{name: p, byName: map[string]*exportKey{}}
+			c = newExportKey(p)
 			k.byName[strings.ToUpper(p)] = c
-			k.children = append(k.children, c)
-			sort.Slice(k.children, func(a, b int) bool {
-				return strings.ToUpper(k.children[a].name) < strings.ToUpper(k.children[b].name)
-			})
 			e.keys++
 			if !inSoftware && i == len(parts)-1 {
 				e.outside = append(e.outside, rel)
@@ -347,12 +353,6 @@ func (e *Export) remove(full string) bool {
 		return false
 	}
 	delete(k.byName, up)
-	for i, x := range k.children {
-		if x == c {
-			k.children = append(k.children[:i], k.children[i+1:]...)
-			break
-		}
-	}
 	e.keys -= countKeys(c)
 	return true
 }
@@ -363,8 +363,10 @@ func countKeys(k *exportKey) int {
 	for len(stack) > 0 {
 		top := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
-		n += len(top.children)
-		stack = append(stack, top.children...)
+		n += len(top.byName)
+		for _, c := range top.byName {
+			stack = append(stack, c)
+		}
 	}
 	return n
 }
@@ -372,21 +374,51 @@ func countKeys(k *exportKey) int {
 // setValue sets or replaces a value of k (names compared
 // case-insensitively).
 func (k *exportKey) setValue(v Value) {
-	for i := range k.values {
-		if EqualFold(k.values[i].Name, v.Name) {
-			k.values[i] = v
-			return
-		}
+	up := strings.ToUpper(v.Name)
+	if i, ok := k.valIdx[up]; ok {
+		k.values[i] = &v
+		return
 	}
-	k.values = append(k.values, v)
+	if k.valIdx == nil {
+		k.valIdx = map[string]int{}
+	}
+	k.valIdx[up] = len(k.values)
+	k.values = append(k.values, &v)
 }
 
 func (k *exportKey) deleteValue(name string) {
-	for i := range k.values {
-		if EqualFold(k.values[i].Name, name) {
-			k.values = append(k.values[:i], k.values[i+1:]...)
-			return
+	up := strings.ToUpper(name)
+	if i, ok := k.valIdx[up]; ok {
+		k.values[i] = nil
+		delete(k.valIdx, up)
+	}
+}
+
+// finish sorts every key's children by upper-cased name and drops deleted
+// value slots; the tree is read-only afterwards.
+func (e *Export) finish() {
+	stack := []*exportKey{e.root}
+	for len(stack) > 0 {
+		k := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		ups := make([]string, 0, len(k.byName))
+		for up := range k.byName {
+			ups = append(ups, up)
 		}
+		sort.Strings(ups)
+		k.children = make([]*exportKey, len(ups))
+		for i, up := range ups {
+			k.children[i] = k.byName[up]
+		}
+		stack = append(stack, k.children...)
+		vals := k.values[:0]
+		for _, v := range k.values {
+			if v != nil {
+				vals = append(vals, v)
+			}
+		}
+		k.values = vals
+		k.valIdx = nil
 	}
 }
 

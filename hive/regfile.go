@@ -100,6 +100,7 @@ func ParseReg(data []byte, opts *ExportOptions) (*Export, error) {
 			}
 		}
 	}
+	e.finish()
 	return e, nil
 }
 

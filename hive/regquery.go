@@ -98,6 +98,7 @@ func ParseRegQuery(data []byte, opts *ExportOptions) (*Export, error) {
 		}
 		return nil, &FormatError{File: o.File, Offset: -1, Line: line, What: "reg query text", Err: fmt.Errorf("%w: no key line found", ErrSyntax)}
 	}
+	e.finish()
 	return e, nil
 }
 

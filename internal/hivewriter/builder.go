@@ -549,10 +549,17 @@ func (w *writer) key(k *Key, parent uint32, path string, isRoot bool) (uint32, e
 	}
 
 	if len(k.subkeys) > 0 {
-		subs := append([]*Key(nil), k.subkeys...)
-		sort.SliceStable(subs, func(i, j int) bool {
-			return strings.ToUpper(subs[i].Name) < strings.ToUpper(subs[j].Name)
-		})
+		ups := make([]string, len(k.subkeys))
+		order := make([]int, len(k.subkeys))
+		for i, s := range k.subkeys {
+			ups[i] = strings.ToUpper(s.Name)
+			order[i] = i
+		}
+		sort.SliceStable(order, func(i, j int) bool { return ups[order[i]] < ups[order[j]] })
+		subs := make([]*Key, len(order))
+		for i, o := range order {
+			subs[i] = k.subkeys[o]
+		}
 		offs := make([]uint32, len(subs))
 		for i, s := range subs {
 			p := s.Name
