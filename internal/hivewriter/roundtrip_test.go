@@ -107,7 +107,7 @@ func TestSelfReferencingRI(t *testing.T) {
 	b := hivewriter.New()
 	b.SelfReferencingRI = `Loop`
 	for _, n := range []string{"a", "b", "c"} {
-		b.Key(`Loop\` + n).SetDword("x", 1)
+		b.Key(`Loop\`+n).SetDword("x", 1)
 	}
 	b.Key(`Other`).SetString("fine", "yes")
 	data, err := b.Bytes()
