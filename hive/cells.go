@@ -335,9 +335,16 @@ func (h *Hive) readValues(k keyNode, key *Key) {
 		key.Problems = append(key.Problems, h.errAt(k.valueList, "values list", ErrCorrupt, "%d values overrun the %d-byte list", count, len(list)))
 		count = int64(len(list)) / 4
 	}
+	seen := make(map[uint32]bool, count)
+	budget := int64(len(h.img)) // big data copied for this key: at most the bytes present
 	for i := int64(0); i < count; i++ {
 		voff := le.Uint32(list[i*4:])
-		v, fromLog, err := h.value(voff)
+		if seen[voff] {
+			key.Problems = append(key.Problems, h.errAt(voff, "vk cell", ErrCorrupt, "value listed twice"))
+			continue
+		}
+		seen[voff] = true
+		v, fromLog, err := h.value(voff, &budget)
 		if err != nil {
 			key.Problems = append(key.Problems, err)
 			continue
@@ -347,8 +354,10 @@ func (h *Hive) readValues(k keyNode, key *Key) {
 	}
 }
 
-// value decodes the vk cell at off and its data.
-func (h *Hive) value(off uint32) (Value, bool, error) {
+// value decodes the vk cell at off and its data. Data in one cell is a
+// slice of the image (no copy); big data is assembled into a new slice and
+// counted against *budget.
+func (h *Hive) value(off uint32, budget *int64) (Value, bool, error) {
 	c, err := h.cell(off, "vk cell")
 	if err != nil {
 		return Value{}, false, err
@@ -391,6 +400,10 @@ func (h *Hive) value(off uint32) (Value, bool, error) {
 	}
 	fromLog = fromLog || h.restored(dataOff)
 	if size > bigDataChunk && h.minor > 3 && len(dc) >= 8 && string(dc[:2]) == "db" {
+		if int64(size) > *budget {
+			return v, fromLog, h.errAt(off, what, ErrTooLarge, "big data of this key exceeds the hive's size (shared segments)")
+		}
+		*budget -= int64(size)
 		data, fl, err := h.bigData(dataOff, dc, size, what)
 		v.Data = data
 		return v, fromLog || fl, err
@@ -398,7 +411,7 @@ func (h *Hive) value(off uint32) (Value, bool, error) {
 	if int64(size) > int64(len(dc)) {
 		return v, fromLog, h.errAt(dataOff, what+" data", ErrCorrupt, "data size %d exceeds its %d-byte cell", size, len(dc))
 	}
-	v.Data = append([]byte(nil), dc[:size]...)
+	v.Data = dc[:size:size]
 	return v, fromLog, nil
 }
 

@@ -248,8 +248,9 @@ func OpenFS(fsys fs.FS, name string, opts *Options) (*Hive, error) {
 }
 
 // FromBytes reads a hive from its bytes and replays the given logs when it
-// is dirty. The hive keeps its own copy when logs are applied; base itself
-// is never modified.
+// is dirty. base is never modified: replay works on a copy. When no log is
+// applied the Hive, and the Data of the values it returns, refer to base,
+// which the caller must then leave unchanged.
 func FromBytes(base []byte, logs []LogFile, opts *Options) (*Hive, error) {
 	return fromBytes("", base, logs, opts.withDefaults())
 }
