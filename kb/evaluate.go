@@ -51,7 +51,8 @@ func (t *Table) Evaluate(ev Evidence) Result {
 // open, and with equal versions they mean the evidence disagrees
 // (investigate). Without the host's Integration-Admin log (or Worker-Admin
 // on 2016+ hosts) the absence of a 4000 proves nothing: differing versions
-// are then mismatch-unclassified.
+// are then mismatch-unclassified. An event without a time, or a guest
+// without an Auto last-write time, counts as fresh: it keeps the case open.
 func (t *Table) EvaluateWith(ev Evidence, o Options) (res Result) {
 	if t == nil {
 		t = Default()
