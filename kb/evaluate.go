@@ -497,13 +497,14 @@ func isIntegrationChannel(ch string, family HostFamily) bool {
 func isSystemChannel(ch string) bool { return strings.EqualFold(strings.TrimSpace(ch), "System") }
 
 // covered reports whether h's logs of the class cover the time after
-// since (zero since: any coverage will do).
-func (h *hostInfo) covered(match func(string) bool, since time.Time) bool {
+// since (zero since: any coverage will do). With intact, a log that lost
+// records to damage does not count: it cannot prove an event absent.
+func (h *hostInfo) covered(match func(string) bool, since time.Time, intact bool) bool {
 	if h == nil {
 		return false
 	}
 	for _, c := range h.cover {
-		if !match(c.Channel) {
+		if !match(c.Channel) || (intact && c.Damaged) {
 			continue
 		}
 		if since.IsZero() || c.Last.IsZero() || !c.Last.Before(since) {
@@ -687,7 +688,9 @@ func (e *evaluator) assess(vm *vmInfo) {
 	if only {
 		a.PackageBasis = BasisOnlyValue
 	}
-	hostNotRecorded := h.hasRegistry() && h.guestInstallerEmpty() && a.HostFamily == Family2016Plus
+	// A 2016+ host records no package version (known from its hive, or
+	// from what the host told the guest).
+	hostNotRecorded := a.HostFamily == Family2016Plus && hostRaw == "" && (h == nil || !h.conflict)
 	if hostNotRecorded {
 		a.Package, a.PackageBasis, a.PackageValue = PackageUnknown, BasisNotRecorded, ""
 	}
@@ -715,7 +718,7 @@ func (e *evaluator) assess(vm *vmInfo) {
 	case vm.hostKey == "":
 		miss(MissingHost)
 	case h == nil || !h.hasRegistry():
-		if !vm.linux {
+		if !vm.linux && !hostNotRecorded {
 			miss(MissingHostRegistry)
 		}
 	case !hostOK && !hostNotRecorded && !vm.linux:
@@ -760,11 +763,15 @@ func (e *evaluator) assess(vm *vmInfo) {
 	if mismatchEvents > 0 && lastChange.IsZero() && guest != nil && !vm.linux {
 		miss(MissingAutoTime)
 	}
-	intCovered := h.covered(func(ch string) bool { return isIntegrationChannel(ch, a.HostFamily) }, lastChange)
+	intLog := func(ch string) bool { return isIntegrationChannel(ch, a.HostFamily) }
+	intCovered := h.covered(intLog, lastChange, true)
 	if !intCovered && !vm.linux {
 		miss(MissingIntegrationLog)
+		if h.covered(intLog, lastChange, false) {
+			params["integrationLog"] = "damaged"
+		}
 	}
-	if !h.covered(isSystemChannel, time.Time{}) && !vm.linux {
+	if !h.covered(isSystemChannel, time.Time{}, false) && !vm.linux {
 		miss(MissingSystemLog)
 	}
 
@@ -1080,7 +1087,7 @@ func (e *evaluator) hostFindings() {
 					map[string]string{"hostVersion": v.String(), "packageValue": value, "required": kb975354IC.String()}, fr, "", "", h.name))
 			}
 		}
-		if h.vmCount > 0 && !h.covered(func(ch string) bool { return isIntegrationChannel(ch, h.family) }, time.Time{}) {
+		if h.vmCount > 0 && !h.covered(func(ch string) bool { return isIntegrationChannel(ch, h.family) }, time.Time{}, false) {
 			e.res.Findings = append(e.res.Findings, e.finding(RuleMissingIntLog, nil,
 				map[string]string{"vms": strconv.Itoa(h.vmCount)}, nil, "", "", h.name))
 		}

@@ -296,6 +296,25 @@ func TestEvaluateCases(t *testing.T) {
 				missing: []Missing{MissingIntegrationLog, MissingSystemLog}, remedy: "REM-2016-CURRENT", refs: 1},
 		},
 		{
+			name: "damaged Integration-Admin log proves no absence: unclassified",
+			ev: Evidence{Hosts: []HostEvidence{hostEv("HV01", os2012R2, v2012R2Jul)},
+				Guests: []GuestEvidence{guestEv(idA, "web01", "HV01", v2012R2RTM, os2012R2, tChange)},
+				Coverage: []LogCoverage{cov("HV01", chSys),
+					{Host: "HV01", Channel: chInt, First: t0, Last: tLogLast, Damaged: true}}},
+			want: vmWant{cse: CaseMismatchUnclassified, action: ActionUpgradeRecommended, rules: []string{RuleUnclassified}, pkg: PackageWin6x, basis: BasisGuestOS,
+				missing: []Missing{MissingIntegrationLog}, remedy: "REM-2012R2-CURRENT", params: map[string]string{"integrationLog": "damaged"}, refs: 2},
+		},
+		{
+			name: "2016+ host known from the guest's Parameters only, Worker-Admin read",
+			ev: func() Evidence {
+				g := guestEv(idA, "app01", "HV16", "10.0.17763.1", OSInfo{Major: 10, Build: 17763}, tChange)
+				g.HostOSMajor, g.HostOSMinor = 10, 0
+				return Evidence{Guests: []GuestEvidence{g}, Coverage: []LogCoverage{cov("HV16", chSys), cov("HV16", chWorker)}}
+			}(),
+			want: vmWant{cse: CaseMatch, action: ActionNone, rules: []string{RuleCase1, RuleHost2016}, pkg: PackageUnknown, basis: BasisNotRecorded,
+				params: map[string]string{"hostFamily": "2016+"}, refs: 1},
+		},
+		{
 			name: "Win5x package for a Server 2003 guest",
 			ev: Evidence{Hosts: []HostEvidence{hostEv("HV01", os2012R2, v2012R2Jul)},
 				Guests:   []GuestEvidence{guestEv(idA, "old01", "HV01", v2012R2RTM, os2003, tChange)},
