@@ -26,6 +26,7 @@ const (
 	DefaultMaxExportKeys      = 1 << 20  // keys in one export
 	DefaultMaxExportValueSize = 1 << 24  // decoded bytes of one value
 	DefaultMaxExportProblems  = 1000     // problems kept; the rest are counted
+	DefaultMaxExportDepth     = 512      // key path components (Windows' own limit)
 )
 
 // ExportOptions bounds the .reg and reg query parsers. The zero value (or
@@ -42,6 +43,9 @@ type ExportOptions struct {
 	// MaxValueSize caps the decoded data of one value (default
 	// DefaultMaxExportValueSize); a larger value is dropped and reported.
 	MaxValueSize int
+	// MaxDepth caps the components of a key path (default
+	// DefaultMaxExportDepth); a deeper key is dropped and reported.
+	MaxDepth int
 	// MaxProblems caps the problems kept (default
 	// DefaultMaxExportProblems); one more problem says how many were
 	// dropped.
@@ -65,6 +69,9 @@ func (o *ExportOptions) withDefaults() ExportOptions {
 	}
 	if r.MaxValueSize <= 0 {
 		r.MaxValueSize = DefaultMaxExportValueSize
+	}
+	if r.MaxDepth <= 0 {
+		r.MaxDepth = DefaultMaxExportDepth
 	}
 	if r.MaxProblems <= 0 {
 		r.MaxProblems = DefaultMaxExportProblems
@@ -313,6 +320,10 @@ func hiveRelative(full string) (string, bool) {
 func (e *Export) ensure(full string, line int) *exportKey {
 	rel, inSoftware := hiveRelative(full)
 	parts := SplitPath(rel)
+	if len(parts) > e.opts.MaxDepth {
+		e.problem(line, "key", fmt.Errorf("%w: key path deeper than %d", ErrTooLarge, e.opts.MaxDepth))
+		return nil
+	}
 	k := e.root
 	for i, p := range parts {
 		c := k.child(p)

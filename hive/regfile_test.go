@@ -232,6 +232,13 @@ func TestExportLimits(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, e.Problems(), 2)
 
+	e, err = ParseReg([]byte(hdr+"[HKLM\\SOFTWARE\\a\\b\\c\\d]\n\"v\"=\"w\"\n[HKLM\\SOFTWARE\\a\\b]\n"), &ExportOptions{MaxDepth: 3})
+	require.NoError(t, err)
+	require.Len(t, e.Problems(), 1)
+	assert.ErrorIs(t, e.Problems()[0], ErrTooLarge)
+	_, err = e.Key(`a\b`)
+	require.NoError(t, err)
+
 	var sb bytes.Buffer
 	sb.WriteString(hdr + "[HKLM\\SOFTWARE\\A]\n")
 	for i := 0; i < 20; i++ {

@@ -43,6 +43,7 @@ func ParseRegQuery(data []byte, opts *ExportOptions) (*Export, error) {
 	text, _ := decodeText(data, o.Encoding)
 	e := newExport(KindRegQuery, o)
 	var cur *exportKey
+	skip := false // rows of a key dropped by a limit
 	recognised := 0
 	firstBad := 0
 	for i, raw := range strings.Split(text, "\n") {
@@ -58,14 +59,15 @@ func ParseRegQuery(data []byte, opts *ExportOptions) (*Export, error) {
 		case isQueryKeyLine(line):
 			recognised++
 			cur = e.ensure(t, n)
+			skip = cur == nil
 			continue
 		case isEndOfSearch(t) || isPrompt(t):
 			recognised++
-			cur = nil
+			cur, skip = nil, false
 			continue
 		case isQueryError(t):
 			recognised++
-			cur = nil
+			cur, skip = nil, false
 			e.problem(n, "reg query", fmt.Errorf("%w: reg.exe said %q", ErrKeyNotFound, clip(t, 120)))
 			continue
 		}
@@ -78,6 +80,9 @@ func ParseRegQuery(data []byte, opts *ExportOptions) (*Export, error) {
 			continue
 		}
 		recognised++
+		if skip {
+			continue
+		}
 		if cur == nil {
 			e.problem(n, "value row", fmt.Errorf("%w: value row before any key line", ErrSyntax))
 			continue

@@ -162,6 +162,7 @@ func TestParseRegQueryErrors(t *testing.T) {
 		{"only error", "ERROR: The system was unable to find the specified registry key or value.\n", false, 1},
 		{"japanese error", "エラー: 指定されたレジストリ キーまたは値が見つかりませんでした。\n", false, 1},
 		{"outside software", "HKEY_CURRENT_USER\\Software\\X\n    a    REG_SZ    b\n", false, 1},
+		{"too deep", "HKEY_LOCAL_MACHINE\\SOFTWARE" + strings.Repeat("\\k", 600) + "\n    a    REG_SZ    b\n    c    REG_SZ    d\n", false, 1},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			e, err := ParseRegQuery([]byte(tc.in), &ExportOptions{File: "e.txt"})
