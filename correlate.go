@@ -98,7 +98,7 @@ func assemble(set *collect.Set, outs []*fileOut, o *Options) *Result {
 	// Skipped and refused files.
 	for _, s := range set.Skipped {
 		if !s.Refused {
-			inv.Skipped = append(inv.Skipped, Skipped{Path: s.Path, Size: s.Size, Reason: skipText(s)})
+			inv.Skipped = append(inv.Skipped, Skipped{Path: s.Path, Size: s.Size, Reason: string(s.Reason), Detail: s.Detail})
 			continue
 		}
 		sentinel := ErrRefused
@@ -213,13 +213,6 @@ func hasErrors(ps []Problem) bool {
 		}
 	}
 	return false
-}
-
-func skipText(s collect.Skipped) string {
-	if s.Detail != "" {
-		return string(s.Reason) + ": " + s.Detail
-	}
-	return string(s.Reason)
 }
 
 func hasHost(hosts []kb.HostEvidence, name string) bool {

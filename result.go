@@ -151,9 +151,13 @@ type FileInfo struct {
 // Skipped is a file that was not analysed because it is of no kind hvic
 // reads (or an orphan transaction log). Refused files are in Problems.
 type Skipped struct {
-	Path   string `json:"path"`
-	Size   int64  `json:"size"`
+	Path string `json:"path"`
+	Size int64  `json:"size"`
+	// Reason is a stable code: "unrecognised", "empty", "unsupported",
+	// "orphan-log".
 	Reason string `json:"reason"`
+	// Detail says more, in English ("unsupported archive format (7z)").
+	Detail string `json:"detail,omitempty"`
 }
 
 // Host is one Hyper-V host seen in the collection.

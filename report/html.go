@@ -146,7 +146,7 @@ func HTML(w io.Writer, res *hvic.Result, opts *Options) error {
 		d.Problems = append(d.Problems, htmlProblem{Severity: v.problemSeverity(p.Severity), Class: p.Severity.String(), Message: p.Message})
 	}
 	for _, s := range res.Inventory.Skipped {
-		d.Skipped = append(d.Skipped, s.Path+": "+s.Reason)
+		d.Skipped = append(d.Skipped, s.Path+": "+skipReason(s))
 	}
 	for _, f := range res.Inventory.Files {
 		d.Files = append(d.Files, []string{f.Path, f.Kind, string(f.Role), itoa(int(f.Size)), f.Host})

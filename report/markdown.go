@@ -119,7 +119,7 @@ func Markdown(w io.Writer, res *hvic.Result, opts *Options) error {
 	if len(res.Inventory.Skipped) > 0 {
 		fmt.Fprintf(bw, "\n## %s (%d)\n\n", tr(l, "skipped"), len(res.Inventory.Skipped))
 		for _, s := range res.Inventory.Skipped {
-			fmt.Fprintf(bw, "- %s: %s\n", mdCode(s.Path), mdEscape(s.Reason))
+			fmt.Fprintf(bw, "- %s: %s\n", mdCode(s.Path), mdEscape(skipReason(s)))
 		}
 	}
 	return bw.Flush()

@@ -390,3 +390,10 @@ func eventLabel(e kb.Event) string {
 	p := strings.TrimPrefix(e.Provider, "Microsoft-Windows-")
 	return fmt.Sprintf("%s %d", p, e.EventID)
 }
+
+func skipReason(s hvic.Skipped) string {
+	if s.Detail != "" {
+		return s.Detail
+	}
+	return s.Reason
+}

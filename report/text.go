@@ -168,7 +168,7 @@ func Text(w io.Writer, res *hvic.Result, opts *Options) error {
 	}
 	fmt.Fprintf(bw, "\n%s (%d)\n", tr(l, "skipped"), len(res.Inventory.Skipped))
 	for _, s := range res.Inventory.Skipped {
-		fmt.Fprintf(bw, "  %s: %s\n", s.Path, s.Reason)
+		fmt.Fprintf(bw, "  %s: %s\n", s.Path, skipReason(s))
 	}
 	return bw.Flush()
 }
