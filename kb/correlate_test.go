@@ -294,11 +294,13 @@ func TestEvaluateEdges(t *testing.T) {
 		assert.Empty(t, res.Findings)
 		assert.NotNil(t, res.VMs, "empty, not null, in JSON")
 	})
-	t.Run("nil table uses the default", func(t *testing.T) {
-		var tb *Table
-		res := tb.Evaluate(Evidence{Guests: []GuestEvidence{{VMID: idA}}})
-		require.Len(t, res.VMs, 1)
-		assert.Equal(t, CaseUndetermined, res.VMs[0].Case)
+	t.Run("nil or zero table uses the default", func(t *testing.T) {
+		for _, tb := range []*Table{nil, {}} {
+			res := tb.Evaluate(Evidence{Guests: []GuestEvidence{{VMID: idA}}})
+			require.Len(t, res.VMs, 1)
+			assert.Equal(t, CaseUndetermined, res.VMs[0].Case)
+			assert.Equal(t, RuleUndetermined, res.VMs[0].RuleID)
+		}
 	})
 	t.Run("a guest that names no VM is still assessed", func(t *testing.T) {
 		res := Default().Evaluate(Evidence{Guests: []GuestEvidence{{ICVersion: v2012R2Jul}, {ICVersion: v2012R2RTM}}})

@@ -54,8 +54,8 @@ func (t *Table) Evaluate(ev Evidence) Result {
 // are then mismatch-unclassified. An event without a time, or a guest
 // without an Auto last-write time, counts as fresh: it keeps the case open.
 func (t *Table) EvaluateWith(ev Evidence, o Options) (res Result) {
-	if t == nil {
-		t = Default()
+	if t == nil || t.byID == nil {
+		t = Default() // a nil or zero Table: the embedded one
 	}
 	defer func() {
 		if r := recover(); r != nil {
@@ -929,6 +929,7 @@ func (e *evaluator) assess(vm *vmInfo) {
 		a.Case = CaseUndetermined
 	}
 	rules = append(rules, primary)
+	a.RuleID = primary
 
 	// KB975354, for VMs on 2008 R2 hosts (or guests with 6.1-era ICs).
 	if !vm.linux && !guestConflict {

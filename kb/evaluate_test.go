@@ -453,16 +453,16 @@ func TestEvaluateCases(t *testing.T) {
 			if tt.want.refs >= 0 {
 				assert.Len(t, a.Refs, tt.want.refs, "refs")
 			}
-			// The severity and action come from the deciding rule.
-			primary := a.RuleIDs[len(a.RuleIDs)-1]
-			for _, id := range a.RuleIDs {
-				if r, ok := Default().Rule(id); ok && r.Case != 0 {
-					primary = id
-				}
-			}
+			// The case, severity and action come from the deciding rule.
+			primary := a.RuleID
+			assert.Contains(t, a.RuleIDs, primary)
 			r, ok := Default().Rule(primary)
 			require.True(t, ok)
 			assert.Equal(t, r.Severity, a.Severity)
+			assert.Equal(t, r.Action, a.Action)
+			if primary != RuleConflictGuest {
+				assert.Equal(t, r.Case, a.Case)
+			}
 			// One finding per rule of the VM, carrying the parameters.
 			var found []string
 			for _, f := range res.Findings {

@@ -40,7 +40,8 @@ type Assessment struct {
 	Resolved   bool      `json:"resolved,omitempty"`
 	ResolvedAt time.Time `json:"resolvedAt,omitempty"`
 
-	RuleIDs     []string     `json:"ruleIds"`               // rules that fired for this VM, sorted
+	RuleID      string       `json:"ruleId"`                // the rule that decided Case, Action and Severity
+	RuleIDs     []string     `json:"ruleIds"`               // every rule that fired for this VM (RuleID included), sorted
 	Remediation *Remediation `json:"remediation,omitempty"` // how to update ICs on this host/guest pair, nil when none applies or unknown
 	Missing     []Missing    `json:"missing,omitempty"`     // evidence that would have sharpened the verdict
 	Refs        []Ref        `json:"refs,omitempty"`        // the evidence that decided the case
