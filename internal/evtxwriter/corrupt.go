@@ -74,6 +74,9 @@ func CorruptRecordData(b []byte, chunk, rec int) error {
 	}
 	co := int64(fileHeaderBlock) + int64(chunk)*chunkSize
 	size := int64(binary.LittleEndian.Uint32(b[off+4:]))
+	if size > int64(len(b))-off {
+		return fmt.Errorf("%w: record %d of chunk %d overruns the input", ErrNoSuch, rec, chunk)
+	}
 	// fragment header (4), template instance token, version, identifier (6),
 	// then the template definition offset.
 	at := off + 24 + 4 + 6

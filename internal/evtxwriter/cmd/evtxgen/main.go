@@ -18,12 +18,14 @@ import (
 
 // expected is one written record as the cross-check compares it.
 type expected struct {
-	RecordID uint64   `json:"record_id"`
-	Provider string   `json:"provider"`
-	EventID  uint16   `json:"event_id"`
-	Time     string   `json:"time"`
-	Data     []string `json:"data"`
-	Names    []string `json:"names"`
+	RecordID uint64 `json:"record_id"`
+	Provider string `json:"provider"`
+	EventID  uint16 `json:"event_id"`
+	// Qualifiers is null when the event has none.
+	Qualifiers *uint16  `json:"qualifiers"`
+	Time       string   `json:"time"`
+	Data       []string `json:"data"`
+	Names      []string `json:"names"`
 }
 
 func main() {
@@ -68,6 +70,10 @@ func write(dir string, s set) error {
 		e := s.events[i]
 		x := expected{RecordID: l.RecordID, Provider: e.Provider, EventID: e.EventID,
 			Time: e.Time.UTC().Format("2006-01-02T15:04:05.0000000Z")}
+		if e.HasQualifiers {
+			q := e.Qualifiers
+			x.Qualifiers = &q
+		}
 		for _, d := range e.Data {
 			x.Data = append(x.Data, d.Value)
 			x.Names = append(x.Names, d.Name)
@@ -111,7 +117,7 @@ func ic(i int, layout evtxwriter.Layout) evtxwriter.Event {
 	}
 	return evtxwriter.Event{Provider: "VMSMP", EventID: 26, HasQualifiers: true, Qualifiers: 49152, Level: 2,
 		Time: tm, Channel: "System", Computer: "HV-HOST02", Layout: evtxwriter.Classic,
-		Data: []evtxwriter.Field{{Value: ""}, {Value: vm}, {Value: ""}, {Value: "x & <y>"}}}
+		Data: []evtxwriter.Field{{Value: ""}, {Value: vm}, {Value: ""}, {Value: "x & <y> \"q\" Ünïcödé ☃"}}}
 }
 
 func sets() []set {
@@ -125,14 +131,19 @@ func sets() []set {
 			many = append(many, ic(i, l))
 		}
 		out = append(out,
-			set{name: "small-" + l.String(), events: small},
-			set{name: "many-" + l.String(), events: many},
+			set{name: "small-classic+" + l.String(), events: small},
+			set{name: "many-classic+" + l.String(), events: many},
 		)
 	}
 	var capped []evtxwriter.Event
 	for i := 0; i < 50; i++ {
 		capped = append(capped, ic(i, evtxwriter.Manifest))
 	}
-	out = append(out, set{name: "capped-manifest", opts: evtxwriter.Options{MaxRecordsPerChunk: 7}, events: capped})
+	out = append(out,
+		set{name: "capped-classic+manifest", opts: evtxwriter.Options{MaxRecordsPerChunk: 7}, events: capped},
+		// dirty flag set, header counts kept current: both tools trust the
+		// header's chunk count, so a stale count is not cross-checked here.
+		set{name: "dirty-classic+manifest", opts: evtxwriter.Options{Dirty: true, HeaderChunks: 1 << 16, TrailingEmptyChunks: 2}, events: capped},
+	)
 	return out
 }
