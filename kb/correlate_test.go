@@ -378,3 +378,21 @@ func TestRemediationFor(t *testing.T) {
 		})
 	}
 }
+
+func TestEvaluateFaultKeepsPartialResult(t *testing.T) {
+	ev := Evidence{Hosts: []HostEvidence{hostEv("HV01", os2012R2, v2012R2Jul)},
+		Guests: []GuestEvidence{guestEv(idA, "web01", "HV01", v2012R2RTM, os2012R2, tChange),
+			guestEv(idB, "web02", "HV01", v2012R2Jul, os2012R2, tChange)},
+		Coverage: bothLogs("HV01")}
+	full := Default().Evaluate(ev)
+	require.Len(t, full.VMs, 2)
+	assert.Empty(t, findingsOf(full, RuleInternal))
+
+	out := (&evaluator{t: Default(), o: Options{MaxRefs: defaultMaxRefs}, ev: &ev, faultAfter: 1}).evaluate()
+	require.Len(t, out.VMs, 1, "the VM assessed before the fault is kept")
+	fs := findingsOf(out, RuleInternal)
+	require.Len(t, fs, 1)
+	assert.Contains(t, fs[0].Params["error"], "injected fault")
+	assert.Equal(t, SeverityHigh, fs[0].Severity)
+	assert.Equal(t, ActionInvestigate, fs[0].Action)
+}

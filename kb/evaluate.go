@@ -57,24 +57,38 @@ func (t *Table) EvaluateWith(ev Evidence, o Options) (res Result) {
 	if t == nil || t.byID == nil {
 		t = Default() // a nil or zero Table: the embedded one
 	}
+	if o.MaxRefs <= 0 {
+		o.MaxRefs = defaultMaxRefs
+	}
+	return (&evaluator{t: t, o: o, ev: &ev}).evaluate()
+}
+
+// evaluate runs the evaluation; a fault (a bug) keeps what was decided
+// before it and adds an HVIC-INTERNAL finding.
+func (e *evaluator) evaluate() (res Result) {
 	defer func() {
 		if r := recover(); r != nil {
+			// Keep what was decided before the fault, and say so.
+			res = e.res
 			res.Findings = append(res.Findings, Finding{RuleID: RuleInternal, Action: ActionInvestigate,
 				Severity: SeverityHigh, Params: map[string]string{"error": fmt.Sprint(r)}})
 		}
 	}()
-	if o.MaxRefs <= 0 {
-		o.MaxRefs = defaultMaxRefs
-	}
-	e := &evaluator{t: t, o: o, ev: &ev}
+	e.run()
+	return e.res
+}
+
+func (e *evaluator) run() {
 	e.indexHosts()
 	e.collectVMs()
 	for _, vm := range e.vms {
 		e.assess(vm)
+		if e.faultAfter > 0 && len(e.res.VMs) >= e.faultAfter {
+			panic("kb: injected fault")
+		}
 	}
 	e.hostFindings()
 	e.sortResult()
-	return e.res
 }
 
 type evaluator struct {
@@ -84,6 +98,9 @@ type evaluator struct {
 	hosts map[string]*hostInfo // by hostKey
 	vms   []*vmInfo
 	res   Result
+	// faultAfter, when positive, makes run panic after that many
+	// assessments: the tests' way to prove a fault keeps partial results.
+	faultAfter int
 }
 
 // hostInfo gathers what is known about one host.
