@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"html/template"
 	"io"
+	"sort"
 	"strings"
 	"time"
 
@@ -167,6 +168,8 @@ func legendText(lang string, k kb.EventKind) string {
 	return en[0]
 }
 
+var markRank = map[string]int{"ev-other": 0, "ev-dev": 1, "ev-warn": 2, "ev-bad": 3}
+
 func anchor(vm *vmView) string {
 	var b strings.Builder
 	b.WriteString("vm-")
@@ -200,7 +203,7 @@ func (v *view) timeline() *htmlTimeline {
 		return nil
 	}
 	const laneH, top = 28.0, 10.0
-	tl := &htmlTimeline{Width: 960, Left: 150, Right: 930}
+	tl := &htmlTimeline{Width: 960, Left: 110, Right: 880}
 	tl.AxisY = top + laneH*float64(len(lanes)) + 4
 	tl.Height = tl.AxisY + 30
 	span := tmax.Sub(tmin)
@@ -223,6 +226,9 @@ func (v *view) timeline() *htmlTimeline {
 			lane.Marks = append(lane.Marks, htmlMark{X: x(e.Time), Y: y, Class: eventClass(kind),
 				Title: fmtTime(e.Time) + " " + eventLabel(e) + " " + e.Component})
 		}
+		// Draw the worst events last, so that they stay visible where marks
+		// overlap.
+		sort.SliceStable(lane.Marks, func(i, j int) bool { return markRank[lane.Marks[i].Class] < markRank[lane.Marks[j].Class] })
 		tl.Lanes = append(tl.Lanes, lane)
 	}
 	n := 4
@@ -287,7 +293,7 @@ footer{margin-top:32px;color:#57606a;font-size:.85em}
 <text x="8" y="{{f .TextY}}">{{.Label}}</text>
 {{range .Marks}}<circle class="{{.Class}}" cx="{{f .X}}" cy="{{f .Y}}" r="6"><title>{{.Title}}</title></circle>
 {{end}}{{end}}<line class="axis" x1="{{f .Left}}" y1="{{f .AxisY}}" x2="{{f .Right}}" y2="{{f .AxisY}}"/>
-{{range .Ticks}}<line class="axis" x1="{{f .X}}" y1="{{f $.Timeline.AxisY}}" x2="{{f .X}}" y2="{{f $.Timeline.AxisY}}" transform="translate(0,0)"/><text x="{{f .X}}" y="{{f $.Timeline.AxisY}}" dy="16" text-anchor="middle">{{.Label}}</text>
+{{range .Ticks}}<line class="axis" x1="{{f .X}}" y1="{{f $.Timeline.AxisY}}" x2="{{f .X}}" y2="{{f $.Timeline.AxisY}}"/><text x="{{f .X}}" y="{{f $.Timeline.AxisY}}" dy="16" text-anchor="middle">{{.Label}}</text>
 {{end}}</svg>
 <p class="legend">{{range $.Legend}}<span><svg width="12" height="12" viewBox="0 0 12 12"><circle class="{{.Class}}" cx="6" cy="6" r="5"/></svg>{{.Title}}</span>{{end}}</p>
 {{else}}<p>{{.L.timeline_none}}</p>{{end}}
