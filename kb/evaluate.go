@@ -884,6 +884,7 @@ func (e *evaluator) assess(vm *vmInfo) {
 		refs = eventRefs(harmless)
 		if len(harmless) > 0 {
 			params["events"] = strconv.Itoa(len(harmless))
+			setComponents(params, harmless)
 		}
 	case hostOK && guestOK && cmp == 0:
 		switch {
@@ -891,6 +892,7 @@ func (e *evaluator) assess(vm *vmInfo) {
 			primary = RuleInvestigate
 			refs = append(versionRefs(), eventRefs(freshInc, freshCompat)...)
 			params["events"] = strconv.Itoa(len(freshInc) + len(freshCompat))
+			setComponents(params, freshInc, freshCompat)
 			if lastChange.IsZero() {
 				params["reason"] = "event-order-unknown"
 			} else {
@@ -911,6 +913,7 @@ func (e *evaluator) assess(vm *vmInfo) {
 		primary = RuleCase3
 		refs = append(versionRefs(), eventRefs(freshInc)...)
 		params["events"] = strconv.Itoa(len(freshInc))
+		setComponents(params, freshInc)
 	case hostOK && guestOK: // versions differ, no fresh incompatibility event
 		if intCovered {
 			primary = RuleCase2
@@ -918,6 +921,10 @@ func (e *evaluator) assess(vm *vmInfo) {
 			primary = RuleUnclassified
 		}
 		refs = append(versionRefs(), eventRefs(freshCompat)...)
+		if len(freshCompat) > 0 {
+			params["events"] = strconv.Itoa(len(freshCompat))
+			setComponents(params, freshCompat)
+		}
 		if len(staleInc) > 0 {
 			params["staleIncompatibleEvents"] = strconv.Itoa(len(staleInc))
 		}
@@ -929,6 +936,7 @@ func (e *evaluator) assess(vm *vmInfo) {
 		}
 		refs = append(versionRefs(), eventRefs(freshCompat)...)
 		params["events"] = strconv.Itoa(len(freshCompat))
+		setComponents(params, freshCompat)
 	case hostNotRecorded && intCovered && len(staleInc)+len(staleCompat) == 0:
 		primary = RuleCase1
 		refs = versionRefs()
@@ -1169,4 +1177,42 @@ func (t *Table) RemediationFor(host HostFamily, guest OSInfo, linux bool) (Remed
 		}
 	}
 	return Remediation{}, false
+}
+
+// componentOf names the IC component an event speaks for: the Event's own
+// Component, else the suffix of a Microsoft-Windows-Hyper-V-Integration-*
+// provider ("Heartbeat"), "Network" for VmSwitch / VMSMP, "Storage" for
+// storvsp, else the provider.
+func componentOf(c classified) string {
+	if s := strings.TrimSpace(c.ev.Component); s != "" {
+		return s
+	}
+	p := strings.TrimSpace(c.ev.Provider)
+	const integ = "microsoft-windows-hyper-v-integration-"
+	switch {
+	case hasPrefixFold(p, integ) && len(p) > len(integ):
+		return p[len(integ):]
+	case c.kind == EventNetIncompatible || c.kind == EventNetMismatch:
+		return "Network"
+	case c.kind == EventStorageIncompatible || c.kind == EventStorageMismatch:
+		return "Storage"
+	}
+	return p
+}
+
+// setComponents records, sorted and once each, the components the events
+// speak for, in params["components"].
+func setComponents(params map[string]string, lists ...[]classified) {
+	var names []string
+	for _, l := range lists {
+		for _, c := range l {
+			if n := componentOf(c); n != "" {
+				names = appendUnique(names, n)
+			}
+		}
+	}
+	if len(names) > 0 {
+		sort.Strings(names)
+		params["components"] = strings.Join(names, ",")
+	}
 }

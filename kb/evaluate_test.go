@@ -115,7 +115,7 @@ func TestEvaluateCases(t *testing.T) {
 				Events:   []Event{event(pInt, 4010, idA, "web01", "HV01", tLate, 10), event(pSwitch, 27, idA, "web01", "HV01", tLate, 11)},
 				Coverage: bothLogs("HV01")},
 			want: vmWant{cse: CaseCompatibleMismatch, action: ActionUpgradeRecommended, rules: []string{RuleCase2}, pkg: PackageWin6x, basis: BasisGuestOS,
-				remedy: "REM-2012R2-DISK", refs: 4},
+				remedy: "REM-2012R2-DISK", params: map[string]string{"events": "2", "components": "Heartbeat,Network"}, refs: 4},
 		},
 		{
 			name: "case 3: fresh 4000",
@@ -141,7 +141,8 @@ func TestEvaluateCases(t *testing.T) {
 				Guests:   []GuestEvidence{guestEv(idA, "web01", "HV01", v2012R2RTM, os2012R2, tChange)},
 				Events:   []Event{event("storvsp", 5, "{"+idA+"}", "web01", "HV01", tLate, 14)},
 				Coverage: bothLogs("HV01")},
-			want: vmWant{cse: CaseIncompatibleMismatch, action: ActionUpgradeRequired, rules: []string{RuleCase3}, pkg: PackageWin6x, basis: BasisGuestOS, remedy: "REM-2012R2-CURRENT", refs: 3},
+			want: vmWant{cse: CaseIncompatibleMismatch, action: ActionUpgradeRequired, rules: []string{RuleCase3}, pkg: PackageWin6x, basis: BasisGuestOS, remedy: "REM-2012R2-CURRENT",
+				params: map[string]string{"components": "Storage"}, refs: 3},
 		},
 		{
 			name: "unclassified: versions differ, Integration-Admin not read",
@@ -166,7 +167,7 @@ func TestEvaluateCases(t *testing.T) {
 				Events:   []Event{event(pSwitch, 27, idA, "lnx01", "HV01", tLate, 20), event("storvsp", 6, idA, "lnx01", "HV01", tLate, 21)},
 				Coverage: bothLogs("HV01"), Hints: Hints{LinuxVMs: []string{"LNX01"}}},
 			want: vmWant{cse: CaseLinuxGuest, action: ActionIgnore, rules: []string{RuleLinux}, pkg: PackageWin6x, basis: BasisGuestUnknown,
-				remedy: "REM-2012R2-LINUX", params: map[string]string{"linuxBy": "hint", "events": "2"}, refs: 2},
+				remedy: "REM-2012R2-LINUX", params: map[string]string{"linuxBy": "hint", "events": "2", "components": "Network,Storage"}, refs: 2},
 		},
 		{
 			name: "linux by hint (ID, braces and upper case)",
@@ -286,7 +287,7 @@ func TestEvaluateCases(t *testing.T) {
 				Events:   []Event{event("Microsoft-Windows-Hyper-V-Integration-VSS", 4000, idA, "app01", "HV16", tLate, 50)},
 				Coverage: []LogCoverage{cov("HV16", chSys), cov("HV16", chWorker)}},
 			want: vmWant{cse: CaseIncompatibleMismatch, action: ActionUpgradeRequired, rules: []string{RuleCase3, RuleHost2016}, pkg: PackageUnknown, basis: BasisNotRecorded,
-				remedy: "REM-2016-DATAEXCHANGE", refs: 2},
+				remedy: "REM-2016-DATAEXCHANGE", params: map[string]string{"components": "VSS"}, refs: 2},
 		},
 		{
 			name: "2016+ host, no logs: undetermined",

@@ -313,3 +313,23 @@ func copyRule(r Rule) Rule {
 	r.Needs = append([]Missing(nil), r.Needs...)
 	return r
 }
+
+// ServiceFor returns the integration service an event component names
+// ("KvpExchange", "Heartbeat", or a whole provider name such as
+// "Microsoft-Windows-Hyper-V-Integration-VSS"), compared case-insensitively.
+func (t *Table) ServiceFor(component string) (Service, bool) {
+	c := strings.TrimSpace(component)
+	const integ = "Microsoft-Windows-Hyper-V-Integration-"
+	if hasPrefixFold(c, integ) {
+		c = c[len(integ):]
+	}
+	if c == "" {
+		return Service{}, false
+	}
+	for _, s := range t.services {
+		if s.Component != "" && strings.EqualFold(s.Component, c) {
+			return s, true
+		}
+	}
+	return Service{}, false
+}

@@ -248,3 +248,36 @@ func TestLoadRoundTrip(t *testing.T) {
 	assert.Equal(t, len(Default().Events()), len(tb.Events()))
 	assert.Equal(t, len(Default().Services()), len(tb.Services()))
 }
+
+func TestServiceFor(t *testing.T) {
+	tests := []struct {
+		component string
+		want      string
+		daemon    string
+	}{
+		{"KvpExchange", "vmickvpexchange", "hv_kvp_daemon"},
+		{"Microsoft-Windows-Hyper-V-Integration-VSS", "vmicvss", "hv_vss_daemon"},
+		{"heartbeat", "vmicheartbeat", ""},
+		{"Shutdown", "vmicshutdown", ""},
+		{"TimeSync", "vmictimesync", ""},
+		{"Network", "", ""},
+		{"", "", ""},
+		{"Microsoft-Windows-Hyper-V-Integration-", "", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.component, func(t *testing.T) {
+			s, ok := Default().ServiceFor(tt.component)
+			assert.Equal(t, tt.want != "", ok)
+			assert.Equal(t, tt.want, s.ServiceName)
+			assert.Equal(t, tt.daemon, s.LinuxDaemon)
+		})
+	}
+	guest, ok := Default().ServiceFor("")
+	assert.False(t, ok)
+	assert.Empty(t, guest.ID)
+	for _, s := range Default().Services() {
+		if s.ID == "guestservice" {
+			assert.Equal(t, "disabled", s.DefaultEnabled)
+		}
+	}
+}
