@@ -27,14 +27,32 @@
 // sectors and the dirty sectors. A base block that fails its checksum is
 // restored from a log's header.
 //
+// Recovery reports the logs applied and refused, with entry and page
+// counts (pages as regipy counts them: HvLE page references, or DIRT
+// 512-byte sectors); Key.FromLog marks keys whose cells came from a
+// restored page.
+//
 // References: Maxim Suhanov, "Windows registry file format specification"
 // (github.com/msuhanov/regf); Joachim Metz, libregf "Windows NT Registry
 // File (REGF) format" documentation.
 //
+// # Relation to regparser
+//
+// The project mandates www.velocidex.com/golang/regparser. This package
+// reads the cells itself, from memory, because regparser's accessors are
+// unsafe or wrong on exactly the inputs that matter here: Subkeys() and
+// OpenKey() recurse without limit through ri lists (a stack overflow that
+// recover() cannot stop), names ignore the compressed-name flag, FILETIMEs
+// lose precision, ValueData() panics on short data, RecoverHive() applies
+// no page of real logs. regparser serves as the independent cross-check in
+// the tests (same keys, values and data on clean hives) and as the
+// baseline of the 100 MiB benchmark.
+//
 // # Guarantees
 //
-//   - No panic escapes: every call into regparser runs under recover(),
-//     and the cell walking is the package's own.
+//   - No panic escapes: the decoding is the package's own, every offset and
+//     length is checked before use, and FromBytes recovers from any panic
+//     into an ErrCorrupt error as a last resort.
 //   - Memory is bounded: the hive and each log are read whole, refused above
 //     Options.MaxHiveSize and Options.MaxLogSize; replay works on one copy
 //     of the hive; every other allocation is bounded by the bytes present
