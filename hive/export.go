@@ -123,7 +123,7 @@ func Sniff(data []byte) Kind {
 			continue
 		case line == regHeader5 || line == regHeader4:
 			return KindReg
-		case isQueryKeyLine(line):
+		case isQueryKeyLine(line) || isQueryError(line) || isEndOfSearch(line):
 			return KindRegQuery
 		case isPrompt(line):
 			continue

@@ -289,6 +289,8 @@ func TestSniff(t *testing.T) {
 		{"query utf16", readTestdata(t, "host-2012R2-query-utf16.txt"), KindRegQuery},
 		{"query sjis", readTestdata(t, "guest-2012-query-sjis.txt"), KindRegQuery},
 		{"query bare", []byte("\r\nHKEY_LOCAL_MACHINE\\SOFTWARE\\X\r\n    a    REG_SZ    b\r\n"), KindRegQuery},
+		{"query error only", []byte("ERROR: The system was unable to find the specified registry key or value.\r\n"), KindRegQuery},
+		{"query japanese error", []byte("エラー: 指定されたレジストリ キーまたは値が見つかりませんでした。\r\n"), KindRegQuery},
 		{"garbage", readTestdata(t, "garbage.bin"), KindUnknown},
 		{"empty", nil, KindUnknown},
 		{"text", []byte("hello\nworld\n"), KindUnknown},
