@@ -157,6 +157,10 @@ func assemble(set *collect.Set, outs []*fileOut, o *Options) *Result {
 			}
 			ev.Coverage = append(ev.Coverage, c)
 		}
+		if out.dropped > 0 {
+			out.problems = append(out.problems, Problem{File: out.info.Path, Severity: Warning, Code: "more-problems",
+				Message: fmt.Sprintf("hvic: %s: %d more problems not listed", out.info.Path, out.dropped)})
+		}
 		out.info.Problems = len(out.problems)
 		res.Problems = append(res.Problems, out.problems...)
 		inv.Files = append(inv.Files, out.info)

@@ -79,6 +79,7 @@ type fileOut struct {
 	coverage  []kb.LogCoverage // Host may be empty: filled by co-location
 	computers []string
 	problems  []Problem
+	dropped   int  // problems over MaxProblemsPerFile, counted only
 	ok        bool // something was read
 }
 
@@ -157,34 +158,14 @@ func readFile(ctx context.Context, f *collect.File, o *Options, out *fileOut) {
 	}
 }
 
+// addProblem keeps at most MaxProblemsPerFile problems per file and
+// counts the rest (reported once, as "more-problems", by assemble).
 func (out *fileOut) addProblem(o *Options, p Problem) {
-	n := 0
-	for _, q := range out.problems {
-		if q.Code != "more-problems" {
-			n++
-		}
-	}
-	if n < o.MaxProblemsPerFile {
+	if len(out.problems) < o.MaxProblemsPerFile {
 		out.problems = append(out.problems, p)
 		return
 	}
-	last := len(out.problems) - 1
-	if out.problems[last].Code == "more-problems" {
-		out.problems[last].Message = incrementMore(out.problems[last].Message)
-		return
-	}
-	out.problems = append(out.problems, Problem{File: p.File, Severity: p.Severity, Code: "more-problems",
-		Message: "hvic: " + p.File + ": 1 more problem not listed"})
-}
-
-func incrementMore(msg string) string {
-	var file string
-	var n int
-	if i := strings.LastIndex(msg, ": "); i >= 0 {
-		file = msg[:i]
-		fmt.Sscanf(msg[i+2:], "%d", &n)
-	}
-	return fmt.Sprintf("%s: %d more problems not listed", file, n+1)
+	out.dropped++
 }
 
 const (

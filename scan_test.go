@@ -13,12 +13,14 @@ import (
 	"sync"
 	"testing"
 	"testing/fstest"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/hvic/hvic"
 	"github.com/hvic/hvic/hive"
+	"github.com/hvic/hvic/internal/evtxwriter"
 	"github.com/hvic/hvic/internal/samplegen"
 	"github.com/hvic/hvic/kb"
 )
@@ -304,4 +306,32 @@ func TestTwoHosts(t *testing.T) {
 		assert.NotEmpty(t, h.GuestInstaller, h.Name)
 	}
 	assert.Equal(t, []string{"HV01.contoso.local", "HV02.contoso.local"}, names)
+}
+
+func TestProblemsCappedPerFile(t *testing.T) {
+	fsys := sampleFS(t)
+	w := evtxwriter.New(evtxwriter.Options{MaxRecordsPerChunk: 1})
+	for i := 0; i < 12; i++ {
+		require.NoError(t, w.Add(evtxwriter.Event{Provider: "Microsoft-Windows-Hyper-V-Integration-Heartbeat", EventID: 4010,
+			Time: time.Date(2024, 1, 1, 0, i, 0, 0, time.UTC), Channel: "Microsoft-Windows-Hyper-V-Integration-Admin", Computer: "HV09",
+			Data: []evtxwriter.Field{{Name: "VmName", Value: "X"}}}))
+	}
+	data, err := w.Bytes()
+	require.NoError(t, err)
+	for c := 0; c < 12; c++ {
+		require.NoError(t, evtxwriter.CorruptChunkMagic(data, c))
+	}
+	fsys["HV09/bad.evtx"] = &fstest.MapFile{Data: data}
+	res, err := hvic.Scan(context.Background(), fsys, &hvic.Options{MaxProblemsPerFile: 3})
+	require.NoError(t, err)
+	var mine []hvic.Problem
+	for _, p := range res.Problems {
+		if p.File == "HV09/bad.evtx" {
+			mine = append(mine, p)
+		}
+	}
+	require.Len(t, mine, 4)
+	assert.Equal(t, "more-problems", mine[3].Code)
+	assert.Contains(t, mine[3].Message, "9 more problems")
+	assert.Equal(t, hvic.StatusPartial, res.Status)
 }
