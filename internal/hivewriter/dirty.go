@@ -99,3 +99,50 @@ func logEntry(prev, next []byte, seq uint32) []byte {
 	le.PutUint64(e[32:], marvin.Sum64(marvin.RegistrySeed, e[:32]))
 	return e
 }
+
+const (
+	sectorSize     = 512
+	fileTypeLogOld = 1 // HFILE_TYPE_LOG (Vista to Windows 8 / 2012)
+)
+
+// DirtyOld is Dirty with an old-format transaction log (Windows Vista to
+// Windows 8 / Server 2012, as 2008 R2 and 2012 hosts write): a 512-byte
+// copy of the base block (file type 1, both sequence numbers Sequence+1),
+// then "DIRT", a bitmap with one bit per 512-byte sector of the changed
+// hive bins (least significant bit first), padding to 512 bytes, and the
+// dirty sectors in order. base is written with sequence numbers
+// (Sequence+1, Sequence). After the call the Builder holds the changed
+// tree.
+func (b *Builder) DirtyOld(change func(b *Builder)) (base, log []byte, err error) {
+	prev, root, err := b.bins()
+	if err != nil {
+		return nil, nil, err
+	}
+	base = b.assemble(prev, root, b.Sequence+1, b.Sequence)
+	if change != nil {
+		change(b)
+	}
+	next, _, err := b.bins()
+	if err != nil {
+		return nil, nil, err
+	}
+	hdr := make([]byte, baseBlockSize)
+	b.baseBlock(hdr, root, uint32(len(next)), b.Sequence+1, b.Sequence+1, fileTypeLogOld)
+	log = append(log, hdr[:sectorSize]...)
+	log = append(log, "DIRT"...)
+	bitmap := make([]byte, len(next)/(8*sectorSize))
+	var sectors []byte
+	for i := 0; i < len(next)/sectorSize; i++ {
+		off := i * sectorSize
+		if off+sectorSize <= len(prev) && bytes.Equal(prev[off:off+sectorSize], next[off:off+sectorSize]) {
+			continue
+		}
+		bitmap[i/8] |= 1 << (i % 8)
+		sectors = append(sectors, next[off:off+sectorSize]...)
+	}
+	log = append(log, bitmap...)
+	for len(log)%sectorSize != 0 {
+		log = append(log, 0)
+	}
+	return base, append(log, sectors...), nil
+}

@@ -30,7 +30,14 @@
 // the base block with file type 6, then HvLE entries whose dirty pages are
 // the 4 KiB pages that changed, with Marvin32 hashes, seed
 // 0x82EF4D887A4E55C5, over the entry's page data (hash-1) and its first 32
-// bytes (hash-2)).
+// bytes (hash-2)). DirtyOld writes the old format instead (Vista to
+// Windows 8 / 2012: a 512-byte base block copy with file type 1, "DIRT", a
+// bitmap of dirty 512-byte sectors and the sectors).
+//
+// Shapes, HostSoftware, GuestSoftware and Fixtures build SOFTWARE hives of
+// Hyper-V hosts and guests (2008 R2, 2012, 2012 R2) with the values of
+// domain.md §2; AddFiller grows a hive with unrelated keys (about 100 MiB
+// in a few seconds) for benchmarks.
 //
 // Limits: the whole hive is built in memory and must stay below 2 GiB;
 // names up to 65535 bytes; at most 65535 entries per leaf or index. The

@@ -172,3 +172,38 @@ func TestDirtyStepsReplay(t *testing.T) {
 	_, err = h.Key(`Filler\Group00000\Key1`)
 	require.NoError(t, err)
 }
+
+// TestDirtyOldReplay checks the old-format (DIRT) log through the reader.
+func TestDirtyOldReplay(t *testing.T) {
+	b := hivewriter.HostSoftware(hivewriter.Shapes()[1])
+	b.Sequence = 4
+	base, log, err := b.DirtyOld(func(b *hivewriter.Builder) {
+		b.Key(`Microsoft\Windows NT\CurrentVersion\Virtualization\GuestInstaller\Version`).
+			SetString("Microsoft-Hyper-V-Guest-Installer-Win6x-Package", "6.2.9200.16434")
+		hivewriter.AddFiller(b, 16<<10)
+	})
+	require.NoError(t, err)
+	assert.Equal(t, "DIRT", string(log[512:516]))
+	want, err := b.Bytes()
+	require.NoError(t, err)
+
+	h, err := hive.FromBytes(base, []hive.LogFile{{Name: "SOFTWARE.LOG1", Data: log}}, nil)
+	require.NoError(t, err)
+	rec := h.Recovery()
+	assert.True(t, rec.Dirty)
+	require.Len(t, rec.Applied, 1, "refused: %v", rec.Refused)
+	assert.Equal(t, hive.LogOld, rec.Applied[0].Format)
+	k, err := h.Key(`Microsoft\Windows NT\CurrentVersion\Virtualization\GuestInstaller\Version`)
+	require.NoError(t, err)
+	v, ok := k.Value("Microsoft-Hyper-V-Guest-Installer-Win6x-Package")
+	require.True(t, ok)
+	s, ok := v.String()
+	require.True(t, ok)
+	assert.Equal(t, "6.2.9200.16434", s)
+	_, err = h.Key(`Filler\Group00000\Key1`)
+	require.NoError(t, err)
+
+	clean, err := hive.FromBytes(want, nil, nil)
+	require.NoError(t, err)
+	assert.Equal(t, clean.Info().Size, h.Info().Size)
+}
