@@ -230,6 +230,14 @@ func build(raw *rawTable) (*Table, error) {
 		if err != nil {
 			return nil, err
 		}
+		for _, prev := range t.remediations {
+			if prev.HostFamily != r.HostFamily || prev.Linux != r.Linux {
+				continue
+			}
+			if r.Linux || overlaps(prev.GuestMin, prev.GuestMax, lo, hi) {
+				return nil, invalid(path, "overlaps %s for the same host family: the row to use would be ambiguous", prev.ID)
+			}
+		}
 		t.remediations = append(t.remediations, Remediation{ID: r.ID, HostFamily: r.HostFamily, GuestMin: lo, GuestMax: hi,
 			Linux: r.Linux, Method: r.Method, Fallback: r.Fallback, Confidence: r.Confidence, texts: tx})
 	}
@@ -255,4 +263,17 @@ func build(raw *rawTable) (*Table, error) {
 			LinuxDaemon: s.LinuxDaemon, DefaultEnabled: s.DefaultEnabled, texts: tx})
 	}
 	return t, nil
+}
+
+// overlaps reports whether the inclusive ranges [a1, a2] and [b1, b2]
+// intersect; a zero bound is open.
+func overlaps(a1, a2, b1, b2 Version) bool {
+	// a ends before b starts, or b ends before a starts.
+	if !a2.IsZero() && !b1.IsZero() && a2.Compare(b1) < 0 {
+		return false
+	}
+	if !b2.IsZero() && !a1.IsZero() && b2.Compare(a1) < 0 {
+		return false
+	}
+	return true
 }

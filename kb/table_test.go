@@ -226,6 +226,19 @@ func TestLoadRejects(t *testing.T) {
 			r := rules(m)[0].(map[string]any)
 			r["unverified"] = true
 		}), ErrInvalid},
+		{"overlapping remediation rows", mutate(t, func(m map[string]any) {
+			rows := m["remediations"].([]any)
+			dup := map[string]any{}
+			for k, v := range rows[0].(map[string]any) {
+				dup[k] = v
+			}
+			dup["id"] = "REM-DUP"
+			m["remediations"] = append(rows, dup)
+		}), ErrInvalid},
+		{"remediation range reversed", mutate(t, func(m map[string]any) {
+			r := m["remediations"].([]any)[0].(map[string]any)
+			r["guestMin"], r["guestMax"] = "6.3", "6.1"
+		}), ErrInvalid},
 		{"too large", bytes.Repeat([]byte(" "), MaxTableSize+1), ErrTooLarge},
 	}
 	for _, tt := range tests {
@@ -278,6 +291,75 @@ func TestServiceFor(t *testing.T) {
 	for _, s := range Default().Services() {
 		if s.ID == "guestservice" {
 			assert.Equal(t, "disabled", s.DefaultEnabled)
+		}
+	}
+}
+
+func TestOverlaps(t *testing.T) {
+	v := MustParseVersion
+	var open Version
+	tests := []struct {
+		a1, a2, b1, b2 Version
+		want           bool
+	}{
+		{v("6.1"), v("6.2"), v("6.3"), open, false},
+		{v("6.3"), open, v("6.1"), v("6.2"), false},
+		{v("6.1"), v("6.2"), v("6.2"), v("6.3"), true},
+		{open, open, v("5.0"), v("5.2"), true},
+		{v("5.0"), v("6.2"), v("6.0"), v("6.0"), true},
+		{v("6.0"), v("6.0"), v("6.1"), v("6.2"), false},
+	}
+	for _, tt := range tests {
+		assert.Equal(t, tt.want, overlaps(tt.a1, tt.a2, tt.b1, tt.b2), "%s-%s vs %s-%s", tt.a1, tt.a2, tt.b1, tt.b2)
+		assert.Equal(t, tt.want, overlaps(tt.b1, tt.b2, tt.a1, tt.a2), "symmetric")
+	}
+}
+
+func TestResultJSONShape(t *testing.T) {
+	ev := Evidence{Hosts: []HostEvidence{{Name: "HV01", Registry: true, OS: OSInfo{Version: "6.3", Build: 9600},
+		GuestInstaller: map[string]string{valueWin6x: "6.3.9600.18398"}}},
+		Guests:   []GuestEvidence{{VMID: "{ABC}", VMName: "web01", HostNames: []string{"HV01"}, ICVersion: "6.3.9600.16384", OS: OSInfo{Major: 6, Minor: 3}}},
+		Coverage: []LogCoverage{{Host: "HV01", Channel: "Microsoft-Windows-Hyper-V-Integration-Admin"}, {Host: "HV01", Channel: "System"}}}
+	b, err := json.Marshal(Default().Evaluate(ev))
+	require.NoError(t, err)
+	var m struct {
+		VMs []struct {
+			VMID     string `json:"vmId"`
+			Case     string `json:"case"`
+			Action   string `json:"action"`
+			Severity string `json:"severity"`
+			Package  string `json:"package"`
+			RuleID   string `json:"ruleId"`
+			HostIC   struct {
+				Version string `json:"version"`
+				Release struct {
+					Name       string `json:"name"`
+					Confidence string `json:"confidence"`
+				} `json:"release"`
+			} `json:"hostIc"`
+			Remediation struct {
+				ID     string `json:"id"`
+				Method string `json:"method"`
+			} `json:"remediation"`
+		} `json:"vms"`
+		Findings []map[string]any `json:"findings"`
+	}
+	require.NoError(t, json.Unmarshal(b, &m))
+	require.Len(t, m.VMs, 1)
+	a := m.VMs[0]
+	assert.Equal(t, "abc", a.VMID)
+	assert.Equal(t, "compatible-mismatch", a.Case)
+	assert.Equal(t, "upgrade-recommended", a.Action)
+	assert.Equal(t, "low", a.Severity)
+	assert.Equal(t, "win6x", a.Package)
+	assert.Equal(t, RuleCase2, a.RuleID)
+	assert.Equal(t, "6.3.9600.18398", a.HostIC.Version)
+	assert.Equal(t, "verified", a.HostIC.Release.Confidence)
+	assert.Equal(t, "REM-2012R2-CURRENT", a.Remediation.ID)
+	assert.Equal(t, "windows-update", a.Remediation.Method)
+	for _, f := range m.Findings {
+		if c, ok := f["case"]; ok {
+			assert.NotEqual(t, "unset", c, "host-level findings omit the case")
 		}
 	}
 }
