@@ -11,6 +11,8 @@ import (
 	"testing/fstest"
 	"time"
 
+	"github.com/hvic/hvic/internal/hivewriter"
+	"github.com/hvic/hvic/internal/marvin"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -308,3 +310,155 @@ func TestOpenFSFindsLowerCaseLogs(t *testing.T) {
 	require.ElementsMatch(t, []string{"transactions_ntuser.dat.log1", "transactions_ntuser.dat.log2"}, seen)
 	require.Equal(t, "transactions_NTUSER.DAT", h.Name())
 }
+
+// threeSteps builds a dirty hive and a .LOG1 of three HvLE entries, each
+// setting Auto\IntegrationServicesVersion to the next version.
+func threeSteps(t *testing.T) (base, log []byte, versions []string) {
+	t.Helper()
+	b := hivewriter.New()
+	b.Sequence = 10
+	auto := `Microsoft\Virtual Machine\Auto`
+	b.Key(auto).SetString("IntegrationServicesVersion", "6.1.7601.17514")
+	versions = []string{"6.1.7601.17514", "6.2.9200.16384", "6.3.9600.16384", "6.3.9600.18692"}
+	var steps []func(*hivewriter.Builder)
+	for _, v := range versions[1:] {
+		v := v
+		steps = append(steps, func(b *hivewriter.Builder) { b.Key(auto).SetString("IntegrationServicesVersion", v) })
+	}
+	base, log, err := b.DirtySteps(steps...)
+	require.NoError(t, err)
+	return base, log, versions
+}
+
+// entryOffsets lists the file offsets of the HvLE entries of a log.
+func entryOffsets(log []byte) []int {
+	var out []int
+	for off := logHeaderSize; off+40 <= len(log) && string(log[off:off+4]) == "HvLE"; off += int(le.Uint32(log[off+4:])) {
+		out = append(out, off)
+	}
+	return out
+}
+
+func TestReplayStopsAtFirstInvalidEntry(t *testing.T) {
+	base, log, versions := threeSteps(t)
+	offs := entryOffsets(log)
+	require.Len(t, offs, 3)
+	tests := []struct {
+		name    string
+		mutate  func(l []byte) []byte
+		entries int
+		stop    string // in the Stop error; "" for a clean end
+	}{
+		{"all valid", func(l []byte) []byte { return l }, 3, ""},
+		{"hash-1 of entry 2", func(l []byte) []byte { l[offs[1]+len(l[offs[1]:offs[2]])-1] ^= 1; return l }, 1, "hash-1"},
+		{"hash-2 of entry 3", func(l []byte) []byte { l[offs[2]+8] ^= 1; return l }, 2, "hash-2"},
+		{"zero size entry 2", func(l []byte) []byte { le.PutUint32(l[offs[1]+4:], 0); return l }, 1, "entry size 0"},
+		{"entry 2 too long", func(l []byte) []byte { le.PutUint32(l[offs[1]+4:], 1<<30); return l }, 1, "entry size"},
+		{"stale garbage after entry 3", func(l []byte) []byte { return append(l, make([]byte, 1024)...) }, 3, "no HvLE signature"},
+		{"cut inside entry 3", func(l []byte) []byte { return l[:offs[2]+100] }, 2, "entry size"},
+		{"first entry's sequence wrong", func(l []byte) []byte {
+			le.PutUint32(l[offs[0]+12:], 99)
+			le.PutUint64(l[offs[0]+32:], marvinSum(l[offs[0]:offs[0]+32]))
+			return l
+		}, 0, ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			l := tc.mutate(append([]byte(nil), log...))
+			h, err := FromBytes(base, []LogFile{{Name: "SOFTWARE.LOG1", Data: l}}, nil)
+			require.NoError(t, err, "a bad log never fails the open")
+			k, err := h.Key(`Microsoft\Virtual Machine\Auto`)
+			require.NoError(t, err)
+			v, ok := k.Value("IntegrationServicesVersion")
+			require.True(t, ok)
+			s, ok := v.String()
+			require.True(t, ok)
+			require.Equal(t, versions[tc.entries], s, "the state after the last valid entry")
+			rec := h.Recovery()
+			if tc.entries == 0 {
+				require.False(t, rec.Recovered)
+				require.Len(t, rec.Refused, 1)
+				require.ErrorIs(t, rec.Refused[0].Err, ErrBadLog)
+				require.Len(t, h.Problems(), 1)
+				return
+			}
+			require.Len(t, rec.Applied, 1)
+			require.Equal(t, tc.entries, rec.Applied[0].Entries)
+			require.Equal(t, uint32(10+tc.entries-1), rec.Applied[0].LastSequence)
+			if tc.stop == "" {
+				require.NoError(t, rec.Applied[0].Stop)
+			} else {
+				require.ErrorIs(t, rec.Applied[0].Stop, ErrBadLog)
+				require.Contains(t, rec.Applied[0].Stop.Error(), tc.stop)
+			}
+		})
+	}
+}
+
+func TestReplaySplitAcrossLogs(t *testing.T) {
+	// Entries 10 and 11 in one log, 12 in the other (whose header says 12):
+	// applied in sequence order whatever the names, as Windows does.
+	base, log, versions := threeSteps(t)
+	offs := entryOffsets(log)
+	first := append([]byte(nil), log[:offs[2]]...)
+	second := append(append([]byte(nil), log[:logHeaderSize]...), log[offs[2]:]...)
+	le.PutUint32(second[4:], 12)
+	le.PutUint32(second[8:], 12)
+	le.PutUint32(second[508:], xor32(second))
+	for _, order := range [][]LogFile{
+		{{Name: "S.LOG1", Data: first}, {Name: "S.LOG2", Data: second}},
+		{{Name: "S.LOG1", Data: second}, {Name: "S.LOG2", Data: first}},
+	} {
+		h, err := FromBytes(base, order, nil)
+		require.NoError(t, err)
+		rec := h.Recovery()
+		require.Len(t, rec.Applied, 2)
+		require.Equal(t, 2, rec.Applied[0].Entries)
+		require.Equal(t, 1, rec.Applied[1].Entries)
+		k, err := h.Key(`Microsoft\Virtual Machine\Auto`)
+		require.NoError(t, err)
+		v, ok := k.Value("IntegrationServicesVersion")
+		require.True(t, ok)
+		s, ok := v.String()
+		require.True(t, ok)
+		require.Equal(t, versions[3], s)
+	}
+	// A gap (the second log starts at 13): only the first log applies.
+	le.PutUint32(second[4:], 13)
+	le.PutUint32(second[8:], 13)
+	le.PutUint32(second[508:], xor32(second))
+	h, err := FromBytes(base, []LogFile{{Name: "S.LOG1", Data: first}, {Name: "S.LOG2", Data: second}}, nil)
+	require.NoError(t, err)
+	require.Len(t, h.Recovery().Applied, 1)
+	require.Len(t, h.Recovery().Refused, 1)
+}
+
+func TestReplayNotNeeded(t *testing.T) {
+	// A clean hive ignores its logs; NoReplay leaves a dirty one stale.
+	base, log, versions := threeSteps(t)
+	clean := append([]byte(nil), base...)
+	le.PutUint32(clean[4:], le.Uint32(clean[8:]))
+	le.PutUint32(clean[508:], xor32(clean))
+	for _, tc := range []struct {
+		name string
+		data []byte
+		opts *Options
+	}{
+		{"clean", clean, nil},
+		{"NoReplay", base, &Options{NoReplay: true}},
+	} {
+		h, err := FromBytes(tc.data, []LogFile{{Name: "S.LOG1", Data: log}}, tc.opts)
+		require.NoError(t, err)
+		require.False(t, h.Recovery().Recovered, tc.name)
+		k, err := h.Key(`Microsoft\Virtual Machine\Auto`)
+		require.NoError(t, err)
+		v, ok := k.Value("IntegrationServicesVersion")
+		require.True(t, ok)
+		s, ok := v.String()
+		require.True(t, ok)
+		require.Equal(t, versions[0], s, tc.name)
+		require.False(t, k.FromLog)
+	}
+}
+
+func marvinSum(b []byte) uint64 { return marvin.Sum64(marvin.RegistrySeed, b) }
