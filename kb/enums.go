@@ -173,6 +173,7 @@ func enumParse(names []string, text []byte, kind string) (int, error) {
 	return 0, fmt.Errorf("kb: unknown %s %q: %w", kind, s, ErrSyntax)
 }
 
+// String returns the name used in JSON and in the rule table (e.g. "incompatible-mismatch"); unknown values print as "kind(N)".
 func (c Case) String() string { return enumString(caseNames, int(c), "case") }
 
 // MarshalText implements encoding.TextMarshaler.
@@ -185,6 +186,7 @@ func (c *Case) UnmarshalText(b []byte) error {
 	return err
 }
 
+// String returns the name used in JSON and in the rule table (e.g. "upgrade-required"); unknown values print as "kind(N)".
 func (a Action) String() string { return enumString(actionNames, int(a), "action") }
 
 // MarshalText implements encoding.TextMarshaler.
@@ -197,6 +199,7 @@ func (a *Action) UnmarshalText(b []byte) error {
 	return err
 }
 
+// String returns the name used in JSON and in the rule table (e.g. "high"); unknown values print as "kind(N)".
 func (s Severity) String() string { return enumString(severityNames, int(s), "severity") }
 
 // MarshalText implements encoding.TextMarshaler.
@@ -209,6 +212,7 @@ func (s *Severity) UnmarshalText(b []byte) error {
 	return err
 }
 
+// String returns the name used in JSON and in the rule table (e.g. "win6x"); unknown values print as "kind(N)".
 func (p Package) String() string { return enumString(packageNames, int(p), "package") }
 
 // MarshalText implements encoding.TextMarshaler.
@@ -221,6 +225,7 @@ func (p *Package) UnmarshalText(b []byte) error {
 	return err
 }
 
+// String returns the name used in JSON and in the rule table (e.g. "guest-os"); unknown values print as "kind(N)".
 func (b PackageBasis) String() string { return enumString(basisNames, int(b), "basis") }
 
 // MarshalText implements encoding.TextMarshaler.
@@ -233,6 +238,7 @@ func (b *PackageBasis) UnmarshalText(t []byte) error {
 	return err
 }
 
+// String returns the name used in JSON and in the rule table (e.g. "2012r2"); unknown values print as "kind(N)".
 func (f HostFamily) String() string { return enumString(familyNames, int(f), "family") }
 
 // MarshalText implements encoding.TextMarshaler.
@@ -245,6 +251,7 @@ func (f *HostFamily) UnmarshalText(b []byte) error {
 	return err
 }
 
+// String returns the name used in JSON and in the rule table (e.g. "net-mismatch"); unknown values print as "kind(N)".
 func (k EventKind) String() string { return enumString(eventKindNames, int(k), "event kind") }
 
 // MarshalText implements encoding.TextMarshaler.
@@ -257,6 +264,7 @@ func (k *EventKind) UnmarshalText(b []byte) error {
 	return err
 }
 
+// String returns the name used in JSON and in the rule table (e.g. "integration-log"); unknown values print as "kind(N)".
 func (m Missing) String() string { return enumString(missingNames, int(m), "missing") }
 
 // MarshalText implements encoding.TextMarshaler.
@@ -269,6 +277,7 @@ func (m *Missing) UnmarshalText(b []byte) error {
 	return err
 }
 
+// String returns the name used in JSON and in the rule table (e.g. "setup-disk"); unknown values print as "kind(N)".
 func (m Method) String() string { return enumString(methodNames, int(m), "method") }
 
 // MarshalText implements encoding.TextMarshaler.
@@ -281,6 +290,7 @@ func (m *Method) UnmarshalText(b []byte) error {
 	return err
 }
 
+// String returns the name used in JSON and in the rule table (e.g. "verified"); unknown values print as "kind(N)".
 func (c Confidence) String() string { return enumString(confidenceNames, int(c), "confidence") }
 
 // MarshalText implements encoding.TextMarshaler.

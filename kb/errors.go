@@ -28,6 +28,7 @@ type TableError struct {
 	Err    error
 }
 
+// Error implements error: "kb: table PATH (offset N): cause".
 func (e *TableError) Error() string {
 	where := ""
 	if e.Path != "" {
@@ -39,4 +40,5 @@ func (e *TableError) Error() string {
 	return fmt.Sprintf("kb: table%s: %v", where, e.Err)
 }
 
+// Unwrap returns the cause, which wraps one of the sentinels.
 func (e *TableError) Unwrap() error { return e.Err }
