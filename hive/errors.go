@@ -29,6 +29,10 @@ var (
 	ErrBadLog = errors.New("hive: bad transaction log")
 	// ErrSyntax: a .reg export or reg query text cannot be parsed.
 	ErrSyntax = errors.New("hive: syntax error")
+	// ErrStale: the hive is dirty and no transaction log could be applied
+	// (none given, all refused, or replay turned off): what is read may
+	// miss the newest changes.
+	ErrStale = errors.New("hive: dirty hive read without its transaction logs")
 )
 
 // FormatError reports damage at a position: an offset in a hive or log file

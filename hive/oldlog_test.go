@@ -120,6 +120,7 @@ func TestOldFormatBuilt(t *testing.T) {
 	h, err = FromBytes(base, []LogFile{{Name: "SOFTWARE.LOG1", Data: log[:len(log)-100]}}, nil)
 	require.NoError(t, err)
 	require.False(t, h.Recovery().Recovered)
-	require.Len(t, h.Problems(), 1)
+	require.Len(t, h.Problems(), 2)
 	require.ErrorIs(t, h.Problems()[0], ErrBadLog)
+	require.ErrorIs(t, h.Problems()[1], ErrStale)
 }

@@ -79,6 +79,15 @@ func fromBytes(name string, base []byte, logs []LogFile, o Options) (h *Hive, er
 	}
 	if h.recovery.Recovered {
 		info.Size = uint32(h.binsSize)
+	} else if h.recovery.Dirty {
+		why := "no transaction log given"
+		switch {
+		case o.NoReplay:
+			why = "replay turned off (Options.NoReplay)"
+		case len(logs) > 0:
+			why = "no log could be applied"
+		}
+		h.problems = append(h.problems, &FormatError{File: name, Offset: 4, What: "base block", Err: fmt.Errorf("%w: sequence numbers %d != %d; %s", ErrStale, bb.seq1, bb.seq2, why)})
 	}
 	h.info = info
 	if h.binsSize < pageSize {

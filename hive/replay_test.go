@@ -167,8 +167,9 @@ func TestReplayBadLogsFallBack(t *testing.T) {
 	require.Empty(t, rec.Applied)
 	require.Len(t, rec.Refused, 2)
 	probs := h.Problems()
-	require.Len(t, probs, 2)
-	for _, p := range probs {
+	require.Len(t, probs, 3)
+	require.ErrorIs(t, probs[2], ErrStale, "the caller learns the hive is read stale")
+	for _, p := range probs[:2] {
 		require.ErrorIs(t, p, ErrBadLog)
 		var fe *FormatError
 		require.ErrorAs(t, p, &fe)
@@ -379,7 +380,9 @@ func TestReplayStopsAtFirstInvalidEntry(t *testing.T) {
 				require.False(t, rec.Recovered)
 				require.Len(t, rec.Refused, 1)
 				require.ErrorIs(t, rec.Refused[0].Err, ErrBadLog)
-				require.Len(t, h.Problems(), 1)
+				require.Len(t, h.Problems(), 2)
+				require.ErrorIs(t, h.Problems()[0], ErrBadLog)
+				require.ErrorIs(t, h.Problems()[1], ErrStale)
 				return
 			}
 			require.Len(t, rec.Applied, 1)
@@ -450,6 +453,12 @@ func TestReplayNotNeeded(t *testing.T) {
 		h, err := FromBytes(tc.data, []LogFile{{Name: "S.LOG1", Data: log}}, tc.opts)
 		require.NoError(t, err)
 		require.False(t, h.Recovery().Recovered, tc.name)
+		if tc.opts != nil {
+			require.Len(t, h.Problems(), 1)
+			require.ErrorIs(t, h.Problems()[0], ErrStale)
+		} else {
+			require.Empty(t, h.Problems())
+		}
 		k, err := h.Key(`Microsoft\Virtual Machine\Auto`)
 		require.NoError(t, err)
 		v, ok := k.Value("IntegrationServicesVersion")
