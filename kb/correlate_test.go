@@ -396,3 +396,22 @@ func TestEvaluateFaultKeepsPartialResult(t *testing.T) {
 	assert.Equal(t, SeverityHigh, fs[0].Severity)
 	assert.Equal(t, ActionInvestigate, fs[0].Action)
 }
+
+func TestConcurrentUse(t *testing.T) {
+	ev := largeEvidence(2, 10, 2)
+	want, err := json.Marshal(Default().Evaluate(ev))
+	require.NoError(t, err)
+	got := make(chan []byte, 8)
+	for i := 0; i < 8; i++ {
+		go func() {
+			b, err := json.Marshal(Default().Evaluate(ev))
+			if err != nil {
+				b = nil
+			}
+			got <- b
+		}()
+	}
+	for i := 0; i < 8; i++ {
+		assert.JSONEq(t, string(want), string(<-got))
+	}
+}
