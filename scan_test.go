@@ -335,3 +335,76 @@ func TestProblemsCappedPerFile(t *testing.T) {
 	assert.Contains(t, mine[3].Message, "9 more problems")
 	assert.Equal(t, hvic.StatusPartial, res.Status)
 }
+
+// Without the host's Integration-Admin log, "no 4000" proves nothing; an
+// empty log (named as Windows names it) still counts as read.
+func TestCoverageDecidesCase2(t *testing.T) {
+	empty, err := evtxwriter.New(evtxwriter.Options{}).Bytes()
+	require.NoError(t, err)
+	tests := []struct {
+		name    string
+		integ   []byte // nil: log absent
+		logName string
+		want    kb.Case
+	}{
+		{"log absent", nil, "", kb.CaseMismatchUnclassified},
+		{"empty log on disk name", empty, "Microsoft-Windows-Hyper-V-Integration%4Admin.evtx", kb.CaseCompatibleMismatch},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			fsys := sampleFS(t)
+			delete(fsys, "HV01/Logs/Microsoft-Windows-Hyper-V-Integration-Admin.evtx")
+			if tt.integ != nil {
+				fsys["HV01/Logs/"+tt.logName] = &fstest.MapFile{Data: tt.integ}
+			}
+			res, err := hvic.Scan(context.Background(), fsys, nil)
+			require.NoError(t, err)
+			assert.Equal(t, tt.want, byName(res)[samplegen.SQL01.Name].Case)
+		})
+	}
+}
+
+// A host hive with no log beside it is named after a folder that matches a
+// computer the guests name, or reported.
+func TestHostHiveNaming(t *testing.T) {
+	files, err := samplegen.Files()
+	require.NoError(t, err)
+	tests := []struct {
+		name     string
+		hostPath string
+		withLogs bool
+		want     string
+		problem  bool
+	}{
+		{"beside its logs", "HV01/Registry/SOFTWARE", true, samplegen.HostFQDN, false},
+		{"folder names the host", "hv01/SOFTWARE", false, samplegen.HostFQDN, false},
+		{"only host known", "x/SOFTWARE", false, samplegen.HostFQDN, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			fsys := fstest.MapFS{tt.hostPath: {Data: files["HV01/Registry/SOFTWARE"]}, "g/SOFTWARE": {Data: files["guests/WEB01/SOFTWARE"]}}
+			if tt.withLogs {
+				fsys["HV01/Logs/System.evtx"] = &fstest.MapFile{Data: files["HV01/Logs/System.evtx"]}
+			}
+			res, err := hvic.Scan(context.Background(), fsys, nil)
+			require.NoError(t, err)
+			var hostFile hvic.FileInfo
+			for _, f := range res.Inventory.Files {
+				if f.Path == tt.hostPath {
+					hostFile = f
+				}
+			}
+			assert.Equal(t, tt.want, hostFile.Host)
+			assert.Equal(t, samplegen.HostIC, byName(res)["WEB01"].HostIC.Raw)
+		})
+	}
+	// No guest and no log: the host is named after its folder, and said so.
+	res, err := hvic.Scan(context.Background(), fstest.MapFS{"box/SOFTWARE": {Data: files["HV01/Registry/SOFTWARE"]}}, nil)
+	require.NoError(t, err)
+	require.Len(t, res.Problems, 1)
+	assert.Equal(t, "host-unnamed", res.Problems[0].Code)
+	assert.Equal(t, hvic.Warning, res.Problems[0].Severity)
+	assert.Equal(t, hvic.StatusComplete, res.Status)
+	require.Len(t, res.Inventory.Hosts, 1)
+	assert.Equal(t, "(box)", res.Inventory.Hosts[0].Name)
+}
