@@ -351,3 +351,46 @@ func TestRoundTripTruncated(t *testing.T) {
 	rtCheckAll(t, events, locs, res, lost)
 	assert.True(t, hasProblem(res, evtx.ProblemChunkTruncated, last), "%v", res.stats.Problems)
 }
+
+// TestRoundTripExactFill: a record that ends at the last byte of its chunk
+// (free space offset 65536; libevtx 20181227 drops it) is read like any
+// other.
+func TestRoundTripExactFill(t *testing.T) {
+	w := evtxwriter.New(evtxwriter.Options{})
+	var events []evtxwriter.Event
+	for i := 0; ; i++ {
+		e := rtEvent(i, evtxwriter.Manifest)
+		size, err := w.SizeOf(e)
+		require.NoError(t, err)
+		if w.Remaining() > 0 && size+600 >= w.Remaining() {
+			break
+		}
+		require.NoError(t, w.Add(e))
+		events = append(events, e)
+	}
+	rem := w.Remaining()
+	filled := false
+	for n := 0; n < 600 && !filled; n++ {
+		e := rtEvent(len(events), evtxwriter.Manifest)
+		e.Data[0].Value = strings.Repeat("p", n) + e.Data[0].Value
+		size, err := w.SizeOf(e)
+		require.NoError(t, err)
+		if size == rem {
+			require.NoError(t, w.Add(e))
+			events = append(events, e)
+			filled = true
+		}
+	}
+	require.True(t, filled, "no padding fills the %d bytes left", rem)
+	events = append(events, rtEvent(len(events), evtxwriter.Classic))
+	require.NoError(t, w.Add(events[len(events)-1]))
+	b, err := w.Bytes()
+	require.NoError(t, err)
+	locs := w.Locations()
+	ends := locs[len(locs)-2]
+	require.EqualValues(t, 4096+65536, ends.Offset+int64(ends.Size), "the record ends at the chunk's end")
+	res := rtRead(t, b)
+	assert.Empty(t, res.errs)
+	assert.Empty(t, res.stats.Problems)
+	rtCheckAll(t, events, locs, res, nil)
+}

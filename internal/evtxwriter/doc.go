@@ -21,25 +21,62 @@
 //     array with typed values (string, uint8/16/32/64, hex32/hex64, GUID, SID,
 //     FILETIME, SYSTEMTIME, nested binary XML 0x21, string array 0x81).
 //
-// Two layouts of Windows events are available (see [Layout]): the manifest
-// layout (a generic System template, EventData as a nested binary XML value of
-// named Data elements) and the classic layout of event sources registered with
-// the old event log API (a literal <Provider Name="storvsp"/>, an EventID with
-// a Qualifiers attribute, unnamed Data written as one string array
-// substitution). A third layout puts the data under UserData.
+// Three layouts are available (see [Layout]). All of them use a System
+// template like the one Windows writes (18 substitutions: Version, Level,
+// Task, EventID, Qualifiers, Keywords, TimeCreated, ActivityID, ProcessID,
+// ThreadID, EventRecordID, Opcode, UserID, provider Name and Guid, Channel,
+// Computer, and the event data as a nested binary XML value 0x21 holding its
+// own template instance, as Windows does):
+//
+//   - Manifest: provider Name/Guid, Channel and Computer are substitutions,
+//     so one System template serves every manifest event; EventData is a
+//     template of named <Data Name=".."> elements (one template per shape of
+//     names and types).
+//   - Classic (event sources of the old event log API, such as storvsp and
+//     VMSMP): <Provider Name="storvsp"/> with Name as its only attribute,
+//     Channel and Computer are literal text in the template (one template
+//     per source, channel and computer, as Windows writes them),
+//     <EventID Qualifiers="32768">6</EventID>, and the unnamed insertion
+//     strings form one string array (0x81) that renderers expand into one
+//     <Data> element per string, empty strings included.
+//   - UserData: <UserData><EventXML xmlns=..><Name>value</Name>..</EventXML></UserData>.
+//
+// Absent optional values (Qualifiers, provider Guid, UserID, ActivityID,
+// empty event data) are NULL values behind optional substitutions.
+// Elements carry the dependency identifier 0xffff. Records are padded to a
+// multiple of 8 bytes. Template identifiers are the first 4 bytes of a
+// GUID derived (FNV-128a) from the template's shape; the template pointer
+// table is bucketed by identifier modulo 32 and the string table by name
+// hash modulo 64 (h = h*65599 + c over UTF-16 units, as Windows does), each
+// chained through the definitions' next-offset fields.
 //
 // Chunks fill until the next record does not fit (or
 // [Options.MaxRecordsPerChunk] is reached); a new chunk starts with empty
-// string and template tables. Template bytes are built once per chunk and
-// reused, so large files (hundreds of thousands of records) are cheap.
+// string and template tables. Template trees are built once per writer and
+// their bytes once per chunk, and values are encoded without reflection:
+// about 2.7 us and 550 bytes per record (200,000 records in about 0.5 s).
+// [Writer.SizeOf] and [Writer.Remaining] let a generator place a record so
+// that it ends exactly at a chunk's end.
 //
-// Corruption helpers ([CorruptRecordMagic], [CorruptRecordData], [CorruptChunkMagic],
-// [CorruptChunkCRC], [CorruptChunkHeaderCRC], [CorruptFileHeaderCRC], [Truncate]) damage the produced
-// bytes the way real damaged logs are damaged; [Writer.Locations] says where
-// each record went so a test knows what a given damage should cost.
+// Options make the file dirty (flag 1 with a stale chunk count, last chunk
+// number and next record identifier), leave the last chunk open (stale data
+// CRC), cap records per chunk and append empty preallocated chunk slots.
+// Corruption helpers ([CorruptRecordMagic], [CorruptRecordData],
+// [CorruptChunkMagic], [CorruptChunkCRC], [CorruptChunkHeaderCRC],
+// [CorruptFileHeaderCRC], [Truncate]) damage the produced bytes the way real
+// logs are damaged; [Writer.Locations] and [RecordOffset] say where each
+// record is, so a test knows what a given damage should cost.
 //
-// The package is for tests and fixture generators only. It is not hardened
-// against hostile input because its input is the test's own [Event] values;
-// it returns errors for values it cannot encode and never panics on them.
-// It prints nothing and keeps no package-level mutable state.
+// python-evtx 0.6.1 and libevtx 20181227 read the files as written
+// (scripts/crosscheck-evtx.sh).
+//
+// Guarantees and limits: the package is for tests and fixture generators.
+// It prints nothing and keeps no package-level mutable state. Add never
+// panics (fuzzed with FuzzAdd): a value that cannot be encoded, a value
+// over 65535 bytes (the size field of a value descriptor) or a record
+// larger than an empty chunk is an error ([ErrValue], [ErrTooLarge]) that
+// leaves the writer unchanged. The corruption helpers check every offset
+// they read from the bytes and never panic on arbitrary input (FuzzCorrupt).
+// Memory is the file being built: one 64 KiB buffer per chunk, plus a copy
+// in [Writer.Bytes] ([Writer.WriteTo] streams without the copy).
 package evtxwriter

@@ -18,7 +18,8 @@ const (
 	// API: a literal <Provider Name="storvsp"/> (Name is its only attribute),
 	// <EventID Qualifiers="49152">6</EventID> when [Event.HasQualifiers] is
 	// set, and the unnamed insertion strings as one string array substitution
-	// (type 0x81) rendered as repeated <Data> elements. Field names are ignored.
+	// (type 0x81) rendered as repeated <Data> elements. Field names are ignored;
+	// values must be strings without NUL characters (NUL separates them).
 	Classic
 	// UserData puts the fields under <UserData><EventXML>..</EventXML></UserData>
 	// as a nested binary XML value: each field becomes an element named after

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"hash/crc32"
 	"io"
+	"strings"
 )
 
 // errNoFit means a record does not fit in the rest of the current chunk.
@@ -58,13 +59,7 @@ func (w *Writer) Add(e Event) error {
 	if err := w.prepare(&e, id, ft); err != nil {
 		return err
 	}
-	var c *chunkState
-	if n := len(w.chunks); n > 0 {
-		c = w.chunks[n-1]
-		if w.opts.MaxRecordsPerChunk > 0 && c.nrec >= w.opts.MaxRecordsPerChunk {
-			c = nil
-		}
-	}
+	c := w.current()
 	fresh := false
 	if c == nil {
 		c, fresh = newChunk(), true
@@ -152,6 +147,9 @@ func (w *Writer) prepare(e *Event, id, ft uint64) error {
 			if f.Type != String {
 				return fmt.Errorf("%w: classic field %q has type %v, only String is possible", ErrValue, f.Name, f.Type)
 			}
+			if strings.ContainsRune(f.Value, 0) {
+				return fmt.Errorf("%w: classic insertion string %q holds a NUL, which separates the strings of an array", ErrValue, f.Value)
+			}
 		}
 	default:
 		return fmt.Errorf("%w: unknown layout %d", ErrValue, int(e.Layout))
@@ -214,6 +212,14 @@ func validName(s string) bool {
 // encode writes the record for e into c, or returns errNoFit leaving c
 // unchanged.
 func (w *Writer) encode(c *chunkState, e *Event, id, ft uint64) error {
+	_, err := w.encodeRecord(c, e, id, ft, false)
+	return err
+}
+
+// encodeRecord encodes e for chunk c and returns its size. Unless dry, the
+// record is added to c; a dry run, or a record that does not fit, leaves c
+// unchanged.
+func (w *Writer) encodeRecord(c *chunkState, e *Event, id, ft uint64, dry bool) (int, error) {
 	var sys, data *template
 	switch e.Layout {
 	case Classic:
@@ -249,7 +255,7 @@ func (w *Writer) encode(c *chunkState, e *Event, id, ft uint64) error {
 	w.rec = b
 	if err != nil {
 		x.rollback()
-		return err
+		return 0, err
 	}
 	// end of fragment, then pad so that the record size is a multiple of 8
 	b = append(b, tokEOF)
@@ -260,16 +266,67 @@ func (w *Writer) encode(c *chunkState, e *Event, id, ft uint64) error {
 	binary.LittleEndian.PutUint32(b[4:], uint32(size))
 	b = binary.LittleEndian.AppendUint32(b, uint32(size))
 	w.rec = b
+	if dry {
+		x.rollback()
+		return size, nil
+	}
 	if size > chunkSize-base {
 		x.rollback()
-		return errNoFit
+		return size, errNoFit
 	}
 	x.commit()
 	copy(c.buf[base:], b)
 	c.lastRecOff = base
 	c.free = base + size
 	w.nrecInChunk(c, id)
-	return nil
+	return size, nil
+}
+
+// current returns the chunk the next record goes to if it fits, or nil
+// when a new chunk must start.
+func (w *Writer) current() *chunkState {
+	n := len(w.chunks)
+	if n == 0 {
+		return nil
+	}
+	c := w.chunks[n-1]
+	if w.opts.MaxRecordsPerChunk > 0 && c.nrec >= w.opts.MaxRecordsPerChunk {
+		return nil
+	}
+	return c
+}
+
+// Remaining returns the bytes left for records in the chunk the next
+// record would go to: 0 when that is a new chunk (see [Writer.SizeOf]).
+func (w *Writer) Remaining() int {
+	if c := w.current(); c != nil {
+		return chunkSize - c.free
+	}
+	return 0
+}
+
+// SizeOf returns the size in bytes of the record e would become if added
+// now to the current chunk (with that chunk's string and template tables),
+// or to a new chunk when [Writer.Remaining] is 0. It changes nothing. A
+// generator can use it with Remaining to make a record end exactly at the
+// end of a chunk.
+func (w *Writer) SizeOf(e Event) (int, error) {
+	id := e.RecordID
+	if id == 0 {
+		id = w.nextID
+	}
+	ft, err := fileTime(e.Time)
+	if err != nil {
+		return 0, err
+	}
+	if err := w.prepare(&e, id, ft); err != nil {
+		return 0, err
+	}
+	c := w.current()
+	if c == nil {
+		c = newChunk()
+	}
+	return w.encodeRecord(c, &e, id, ft, true)
 }
 
 func (w *Writer) nrecInChunk(c *chunkState, id uint64) {

@@ -449,3 +449,72 @@ func TestGolden(t *testing.T) {
 		})
 	}
 }
+
+func TestSizeOf(t *testing.T) {
+	w := New(Options{MaxRecordsPerChunk: 4})
+	assert.Zero(t, w.Remaining(), "no chunk yet")
+	for i := 0; i < 10; i++ {
+		e := kvp4010(i, Layout(i%3))
+		if e.Layout == Classic {
+			e = storvsp6(i)
+		}
+		want, err := w.SizeOf(e)
+		require.NoError(t, err)
+		before := mustBytes(t, w)
+		_, err = w.SizeOf(e)
+		require.NoError(t, err)
+		assert.Equal(t, before, mustBytes(t, w), "SizeOf changes nothing")
+		require.NoError(t, w.Add(e))
+		l := w.Locations()[i]
+		assert.Equal(t, want, l.Size, "event %d", i)
+		if i%4 == 3 {
+			assert.Zero(t, w.Remaining(), "record cap reached")
+		} else {
+			assert.Equal(t, chunkSize-int(l.Offset-fileHeaderBlock-int64(l.Chunk)*chunkSize)-l.Size, w.Remaining())
+		}
+	}
+	_, err := w.SizeOf(Event{Provider: "x"})
+	assert.ErrorIs(t, err, ErrValue, "zero time")
+}
+
+// fillExactly adds events until the current chunk has room for one more,
+// then adds one whose padding makes it end exactly at the chunk's end.
+func fillExactly(t *testing.T, w *Writer, next func(i int) Event) Location {
+	t.Helper()
+	for i := 0; ; i++ {
+		e := next(i)
+		size, err := w.SizeOf(e)
+		require.NoError(t, err)
+		if w.Remaining() > 0 && size+600 >= w.Remaining() {
+			break
+		}
+		require.NoError(t, w.Add(e))
+	}
+	rem := w.Remaining()
+	for n := 0; n < 600; n++ {
+		e := next(0)
+		e.Data[0].Value = strings.Repeat("p", n)
+		size, err := w.SizeOf(e)
+		require.NoError(t, err)
+		if size == rem {
+			require.NoError(t, w.Add(e))
+			l := w.Locations()
+			return l[len(l)-1]
+		}
+	}
+	t.Fatalf("no padding fills the %d bytes left", rem)
+	return Location{}
+}
+
+func TestExactFill(t *testing.T) {
+	w := New(Options{})
+	l := fillExactly(t, w, storvsp6)
+	assert.EqualValues(t, fileHeaderBlock+chunkSize, l.Offset+int64(l.Size), "record ends at the chunk's end")
+	assert.Zero(t, w.Remaining())
+	require.NoError(t, w.Add(storvsp6(1)))
+	assert.Equal(t, 1, w.Locations()[len(w.Locations())-1].Chunk)
+	b := mustBytes(t, w)
+	got := checkFile(t, b, false)
+	assert.Equal(t, 2, got.chunks)
+	assert.EqualValues(t, chunkSize, binary.LittleEndian.Uint32(b[fileHeaderBlock+48:]), "free space offset = chunk size")
+}

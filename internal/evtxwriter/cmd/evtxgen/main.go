@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/hvic/hvic/internal/evtxwriter"
@@ -26,6 +27,8 @@ type expected struct {
 	Time       string   `json:"time"`
 	Data       []string `json:"data"`
 	Names      []string `json:"names"`
+	// EndsChunk is true when the record ends at the last byte of its chunk.
+	EndsChunk bool `json:"ends_chunk"`
 }
 
 func main() {
@@ -51,6 +54,8 @@ type set struct {
 	name   string
 	opts   evtxwriter.Options
 	events []evtxwriter.Event
+	// exact, when set, adds events itself (after events) and returns them
+	exact func(w *evtxwriter.Writer) ([]evtxwriter.Event, error)
 }
 
 func write(dir string, s set) error {
@@ -66,10 +71,19 @@ func write(dir string, s set) error {
 			return err
 		}
 	}
+	events := s.events
+	if s.exact != nil {
+		more, err := s.exact(w)
+		if err != nil {
+			return err
+		}
+		events = append(events, more...)
+	}
 	for i, l := range w.Locations() {
-		e := s.events[i]
+		e := events[i]
 		x := expected{RecordID: l.RecordID, Provider: e.Provider, EventID: e.EventID,
-			Time: e.Time.UTC().Format("2006-01-02T15:04:05.0000000Z")}
+			Time:      e.Time.UTC().Format("2006-01-02T15:04:05.0000000Z"),
+			EndsChunk: (l.Offset+int64(l.Size)-4096)%65536 == 0}
 		if e.HasQualifiers {
 			q := e.Qualifiers
 			x.Qualifiers = &q
@@ -144,6 +158,57 @@ func sets() []set {
 		// dirty flag set, header counts kept current: both tools trust the
 		// header's chunk count, so a stale count is not cross-checked here.
 		set{name: "dirty-classic+manifest", opts: evtxwriter.Options{Dirty: true, HeaderChunks: 1 << 16, TrailingEmptyChunks: 2}, events: capped},
+		// records that end exactly at the end of chunks 0 and 1
+		set{name: "exact-fill", exact: exactFill},
 	)
 	return out
+}
+
+// exactFill fills two chunks so that each one's last record ends at its
+// last byte (libevtx 20181227 drops such a record), then adds one more.
+func exactFill(w *evtxwriter.Writer) ([]evtxwriter.Event, error) {
+	var out []evtxwriter.Event
+	i := 0
+	for chunk := 0; chunk < 2; chunk++ {
+		for {
+			e := ic(i, evtxwriter.Manifest)
+			size, err := w.SizeOf(e)
+			if err != nil {
+				return nil, err
+			}
+			if w.Remaining() > 0 && size+600 >= w.Remaining() {
+				break
+			}
+			if err := w.Add(e); err != nil {
+				return nil, err
+			}
+			out = append(out, e)
+			i++
+		}
+		rem, done := w.Remaining(), false
+		for n := 0; n < 600 && !done; n++ {
+			e := ic(i, evtxwriter.Manifest)
+			e.Data[0].Value = strings.Repeat("p", n) + e.Data[0].Value
+			size, err := w.SizeOf(e)
+			if err != nil {
+				return nil, err
+			}
+			if size == rem {
+				if err := w.Add(e); err != nil {
+					return nil, err
+				}
+				out = append(out, e)
+				i++
+				done = true
+			}
+		}
+		if !done {
+			return nil, fmt.Errorf("no padding fills the %d bytes left in chunk %d", rem, chunk)
+		}
+	}
+	e := ic(i, evtxwriter.Manifest)
+	if err := w.Add(e); err != nil {
+		return nil, err
+	}
+	return append(out, e), nil
 }
