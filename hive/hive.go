@@ -17,6 +17,9 @@ const (
 	DefaultMaxSubkeys   = 1 << 20 // subkeys of one key
 	DefaultMaxValues    = 1 << 16 // values of one key
 	DefaultMaxValueSize = 1 << 26 // 64 MiB of data for one value (big data included)
+
+	// MaxDepthLimit is the largest Options.MaxDepth honoured.
+	MaxDepthLimit = 1 << 16
 )
 
 // Options bounds what a hive may make the reader do. The zero value (or a
@@ -28,8 +31,10 @@ type Options struct {
 	// MaxLogSize caps each transaction log's size (default
 	// DefaultMaxLogSize). A larger log is refused, not read.
 	MaxLogSize int64
-	// MaxDepth caps the key nesting depth walked and the nesting of ri
-	// index lists (default DefaultMaxDepth).
+	// MaxDepth caps the key nesting depth walked and looked up (default
+	// DefaultMaxDepth; values above MaxDepthLimit count as MaxDepthLimit, so
+	// Walk's recursion stays far from Go's stack limit). Index lists (ri)
+	// nest at most 8 deep whatever this says (Windows writes one level).
 	MaxDepth int
 	// MaxSubkeys caps the subkeys listed for one key (default
 	// DefaultMaxSubkeys); a longer list is cut and reported.
@@ -57,6 +62,9 @@ func (o *Options) withDefaults() Options {
 	}
 	if r.MaxDepth <= 0 {
 		r.MaxDepth = DefaultMaxDepth
+	}
+	if r.MaxDepth > MaxDepthLimit {
+		r.MaxDepth = MaxDepthLimit
 	}
 	if r.MaxSubkeys <= 0 {
 		r.MaxSubkeys = DefaultMaxSubkeys

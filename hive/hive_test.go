@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hvic/hvic/internal/hivewriter"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -461,4 +462,38 @@ func Example() {
 	// NewDirtyHive.LOG1: new format, 1 entries, 1 pages
 	// NewDirtyHive.LOG2: new format, 3 entries, 3 pages
 	// Key3\Key3_1 2017-03-04T20:53:42.565503Z true
+}
+
+func TestDeepChain(t *testing.T) {
+	// A chain 2000 keys deep: the default depth cap stops the walk with a
+	// typed error; a raised cap walks it all.
+	b := hivewriter.New()
+	path := strings.Repeat(`k\`, 2000)
+	b.Key(strings.TrimSuffix(path, `\`)).SetDword("leaf", 1)
+	data, err := b.Bytes()
+	require.NoError(t, err)
+	for _, tc := range []struct {
+		opts  *Options
+		keys  int
+		error bool
+	}{
+		{nil, DefaultMaxDepth + 1, true},
+		{&Options{MaxDepth: 5000}, 2001, false},
+		{&Options{MaxDepth: 1 << 40}, 2001, false},
+	} {
+		h, err := FromBytes(data, nil, tc.opts)
+		require.NoError(t, err)
+		keys, errs := 0, 0
+		require.NoError(t, h.Walk("", func(k *Key, err error) error {
+			if err != nil {
+				require.ErrorIs(t, err, ErrTooLarge)
+				errs++
+				return nil
+			}
+			keys++
+			return nil
+		}))
+		require.Equal(t, tc.keys, keys)
+		require.Equal(t, tc.error, errs > 0)
+	}
 }
