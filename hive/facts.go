@@ -3,7 +3,6 @@ package hive
 import (
 	"errors"
 	"fmt"
-	"sort"
 	"strings"
 	"time"
 )
@@ -353,15 +352,4 @@ func (x *extractor) osFacts() OSFacts {
 		EditionID:        x.valueOf(k, "EditionID", TypeString),
 		InstallationType: x.valueOf(k, "InstallationType", TypeString),
 	}
-}
-
-// SortedNames returns the keys of a fact map in name order, for stable
-// output.
-func SortedNames(m map[string]Fact) []string {
-	out := make([]string, 0, len(m))
-	for n := range m {
-		out = append(out, n)
-	}
-	sort.Strings(out)
-	return out
 }

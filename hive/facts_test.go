@@ -255,3 +255,29 @@ func TestCommittedFixturesMatchGenerator(t *testing.T) {
 		}
 	}
 }
+
+func TestRoleText(t *testing.T) {
+	for r, want := range map[Role]string{RoleNone: "none", RoleHost: "host", RoleGuest: "guest", RoleBoth: "both", Role(9): "none"} {
+		b, err := r.MarshalText()
+		require.NoError(t, err)
+		assert.Equal(t, want, string(b))
+		assert.Equal(t, want, r.String())
+	}
+	var g *GuestFacts
+	assert.False(t, g.AutoValue("x").Present)
+	var h *HostFacts
+	_, ok := h.GuestInstallerVersion(false)
+	assert.False(t, ok)
+}
+
+func TestExportUnicodeAndDefaults(t *testing.T) {
+	in := "Windows Registry Editor Version 5.00\n[HKLM\\SOFTWARE\\k]\n\"emoji\"=\"🙂 ok\"\n\"x\"=\"1\"\n\"X\"=\"2\"\n\"x\"=-\n\"x\"=\"3\"\n[-HKLM\\SOFTWARE\\missing]\n[-HKLM\\SOFTWARE\\a\\missing]\n"
+	e, err := ParseReg([]byte(in), &ExportOptions{File: "u.reg"})
+	require.NoError(t, err)
+	assert.Equal(t, "u.reg", e.File())
+	k, err := e.Key("k")
+	require.NoError(t, err)
+	assert.Equal(t, "🙂 ok", mustString(t, k, "emoji"), "surrogate pairs")
+	require.Len(t, k.Values, 2, "x set, replaced, deleted and set again")
+	assert.Equal(t, "3", mustString(t, k, "x"))
+}

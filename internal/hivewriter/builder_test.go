@@ -100,3 +100,82 @@ func TestDirtyLog(t *testing.T) {
 	}
 	assert.Equal(t, want[4096:], got)
 }
+
+func TestTreeEditing(t *testing.T) {
+	b := New()
+	b.Key(`A\B\C`).SetString("v", "1").SetString("w", "2")
+	b.Key(`a\b\d`)
+	require.NotNil(t, b.Lookup(`a\B\c`))
+	assert.Nil(t, b.Lookup(`A\X`))
+
+	c := b.Clone()
+	assert.True(t, b.Key(`A\B\C`).DeleteValue("V"))
+	assert.False(t, b.Key(`A\B\C`).DeleteValue("nope"))
+	assert.True(t, b.DeleteKey(`a\b\d`))
+	assert.False(t, b.DeleteKey(`a\b\d`))
+	assert.False(t, b.DeleteKey(`x\y`))
+	assert.False(t, b.DeleteKey(``))
+
+	var paths []string
+	b.Walk(func(p string, k *Key) { paths = append(paths, p) })
+	assert.Equal(t, []string{"", "A", `A\B`, `A\B\C`}, paths)
+	assert.Len(t, b.Lookup(`A\B\C`).Values(), 1)
+
+	var cpaths []string
+	c.Walk(func(p string, k *Key) { cpaths = append(cpaths, p) })
+	assert.Equal(t, []string{"", "A", `A\B`, `A\B\C`, `A\B\d`}, cpaths, "the clone keeps the old tree")
+	assert.Len(t, c.Lookup(`A\B\C`).Values(), 2)
+	assert.Len(t, c.Lookup(`A\B`).Subkeys(), 2)
+}
+
+func TestBuildErrors(t *testing.T) {
+	b := New()
+	b.MaxLeaf = 0
+	_, err := b.Bytes()
+	require.ErrorIs(t, err, ErrBuild)
+	_, _, err = New().DirtySteps()
+	require.ErrorIs(t, err, ErrBuild)
+}
+
+func TestChecksumAndFiletime(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		set  func(b []byte)
+		want uint32
+	}{
+		{"zero maps to 1", func(b []byte) {}, 1},
+		{"all ones maps to fffffffe", func(b []byte) { binary.LittleEndian.PutUint32(b, 0xFFFFFFFF) }, 0xFFFFFFFE},
+		{"plain", func(b []byte) { binary.LittleEndian.PutUint32(b[8:], 0x1234) }, 0x1234},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			buf := make([]byte, 512)
+			tc.set(buf)
+			assert.Equal(t, tc.want, Checksum(buf))
+		})
+	}
+	assert.Equal(t, uint64(0), Filetime(time.Time{}))
+	assert.Equal(t, uint64(116444736000000000), Filetime(time.Unix(0, 0)))
+	assert.Equal(t, uint64(116444736000000001), Filetime(time.Unix(0, 100)))
+}
+
+func TestFixturesDescribeThemselves(t *testing.T) {
+	fx, err := Fixtures()
+	require.NoError(t, err)
+	require.Len(t, fx, 7)
+	for _, f := range fx {
+		t.Run(f.Name, func(t *testing.T) {
+			require.NotNil(t, f.Tree)
+			if f.Log1 == nil {
+				data, err := f.Tree.Bytes()
+				require.NoError(t, err)
+				assert.Equal(t, f.Data, data, "Tree is the state Data holds")
+			}
+			path := `Microsoft\Virtual Machine\Auto`
+			if f.Role == "host" {
+				path = `Microsoft\Windows NT\CurrentVersion\Virtualization\GuestInstaller\Version`
+			}
+			assert.Contains(t, string(f.Data), "regf")
+			require.NotNil(t, f.Tree.Lookup(path))
+		})
+	}
+}
