@@ -498,6 +498,17 @@ func (e *evaluator) classify(ev *Event) classified {
 	}
 	if ev.Kind != EventUnknown {
 		c.kind = ev.Kind
+		if !ok || r.Kind != ev.Kind {
+			// A kind the caller set: take its traits (harmless for Linux)
+			// from the catalogue entry of that kind.
+			c.rule = EventRule{Kind: ev.Kind}
+			for _, cr := range e.t.events {
+				if cr.Kind == ev.Kind {
+					c.rule = cr
+					break
+				}
+			}
+		}
 	}
 	return c
 }

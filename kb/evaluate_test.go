@@ -426,6 +426,15 @@ func TestEvaluateCases(t *testing.T) {
 			want: vmWant{cse: CaseIncompatibleMismatch, action: ActionUpgradeRequired, rules: []string{RuleCase3}, pkg: PackageWin6x, basis: BasisGuestOS, remedy: "REM-2012R2-CURRENT", refs: 3},
 		},
 		{
+			name: "a caller-set mismatch kind is harmless for a Linux guest too",
+			ev: Evidence{Hosts: []HostEvidence{hostEv("HV01", os2012R2, v2012R2Jul)},
+				Events: []Event{{Kind: EventStorageMismatch, Provider: "storvsp-renamed", EventID: 6, VMID: idA, Host: "HV01", Time: tLate,
+					Ref: Ref{File: "x.evtx", RecordID: 4}}},
+				Coverage: bothLogs("HV01"), Hints: Hints{LinuxVMs: []string{idA}}},
+			want: vmWant{cse: CaseLinuxGuest, action: ActionIgnore, rules: []string{RuleLinux}, pkg: PackageWin6x, basis: BasisGuestUnknown,
+				remedy: "REM-2012R2-LINUX", params: map[string]string{"events": "1", "components": "Storage"}, refs: 1},
+		},
+		{
 			name: "events of providers outside the catalogue are ignored",
 			ev: Evidence{Hosts: []HostEvidence{hostEv("HV01", os2012R2, v2012R2Jul)},
 				Guests:   []GuestEvidence{guestEv(idA, "web01", "HV01", v2012R2Jul, os2012R2, tChange)},
