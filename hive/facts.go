@@ -3,6 +3,7 @@ package hive
 import (
 	"errors"
 	"fmt"
+	"sort"
 	"strings"
 	"time"
 )
@@ -352,4 +353,15 @@ func (x *extractor) osFacts() OSFacts {
 		EditionID:        x.valueOf(k, "EditionID", TypeString),
 		InstallationType: x.valueOf(k, "InstallationType", TypeString),
 	}
+}
+
+// SortedNames returns the keys of a fact map (such as
+// HostFacts.GuestInstallerVersions) in name order, for stable output.
+func SortedNames(m map[string]Fact) []string {
+	out := make([]string, 0, len(m))
+	for n := range m {
+		out = append(out, n)
+	}
+	sort.Strings(out)
+	return out
 }

@@ -263,6 +263,8 @@ func TestRoleText(t *testing.T) {
 		assert.Equal(t, want, string(b))
 		assert.Equal(t, want, r.String())
 	}
+	assert.Equal(t, []string{"A", "B", "a"}, SortedNames(map[string]Fact{"a": {}, "B": {}, "A": {}}))
+	assert.Empty(t, SortedNames(nil))
 	var g *GuestFacts
 	assert.False(t, g.AutoValue("x").Present)
 	var h *HostFacts
