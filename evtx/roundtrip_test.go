@@ -335,21 +335,46 @@ func TestRoundTripTruncated(t *testing.T) {
 	b, locs := rtWrite(t, evtxwriter.Options{}, events)
 	last := locs[len(locs)-1].Chunk
 	require.GreaterOrEqual(t, last, 1)
-	// cut in the middle of a record of the last chunk
-	var cutRec int
-	for i, l := range locs {
-		if l.Chunk == last && l.Index == 5 {
-			cutRec = i
+	firstOf := func(chunk, index int) int {
+		for i, l := range locs {
+			if l.Chunk == chunk && l.Index == index {
+				return i
+			}
 		}
+		t.Fatalf("no record %d in chunk %d", index, chunk)
+		return 0
 	}
-	cut := int(locs[cutRec].Offset) + locs[cutRec].Size/2
-	res := rtRead(t, evtxwriter.Truncate(b, cut))
-	lost := map[int]bool{}
-	for i := cutRec; i < len(events); i++ {
-		lost[i] = true
+	lastStart := 4096 + last*65536
+	mid := firstOf(last, 5)
+	tests := []struct {
+		name     string
+		cut      int
+		firstBad int              // index of the first event lost
+		problem  evtx.ProblemKind // expected in the last chunk; ProblemUnknown for none
+	}{
+		{"inside a record", int(locs[mid].Offset) + locs[mid].Size/2, mid, evtx.ProblemChunkTruncated},
+		{"between records", int(locs[mid].Offset), mid, evtx.ProblemChunkTruncated},
+		{"inside the chunk header", lastStart + 100, firstOf(last, 0), evtx.ProblemChunkSkipped},
+		{"inside the string and template tables", lastStart + 300, firstOf(last, 0), evtx.ProblemChunkSkipped},
+		{"at a chunk boundary", lastStart, firstOf(last, 0), evtx.ProblemUnknown},
 	}
-	rtCheckAll(t, events, locs, res, lost)
-	assert.True(t, hasProblem(res, evtx.ProblemChunkTruncated, last), "%v", res.stats.Problems)
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			res := rtRead(t, evtxwriter.Truncate(b, tc.cut))
+			lost := map[int]bool{}
+			for i := tc.firstBad; i < len(events); i++ {
+				lost[i] = true
+			}
+			rtCheckAll(t, events, locs, res, lost)
+			if tc.problem != evtx.ProblemUnknown {
+				assert.True(t, hasProblem(res, tc.problem, last), "%v", res.stats.Problems)
+			} else {
+				for _, p := range res.stats.Problems {
+					assert.NotEqual(t, last, p.Chunk, "the cut chunk is simply absent: %v", p.Err)
+				}
+			}
+		})
+	}
 }
 
 // TestRoundTripExactFill: a record that ends at the last byte of its chunk
