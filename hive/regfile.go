@@ -58,10 +58,20 @@ func ParseReg(data []byte, opts *ExportOptions) (*Export, error) {
 		start := i
 		line := strings.TrimRight(lines[i], "\r")
 		i++
-		// Join continuation lines: a value line ending with a backslash.
-		for strings.HasSuffix(strings.TrimRight(line, " \t"), `\`) && !strings.HasPrefix(strings.TrimSpace(line), "[") && i < len(lines) {
-			line = strings.TrimSuffix(strings.TrimRight(line, " \t"), `\`) + strings.TrimSpace(strings.TrimRight(lines[i], "\r"))
-			i++
+		// Join continuation lines: a value line ending with a backslash
+		// (collected, then joined once: linear in the input).
+		if cont(line) && !strings.HasPrefix(strings.TrimSpace(line), "[") && i < len(lines) {
+			parts := []string{strings.TrimSuffix(strings.TrimRight(line, " \t"), `\`)}
+			for i < len(lines) {
+				next := strings.TrimSpace(strings.TrimRight(lines[i], "\r"))
+				i++
+				if !cont(next) {
+					parts = append(parts, next)
+					break
+				}
+				parts = append(parts, strings.TrimSuffix(next, `\`))
+			}
+			line = strings.Join(parts, "")
 		}
 		t := strings.TrimSpace(line)
 		switch {
@@ -102,6 +112,11 @@ func ParseReg(data []byte, opts *ExportOptions) (*Export, error) {
 	}
 	e.finish()
 	return e, nil
+}
+
+// cont reports whether a .reg line continues on the next one.
+func cont(line string) bool {
+	return strings.HasSuffix(strings.TrimRight(line, " \t"), `\`)
 }
 
 type regParser struct {

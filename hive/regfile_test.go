@@ -305,3 +305,26 @@ func TestSniff(t *testing.T) {
 		assert.Equal(t, s, string(b))
 	}
 }
+
+func TestParseRegContinuations(t *testing.T) {
+	var sb strings.Builder
+	sb.WriteString("Windows Registry Editor Version 5.00\r\n[HKLM\\SOFTWARE\\k]\r\n\"big\"=hex:00,\\\r\n")
+	const n = 200000
+	for i := 0; i < n; i++ {
+		sb.WriteString("  01,\\\r\n")
+	}
+	sb.WriteString("  02\r\n\"after\"=\"x\"\r\n\"last\"=hex:03,\\\r\n")
+	e, err := ParseReg([]byte(sb.String()), nil)
+	require.NoError(t, err)
+	assert.Empty(t, e.Problems())
+	k, err := e.Key("k")
+	require.NoError(t, err)
+	v, ok := k.Value("big")
+	require.True(t, ok)
+	require.Len(t, v.Data, n+2)
+	assert.Equal(t, byte(2), v.Data[n+1])
+	assert.Equal(t, "x", mustString(t, k, "after"))
+	last, ok := k.Value("last")
+	require.True(t, ok)
+	assert.Equal(t, []byte{3}, last.Data, "a continuation at end of input")
+}
