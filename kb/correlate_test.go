@@ -255,22 +255,36 @@ func TestEvaluateDeterministic(t *testing.T) {
 			guestEv(idB, "app01", "HV01", v2012R2Jul, os2012R2, tChange),
 			guestEv("11111111-2222-3333-4444-555555555555", "zed", "HV02", v2012R2Jul, os2012R2, tChange),
 			guestEv("aaaaaaaa-2222-3333-4444-555555555555", "alpha", "HV02", v2012R2RTM, os2012R2, tChange),
+			// A second copy of web01's hive, same time: agrees, so merged.
+			func() GuestEvidence {
+				g := guestEv(idA, "web01", "HV01", v2012R2RTM, os2012R2, tChange)
+				g.Refs[0].File = "copy2/SOFTWARE"
+				return g
+			}(),
 		},
 		Events: []Event{
 			event(pInt, 4000, idA, "web01", "HV01", tLate, 1),
 			event(pSwitch, 27, idB, "app01", "HV01", t0, 2),
 			event(pInt, 4010, "aaaaaaaa-2222-3333-4444-555555555555", "alpha", "HV02", tLate, 3),
+			// A VM renamed: known to the logs by two names, at one time.
+			event(pSwitch, 27, "cccccccc-2222-3333-4444-555555555555", "old-name", "HV02", tLate, 4),
+			event(pSwitch, 27, "cccccccc-2222-3333-4444-555555555555", "new-name", "HV02", tLate, 5),
 		},
 		Coverage: append(bothLogs("HV01"), bothLogs("HV02")...),
 	}
+	// Conflicting copies too: their values and references keep one order.
+	ev.Guests = append(ev.Guests, guestEv("dddddddd-2222-3333-4444-555555555555", "dup", "HV02", v2012R2RTM, os2012R2, tChange),
+		guestEv("dddddddd-2222-3333-4444-555555555555", "dup", "HV02", v2012R2Jul, os2012R2, tChange))
+	ev.Hosts = append(ev.Hosts, hostEv("HV03", os2012R2, v2012R2Jul), hostEv("hv03", os2012R2, v2012R2RTM))
 	want := Default().Evaluate(ev)
+	require.Len(t, want.Conflicts, 2)
 	wantJSON, err := json.Marshal(want)
 	require.NoError(t, err)
 	var names []string
 	for _, a := range want.VMs {
 		names = append(names, a.Host+"/"+a.VMName)
 	}
-	assert.Equal(t, []string{"HV01/app01", "HV01/web01", "HV02/alpha", "HV02/zed"}, names)
+	assert.Equal(t, []string{"HV01/app01", "HV01/web01", "HV02/alpha", "HV02/dup", "HV02/new-name", "HV02/zed"}, names)
 
 	rng := rand.New(rand.NewSource(1))
 	for i := 0; i < 20; i++ {

@@ -185,6 +185,13 @@ func (e *evaluator) indexHosts() {
 			}
 		}
 		h.records = append(h.records, hv)
+		sort.SliceStable(h.records, func(i, j int) bool {
+			a, b := h.records[i], h.records[j]
+			if a.Name != b.Name {
+				return a.Name < b.Name
+			}
+			return firstFile(a.Refs) < firstFile(b.Refs)
+		})
 		if f := hv.OS.Family(); f != FamilyUnknown {
 			h.family = f
 		}
@@ -363,6 +370,7 @@ func (e *evaluator) collectVMs() {
 		}
 		sort.Strings(c.VMIDs)
 		sort.Strings(c.Hosts)
+		sortRefs(conflictRefs[k])
 		c.Refs = capRefs(conflictRefs[k], e.o.MaxRefs)
 		e.res.Conflicts = append(e.res.Conflicts, c)
 		e.res.Findings = append(e.res.Findings, e.finding(RuleConflictName, nil, map[string]string{
@@ -381,6 +389,7 @@ func (e *evaluator) collectVMs() {
 			perHost[k] = append(perHost[k], c.ev.Ref)
 		}
 		for _, k := range keys {
+			sortRefs(perHost[k])
 			e.res.Findings = append(e.res.Findings, e.finding(RuleUnattributed, nil,
 				map[string]string{"events": strconv.Itoa(len(perHost[k]))}, capRefs(perHost[k], e.o.MaxRefs), "", "", e.hostName(k)))
 		}
@@ -436,18 +445,62 @@ func (vm *vmInfo) addName(n string) {
 	vm.names = append(vm.names, n)
 }
 
-// displayName prefers the guest's own VirtualMachineName, then the first
+// displayName does not depend on input order: the newest guest hive's
+// VirtualMachineName, else the newest event's VM name, else the smallest
 // name seen.
 func (vm *vmInfo) displayName() string {
+	var best *GuestEvidence
 	for _, g := range vm.guests {
-		if n := strings.Trim(g.VMName, " \t\r\n\x00"); n != "" {
-			return n
+		if strings.Trim(g.VMName, " \t\r\n\x00") != "" && (best == nil || newerGuest(g, best)) {
+			best = g
 		}
 	}
-	if len(vm.names) > 0 {
-		return vm.names[0]
+	if best != nil {
+		return strings.Trim(best.VMName, " \t\r\n\x00")
 	}
-	return ""
+	var newest *Event
+	for _, c := range vm.events {
+		n := strings.Trim(c.ev.VMName, " \t\r\n\x00")
+		if n == "" {
+			continue
+		}
+		if newest == nil || c.ev.Time.After(newest.Time) || (c.ev.Time.Equal(newest.Time) && n < strings.Trim(newest.VMName, " \t\r\n\x00")) {
+			newest = c.ev
+		}
+	}
+	if newest != nil {
+		return strings.Trim(newest.VMName, " \t\r\n\x00")
+	}
+	name := ""
+	for _, n := range vm.names {
+		if name == "" || n < name {
+			name = n
+		}
+	}
+	return name
+}
+
+// newerGuest orders guest hives of one VM: the later Auto last-write time
+// wins; ties go to the smaller VM name, then the smaller first file name,
+// then the smaller IC version, so the choice does not depend on input order.
+func newerGuest(g, than *GuestEvidence) bool {
+	if !g.AutoWritten.Equal(than.AutoWritten) {
+		return g.AutoWritten.After(than.AutoWritten)
+	}
+	if g.VMName != than.VMName {
+		return g.VMName < than.VMName
+	}
+	if f, t := firstFile(g.Refs), firstFile(than.Refs); f != t {
+		return f < t
+	}
+	return g.ICVersion < than.ICVersion
+}
+
+func firstFile(refs []Ref) string {
+	if len(refs) == 0 {
+		return ""
+	}
+	return refs[0].File
 }
 
 // vmHostKey picks the VM's host: a host the guest's Parameters name and the
@@ -661,6 +714,8 @@ func (e *evaluator) assess(vm *vmInfo) {
 	// The guest: one hive, or several that must agree.
 	var guest *GuestEvidence
 	guestConflict := false
+	// Oldest first, whatever the input order.
+	sort.SliceStable(vm.guests, func(i, j int) bool { return newerGuest(vm.guests[j], vm.guests[i]) })
 	if len(vm.guests) > 0 {
 		guest = vm.guests[0]
 		for _, g := range vm.guests[1:] {
@@ -669,7 +724,7 @@ func (e *evaluator) assess(vm *vmInfo) {
 			if (e1 == nil) != (e2 == nil) || (e1 == nil && !v1.Equal(v2)) {
 				guestConflict = true
 			}
-			if g.AutoWritten.After(guest.AutoWritten) {
+			if newerGuest(g, guest) {
 				guest = g
 			}
 		}
@@ -844,7 +899,7 @@ func (e *evaluator) assess(vm *vmInfo) {
 				out = append(out, r)
 			}
 		}
-		sort.SliceStable(out, func(i, j int) bool { return out[i].Time.Before(out[j].Time) })
+		sortRefs(out)
 		return out
 	}
 	versionRefs := func() []Ref {
@@ -1226,4 +1281,23 @@ func setComponents(params map[string]string, lists ...[]classified) {
 		sort.Strings(names)
 		params["components"] = strings.Join(names, ",")
 	}
+}
+
+// sortRefs orders references by time, then file, record ID, key path and
+// value, so that output does not depend on input order.
+func sortRefs(refs []Ref) {
+	sort.SliceStable(refs, func(i, j int) bool {
+		a, b := refs[i], refs[j]
+		switch {
+		case !a.Time.Equal(b.Time):
+			return a.Time.Before(b.Time)
+		case a.File != b.File:
+			return a.File < b.File
+		case a.RecordID != b.RecordID:
+			return a.RecordID < b.RecordID
+		case a.KeyPath != b.KeyPath:
+			return a.KeyPath < b.KeyPath
+		}
+		return a.Value < b.Value
+	})
 }
