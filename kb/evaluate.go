@@ -363,6 +363,9 @@ func (e *evaluator) collectVMs() {
 		}
 		c := Conflict{RuleID: RuleConflictName, VMName: vms[0].displayName()}
 		for _, vm := range vms {
+			if n := vm.displayName(); n < c.VMName {
+				c.VMName = n
+			}
 			c.VMIDs = append(c.VMIDs, vm.id)
 			if hk := e.vmHostKey(vm); hk != "" {
 				c.Hosts = appendUnique(c.Hosts, e.hostName(hk))
