@@ -192,7 +192,8 @@ type walker struct {
 	entries     int     // walked entries
 	archBytes   int64
 	archEntries int
-	head        []byte // HeadSize buffer reused for every classification (the walk is sequential)
+	head        []byte          // HeadSize buffer reused for every classification (the walk is sequential)
+	seen        map[string]bool // absolute OS paths already taken (WalkPaths)
 }
 
 // Walk walks fsys from its root ("."), classifies every regular file by
@@ -202,7 +203,7 @@ type walker struct {
 // other failure is a Skipped entry.
 func Walk(ctx context.Context, fsys fs.FS, opts *Options) (*Set, error) {
 	w := newWalker(ctx, opts)
-	if err := w.walkFS(fsys, ".", ""); err != nil {
+	if err := w.walkFS(fsys, ".", "", ""); err != nil {
 		w.set.Close()
 		return nil, err
 	}
@@ -223,13 +224,13 @@ func WalkPaths(ctx context.Context, paths []string, opts *Options) (*Set, error)
 		found++
 		var err2 error
 		if st.IsDir() {
-			err2 = w.walkFS(os.DirFS(p), ".", filepath.ToSlash(p))
+			err2 = w.walkFS(os.DirFS(p), ".", filepath.ToSlash(p), p)
 		} else {
 			dir, base := filepath.Split(p)
 			if dir == "" {
 				dir = "."
 			}
-			err2 = w.walkFS(os.DirFS(dir), base, filepath.ToSlash(filepath.Clean(dir)))
+			err2 = w.walkFS(os.DirFS(dir), base, filepath.ToSlash(filepath.Clean(dir)), dir)
 		}
 		if err2 != nil {
 			if ctx.Err() != nil {
@@ -276,8 +277,10 @@ func joinDisplay(prefix, p string) string {
 	}
 }
 
-// walkFS walks fsys from root; prefix is prepended to display paths.
-func (w *walker) walkFS(fsys fs.FS, root, prefix string) error {
+// walkFS walks fsys from root; prefix is prepended to display paths. osDir,
+// when not empty, is the OS folder fsys stands for: a file reached twice
+// through overlapping paths is taken once.
+func (w *walker) walkFS(fsys fs.FS, root, prefix, osDir string) error {
 	if _, err := fs.Stat(fsys, root); err != nil {
 		return fmt.Errorf("collect: %s: %w", joinDisplay(prefix, root), ErrNoInput)
 	}
@@ -302,6 +305,18 @@ func (w *walker) walkFS(fsys fs.FS, root, prefix string) error {
 				w.skip(disp, 0, ReasonLimit, fmt.Sprintf("more than %d files: the rest is not read", w.opts.MaxFiles), true)
 			}
 			return fs.SkipAll
+		}
+		if osDir != "" {
+			abs, err := filepath.Abs(filepath.Join(osDir, filepath.FromSlash(p)))
+			if err == nil {
+				if w.seen[abs] {
+					return nil
+				}
+				if w.seen == nil {
+					w.seen = map[string]bool{}
+				}
+				w.seen[abs] = true
+			}
 		}
 		w.visitFile(fsys, p, disp)
 		return nil
