@@ -13,6 +13,9 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"unicode/utf8"
+
+	"golang.org/x/text/encoding/japanese"
 )
 
 // Default limits (see Options).
@@ -455,6 +458,19 @@ func safeEntryName(name string) (string, bool) {
 	return path.Clean(n), true
 }
 
+// entryName is the entry's name as text: archives written by Windows
+// Explorer on Japanese systems store names in Shift-JIS without the UTF-8
+// flag; such names are decoded when they are not valid UTF-8.
+func entryName(zf *zip.File) string {
+	if !zf.NonUTF8 || utf8.ValidString(zf.Name) {
+		return zf.Name
+	}
+	if s, err := japanese.ShiftJIS.NewDecoder().String(zf.Name); err == nil && utf8.ValidString(s) && !strings.ContainsRune(s, utf8.RuneError) {
+		return s
+	}
+	return strings.ToValidUTF8(zf.Name, "\ufffd")
+}
+
 func (w *walker) walkZip(zr *zip.Reader, disp string, depth int) {
 	w.set.Archives = append(w.set.Archives, disp)
 	prefix := disp + "!/"
@@ -465,7 +481,7 @@ func (w *walker) walkZip(zr *zip.Reader, disp string, depth int) {
 		if strings.HasSuffix(zf.Name, "/") || zf.FileInfo().IsDir() {
 			continue
 		}
-		name, ok := safeEntryName(zf.Name)
+		name, ok := safeEntryName(entryName(zf))
 		edisp := prefix + name
 		if !ok {
 			w.skip(prefix+zf.Name, int64(min(zf.UncompressedSize64, 1<<62)), ReasonUnsafePath, "entry name escapes the archive", true)

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"testing/fstest"
@@ -325,4 +326,26 @@ func TestKindString(t *testing.T) {
 	sort.Strings(got)
 	assert.Equal(t, []string{"evtx", "hive", "hive-log", "other", "reg-export", "reg-query", "zip"}, got)
 	assert.Equal(t, "other", Kind(200).String())
+}
+
+func TestZipShiftJISNames(t *testing.T) {
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	sjis := "\x83\x7a\x83\x58\x83\x67/SOFTWARE" // "ホスト/SOFTWARE" in Shift-JIS
+	for _, name := range []string{sjis, sjis + ".LOG1"} {
+		w, err := zw.CreateHeader(&zip.FileHeader{Name: name, Method: zip.Deflate, NonUTF8: true})
+		require.NoError(t, err)
+		data := regfHead(0, "")
+		if strings.HasSuffix(name, "LOG1") {
+			data = regfHead(6, "HvLE")
+		}
+		_, err = w.Write(data)
+		require.NoError(t, err)
+	}
+	require.NoError(t, zw.Close())
+	s, err := Walk(context.Background(), fstest.MapFS{"c.zip": {Data: buf.Bytes()}}, nil)
+	require.NoError(t, err)
+	require.Len(t, s.Files, 1)
+	assert.Equal(t, "c.zip!/ホスト/SOFTWARE", s.Files[0].Path)
+	require.Len(t, s.Files[0].Logs, 1)
 }

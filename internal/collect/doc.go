@@ -36,6 +36,10 @@
 //
 // # Limits
 //
+// Entry names written in Shift-JIS without the UTF-8 flag (Windows
+// Explorer on Japanese systems) are decoded; other legacy code pages are
+// shown with U+FFFD.
+//
 // Only ZIP archives are opened (stored and deflated entries; others are
 // unreadable). Encrypted entries are unreadable. 7z, rar, cab, tar and
 // compressed single files are recognised and skipped as unsupported.
