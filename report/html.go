@@ -124,7 +124,7 @@ func HTML(w io.Writer, res *hvic.Result, opts *Options) error {
 	for _, vm := range v.vms {
 		dd := htmlDetail{Anchor: anchor(vm), Name: orDash(vm.name), ID: vm.id, Host: vm.hostLabel, Case: vm.caseLabel,
 			CaseClass: caseClass(vm.a.Case), Action: vm.actionLabel, Severity: vm.sevLabel, Rule: vm.rule, Title: vm.title,
-			HostIC: orDash(vm.hostIC), GuestIC: orDash(vm.guestIC), Description: vm.description, Todo: vm.todo, HowTo: vm.howTo,
+			HostIC: orDash(vm.hostIC), GuestIC: v.guestICText(vm), Description: vm.description, Todo: vm.todo, HowTo: vm.howTo,
 			Missing: v.missing(vm.a)}
 		for _, f := range vm.findings {
 			if f.RuleID != vm.rule {
@@ -132,7 +132,7 @@ func HTML(w io.Writer, res *hvic.Result, opts *Options) error {
 			}
 		}
 		for _, r := range vm.refs() {
-			dd.Evidence = append(dd.Evidence, v.refText(r))
+			dd.Evidence = append(dd.Evidence, v.vmRefText(vm, r))
 		}
 		d.Details = append(d.Details, dd)
 	}

@@ -77,6 +77,7 @@ func Markdown(w io.Writer, res *hvic.Result, opts *Options) error {
 			fmt.Fprintf(bw, "- %s: %s\n", tr(l, "col.id"), mdCode(vm.id))
 		}
 		fmt.Fprintf(bw, "- %s: %s\n", tr(l, "col.host"), mdEscape(vm.hostLabel))
+		fmt.Fprintf(bw, "- %s: %s → %s: %s\n", tr(l, "col.hostic"), mdCode(vm.hostIC), tr(l, "col.guestic"), mdEscape(v.guestICText(vm)))
 		fmt.Fprintf(bw, "- %s: **%s** (%s)\n", tr(l, "col.action"), mdEscape(vm.actionLabel), mdEscape(vm.sevLabel))
 		fmt.Fprintf(bw, "- %s: %s — %s\n", tr(l, "col.rules"), mdCode(vm.rule), mdEscape(vm.title))
 		if vm.description != "" {
@@ -99,7 +100,7 @@ func Markdown(w io.Writer, res *hvic.Result, opts *Options) error {
 		if refs := vm.refs(); len(refs) > 0 {
 			fmt.Fprintf(bw, "- %s:\n", tr(l, "evidence"))
 			for _, r := range refs {
-				fmt.Fprintf(bw, "  - %s\n", mdCode(v.refText(r)))
+				fmt.Fprintf(bw, "  - %s\n", mdCode(v.vmRefText(vm, r)))
 			}
 		}
 	}

@@ -117,6 +117,7 @@ type vmView struct {
 	findings                  []*kb.Finding
 	events                    []kb.Event
 	needsAction               bool
+	replayed                  bool // the guest hive's transaction logs were replayed
 }
 
 func newView(res *hvic.Result, opts *Options) (*view, error) {
@@ -184,6 +185,9 @@ func newView(res *hvic.Result, opts *Options) (*view, error) {
 		f := &res.Findings[i]
 		if vm := v.findVM(f.VMID, f.VMName, f.Host); vm != nil {
 			vm.findings = append(vm.findings, f)
+			if f.Params["guestReplayed"] == "true" {
+				vm.replayed = true
+			}
 			continue
 		}
 		v.other = append(v.other, f)
@@ -320,6 +324,28 @@ func (v *view) refText(r kb.Ref) string {
 		b.WriteString(" " + t)
 	}
 	return b.String()
+}
+
+// guestICText is the guest IC version, with a note when it was read from
+// a replayed hive.
+func (v *view) guestICText(vm *vmView) string {
+	s := orDash(vm.guestIC)
+	if vm.replayed {
+		s += " (" + tr(v.lang, "replayed") + ")"
+	}
+	return s
+}
+
+// vmRefText is refText with the value read, for the two IC versions.
+func (v *view) vmRefText(vm *vmView, r kb.Ref) string {
+	s := v.refText(r)
+	switch {
+	case vm.a.HostIC.Ref != nil && r == *vm.a.HostIC.Ref && vm.hostIC != "":
+		s += " = " + vm.hostIC
+	case vm.a.GuestIC.Ref != nil && r == *vm.a.GuestIC.Ref && vm.guestIC != "":
+		s += " = " + vm.guestIC
+	}
+	return s
 }
 
 // refs gathers a VM's evidence: the assessment's, then its findings',

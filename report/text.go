@@ -127,7 +127,7 @@ func Text(w io.Writer, res *hvic.Result, opts *Options) error {
 		}
 		fmt.Fprintf(bw, " @ %s\n", vm.hostLabel)
 		fmt.Fprintf(bw, "  %s / %s / %s: %s\n", vm.caseLabel, vm.actionLabel, vm.rule, vm.title)
-		fmt.Fprintf(bw, "  %s: %s → %s: %s\n", tr(l, "col.hostic"), orDash(vm.hostIC), tr(l, "col.guestic"), orDash(vm.guestIC))
+		fmt.Fprintf(bw, "  %s: %s → %s: %s\n", tr(l, "col.hostic"), orDash(vm.hostIC), tr(l, "col.guestic"), v.guestICText(vm))
 		if vm.description != "" {
 			fmt.Fprintf(bw, "  %s: %s\n", tr(l, "what"), vm.description)
 		}
@@ -149,7 +149,7 @@ func Text(w io.Writer, res *hvic.Result, opts *Options) error {
 		if refs := vm.refs(); len(refs) > 0 {
 			fmt.Fprintf(bw, "  %s:\n", tr(l, "evidence"))
 			for _, r := range refs {
-				fmt.Fprintf(bw, "    - %s\n", v.refText(r))
+				fmt.Fprintf(bw, "    - %s\n", v.vmRefText(vm, r))
 			}
 		}
 	}
