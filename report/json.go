@@ -87,6 +87,7 @@ type jsonVM struct {
 	Package        string    `json:"package"`
 	Linux          bool      `json:"linux"`
 	GuestOS        string    `json:"guest_os"`
+	GuestReplayed  bool      `json:"guest_replayed"`
 	RuleIDs        []string  `json:"rule_ids"`
 	Title          string    `json:"title"`
 	Description    string    `json:"description"`
@@ -226,7 +227,7 @@ func (v *view) jsonReport() *jsonReport {
 		jv := jsonVM{Name: vm.name, ID: vm.id, Host: vm.host, Case: a.Case.String(), CaseLabel: vm.caseLabel,
 			Action: a.Action.String(), ActionLabel: vm.actionLabel, Severity: a.Severity.String(),
 			HostICVersion: vm.hostIC, GuestICVersion: vm.guestIC, Package: a.Package.String(), Linux: a.Linux,
-			GuestOS: a.GuestOS.Name, RuleIDs: nonNil(a.RuleIDs), Title: vm.title, Description: vm.description,
+			GuestOS: a.GuestOS.Name, GuestReplayed: vm.replayed, RuleIDs: nonNil(a.RuleIDs), Title: vm.title, Description: vm.description,
 			Remediation: vm.todo, HowToUpdate: vm.howTo, Missing: []string{}, GuestFiles: []string{},
 			EventCount: len(vm.events), Evidence: jsonRefs(vm.refs())}
 		for _, m := range a.Missing {
