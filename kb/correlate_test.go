@@ -175,14 +175,16 @@ func TestConflicts(t *testing.T) {
 	})
 }
 
-func TestHostFindings(t *testing.T) {
-	tests := []struct {
-		name   string
-		ev     Evidence
-		rule   string
-		count  int
-		params map[string]string
-	}{
+type hostScenario struct {
+	name   string
+	ev     Evidence
+	rule   string
+	count  int
+	params map[string]string
+}
+
+func hostScenarios() []hostScenario {
+	return []hostScenario{
 		{
 			name: "2008 R2 host below KB975354",
 			ev: Evidence{Hosts: []HostEvidence{hostEv("HV08", os2008R2, v2008R2RTM)},
@@ -231,7 +233,10 @@ func TestHostFindings(t *testing.T) {
 			rule: RuleUnattributed, count: 1, params: map[string]string{"events": "2"},
 		},
 	}
-	for _, tt := range tests {
+}
+
+func TestHostFindings(t *testing.T) {
+	for _, tt := range hostScenarios() {
 		t.Run(tt.name, func(t *testing.T) {
 			res := Default().Evaluate(tt.ev)
 			fs := findingsOf(res, tt.rule)
@@ -427,5 +432,33 @@ func TestConcurrentUse(t *testing.T) {
 	}
 	for i := 0; i < 8; i++ {
 		assert.JSONEq(t, string(want), string(<-got))
+	}
+}
+
+// TestEveryRuleFires runs every scenario of the case and host tables, the
+// conflicts and an injected fault, and checks that each rule of the table
+// fires in at least one of them: no rule is dead text.
+func TestEveryRuleFires(t *testing.T) {
+	fired := map[string]bool{}
+	note := func(res Result) {
+		for _, f := range res.Findings {
+			fired[f.RuleID] = true
+		}
+	}
+	for _, sc := range caseScenarios() {
+		note(Default().Evaluate(sc.ev))
+	}
+	for _, sc := range hostScenarios() {
+		note(Default().Evaluate(sc.ev))
+	}
+	conflicts := Evidence{
+		Hosts: []HostEvidence{hostEv("HV01", os2012R2, v2012R2Jul), hostEv("hv01.x", os2012R2, v2012R2RTM)},
+		Guests: []GuestEvidence{guestEv(idA, "dc01", "HV01", v2012R2RTM, os2012R2, tChange),
+			guestEv(idA, "dc01", "HV01", v2012R2Jul, os2012R2, tLate), guestEv(idB, "dc01", "HV02", v2012R2Jul, os2012R2, tChange)},
+	}
+	note(Default().Evaluate(conflicts))
+	note((&evaluator{t: Default(), o: Options{MaxRefs: 1}, ev: &conflicts, faultAfter: 1}).evaluate())
+	for _, r := range Default().Rules() {
+		assert.True(t, fired[r.ID], "rule %s never fires", r.ID)
 	}
 }

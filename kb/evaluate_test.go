@@ -86,12 +86,16 @@ type vmWant struct {
 	refs     int // evidence references on the assessment, -1 to skip
 }
 
-func TestEvaluateCases(t *testing.T) {
-	tests := []struct {
-		name string
-		ev   Evidence
-		want vmWant
-	}{
+type caseScenario struct {
+	name string
+	ev   Evidence
+	want vmWant
+}
+
+// caseScenarios are one-VM situations and what KB2894285 (and its sister
+// rules) make of them.
+func caseScenarios() []caseScenario {
+	return []caseScenario{
 		{
 			name: "case 1: versions equal",
 			ev: Evidence{Hosts: []HostEvidence{hostEv("HV01", os2012R2, v2012R2Jul)},
@@ -443,7 +447,10 @@ func TestEvaluateCases(t *testing.T) {
 			want: vmWant{cse: CaseMatch, action: ActionNone, rules: []string{RuleCase1}, pkg: PackageWin6x, basis: BasisGuestOS, refs: 2},
 		},
 	}
-	for _, tt := range tests {
+}
+
+func TestEvaluateCases(t *testing.T) {
+	for _, tt := range caseScenarios() {
 		t.Run(tt.name, func(t *testing.T) {
 			res := Default().Evaluate(tt.ev)
 			require.Len(t, res.VMs, 1)
