@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/hvic/hvic/evtx"
 	"github.com/hvic/hvic/hive"
@@ -85,6 +86,7 @@ type fileOut struct {
 
 func scanSet(ctx context.Context, set *collect.Set, o *Options) (*Result, error) {
 	outs := make([]*fileOut, len(set.Files))
+	var events atomic.Int64 // IC events kept, against MaxEvents
 	var (
 		mu       sync.Mutex
 		progress = Progress{FilesTotal: len(set.Files), BytesTotal: set.Bytes}
@@ -93,7 +95,7 @@ func scanSet(ctx context.Context, set *collect.Set, o *Options) (*Result, error)
 		f := set.Files[i]
 		out := &fileOut{}
 		outs[i] = out
-		readFile(ctx, f, o, out)
+		readFile(ctx, f, o, &events, out)
 		if o.Progress != nil {
 			mu.Lock()
 			defer mu.Unlock()
@@ -129,7 +131,7 @@ func problem(file string, sev Severity, code, op string, err error) Problem {
 
 // readFile reads one file, recovering any panic from the readers on this
 // goroutine so that one file cannot stop the scan.
-func readFile(ctx context.Context, f *collect.File, o *Options, out *fileOut) {
+func readFile(ctx context.Context, f *collect.File, o *Options, events *atomic.Int64, out *fileOut) {
 	out.info = FileInfo{Path: f.Path, Kind: f.Kind.String(), Size: f.Size, Role: RoleUnreadable}
 	out.dir = path.Dir(f.Path)
 	defer func() {
@@ -150,7 +152,7 @@ func readFile(ctx context.Context, f *collect.File, o *Options, out *fileOut) {
 	}
 	switch f.Kind {
 	case collect.KindEVTX:
-		readEVTX(ctx, f, data, o, out)
+		readEVTX(ctx, f, data, o, events, out)
 	case collect.KindHive:
 		readHive(f, data, o, out)
 	case collect.KindRegExport, collect.KindRegQuery:
@@ -176,7 +178,7 @@ const (
 
 type coverKey struct{ host, channel string }
 
-func readEVTX(ctx context.Context, f *collect.File, data []byte, o *Options, out *fileOut) {
+func readEVTX(ctx context.Context, f *collect.File, data []byte, o *Options, events *atomic.Int64, out *fileOut) {
 	var eo evtx.Options
 	if o.EVTX != nil {
 		eo = *o.EVTX
@@ -190,7 +192,7 @@ func readEVTX(ctx context.Context, f *collect.File, data []byte, o *Options, out
 	out.ok = true
 	cover := map[coverKey]*kb.LogCoverage{}
 	var order []coverKey
-	records := 0
+	records, dropped := 0, 0
 	for rec, err := range ef.Records(ctx) {
 		if err != nil {
 			if ctx.Err() != nil {
@@ -214,10 +216,17 @@ func readEVTX(ctx context.Context, f *collect.File, data []byte, o *Options, out
 			c.Last = rec.TimeCreated
 		}
 		ic, ok := evtx.ExtractIC(rec)
-		if !ok || len(out.events) >= o.MaxEvents {
+		if !ok {
+			continue
+		}
+		if events.Add(1) > int64(o.MaxEvents) {
+			dropped++
 			continue
 		}
 		out.events = append(out.events, eventOf(ic, rec))
+	}
+	if dropped > 0 {
+		out.addProblem(o, problem(f.Path, Error, "events-limit", "", fmt.Errorf("%w: %d IC events not kept (Options.MaxEvents = %d)", ErrDamaged, dropped, o.MaxEvents)))
 	}
 	st := ef.Stats()
 	damaged := st.RecordsFailed > 0 || st.ChunksSkipped > 0

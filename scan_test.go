@@ -408,3 +408,15 @@ func TestHostHiveNaming(t *testing.T) {
 	require.Len(t, res.Inventory.Hosts, 1)
 	assert.Equal(t, "(box)", res.Inventory.Hosts[0].Name)
 }
+
+func TestMaxEvents(t *testing.T) {
+	res, err := hvic.Scan(context.Background(), sampleFS(t), &hvic.Options{MaxEvents: 3, Workers: 2})
+	require.NoError(t, err)
+	assert.Len(t, res.Events, 3)
+	var codes []string
+	for _, p := range res.Problems {
+		codes = append(codes, p.Code)
+	}
+	assert.Contains(t, codes, "events-limit")
+	assert.Equal(t, hvic.StatusPartial, res.Status)
+}
