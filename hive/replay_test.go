@@ -3,6 +3,7 @@ package hive
 import (
 	"bytes"
 	"compress/gzip"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -471,3 +472,44 @@ func TestReplayNotNeeded(t *testing.T) {
 }
 
 func marvinSum(b []byte) uint64 { return marvin.Sum64(marvin.RegistrySeed, b) }
+
+func TestReplaySingleLogScheme(t *testing.T) {
+	// dfwinreg's NTUSER.DAT (sequence 132, clean) comes with a single
+	// new-format NTUSER.DAT.LOG holding entry 131, already flushed. Marked
+	// dirty at 133/132 the log is stale and refused; at 133/131 it applies,
+	// and since its pages are already in the file the tree is unchanged.
+	data := readTestFile(t, "log2timeline__dfwinreg/NTUSER.DAT")
+	log := readTestFile(t, "log2timeline__dfwinreg/NTUSER.DAT.LOG")
+	clean, err := FromBytes(data, nil, nil)
+	require.NoError(t, err)
+	want := tree(t, clean)
+	tests := []struct {
+		secondary uint32
+		applied   bool
+	}{
+		{132, false},
+		{131, true},
+	}
+	for _, tc := range tests {
+		t.Run(fmt.Sprint(tc.secondary), func(t *testing.T) {
+			b := patch(patch(data, 8, tc.secondary), 4, 133)
+			fixChecksum(b)
+			h, err := FromBytes(b, []LogFile{{Name: "NTUSER.DAT.LOG", Data: log}}, nil)
+			require.NoError(t, err)
+			rec := h.Recovery()
+			require.True(t, rec.Dirty)
+			require.Equal(t, tc.applied, rec.Recovered)
+			if tc.applied {
+				require.Len(t, rec.Applied, 1)
+				require.Equal(t, uint32(131), rec.Applied[0].LastSequence)
+				require.Empty(t, h.Problems())
+			} else {
+				require.Len(t, rec.Refused, 1)
+				require.Contains(t, rec.Refused[0].Err.Error(), "stale")
+				require.Len(t, h.Problems(), 1)
+				require.ErrorIs(t, h.Problems()[0], ErrStale)
+			}
+			requireSameTree(t, want, tree(t, h))
+		})
+	}
+}
