@@ -77,6 +77,20 @@ const (
 	Binary
 )
 
+var valueTypeNames = [...]string{
+	String: "String", UInt8: "UInt8", UInt16: "UInt16", UInt32: "UInt32", UInt64: "UInt64",
+	Int32: "Int32", Hex32: "Hex32", Hex64: "Hex64", GUID: "GUID", SID: "SID",
+	FileTime: "FileTime", SystemTime: "SystemTime", Bool: "Bool", Binary: "Binary",
+}
+
+// String returns the type's Go name ("UInt32", "GUID"...).
+func (t ValueType) String() string {
+	if t >= 0 && int(t) < len(valueTypeNames) {
+		return valueTypeNames[t]
+	}
+	return "ValueType(?)"
+}
+
 // Field is one item of an event's data, in order.
 type Field struct {
 	// Name is the Data element's Name attribute (Manifest), the element name

@@ -518,3 +518,9 @@ func TestExactFill(t *testing.T) {
 	assert.Equal(t, 2, got.chunks)
 	assert.EqualValues(t, chunkSize, binary.LittleEndian.Uint32(b[fileHeaderBlock+48:]), "free space offset = chunk size")
 }
+
+func TestValueTypeString(t *testing.T) {
+	for typ, want := range map[ValueType]string{String: "String", UInt32: "UInt32", GUID: "GUID", Binary: "Binary", ValueType(-1): "ValueType(?)", ValueType(99): "ValueType(?)"} {
+		assert.Equal(t, want, typ.String())
+	}
+}

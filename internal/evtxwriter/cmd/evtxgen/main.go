@@ -27,6 +27,8 @@ type expected struct {
 	Time       string   `json:"time"`
 	Data       []string `json:"data"`
 	Names      []string `json:"names"`
+	// Types are the value types of Data (ValueType names).
+	Types []string `json:"types"`
 	// EndsChunk is true when the record ends at the last byte of its chunk.
 	EndsChunk bool `json:"ends_chunk"`
 }
@@ -91,6 +93,7 @@ func write(dir string, s set) error {
 		for _, d := range e.Data {
 			x.Data = append(x.Data, d.Value)
 			x.Names = append(x.Names, d.Name)
+			x.Types = append(x.Types, d.Type.String())
 		}
 		if err := enc.Encode(x); err != nil {
 			return err
@@ -158,6 +161,7 @@ func sets() []set {
 		// dirty flag set, header counts kept current: both tools trust the
 		// header's chunk count, so a stale count is not cross-checked here.
 		set{name: "dirty-classic+manifest", opts: evtxwriter.Options{Dirty: true, HeaderChunks: 1 << 16, TrailingEmptyChunks: 2}, events: capped},
+		set{name: "typed-manifest", events: typed()},
 		// records that end exactly at the end of chunks 0 and 1
 		set{name: "exact-fill", exact: exactFill},
 	)
@@ -211,4 +215,34 @@ func exactFill(w *evtxwriter.Writer) ([]evtxwriter.Event, error) {
 		return nil, err
 	}
 	return append(out, e), nil
+}
+
+// typed returns manifest events with one value of every type.
+func typed() []evtxwriter.Event {
+	var out []evtxwriter.Event
+	for i := 0; i < 6; i++ {
+		neg := "-5"
+		if i%2 == 1 {
+			neg = "12345"
+		}
+		out = append(out, evtxwriter.Event{Provider: "Hvic-Typed", ProviderGUID: "{0A1B2C3D-4E5F-6071-8293-A4B5C6D7E8F9}",
+			EventID: uint16(100 + i), Level: 4, Time: t0.Add(time.Duration(i) * time.Hour), Channel: "Application", Computer: "HV-HOST01",
+			Data: []evtxwriter.Field{
+				{Name: "U8", Value: fmt.Sprint(200 + i), Type: evtxwriter.UInt8},
+				{Name: "U16", Value: "65535", Type: evtxwriter.UInt16},
+				{Name: "U32", Value: "4000000000", Type: evtxwriter.UInt32},
+				{Name: "U64", Value: "18446744073709551615", Type: evtxwriter.UInt64},
+				{Name: "I32", Value: neg, Type: evtxwriter.Int32},
+				{Name: "H32", Value: "0xdeadbeef", Type: evtxwriter.Hex32},
+				{Name: "H64", Value: "0x0123456789abcdef", Type: evtxwriter.Hex64},
+				{Name: "Guid", Value: "{00112233-4455-6677-8899-AABBCCDDEEFF}", Type: evtxwriter.GUID},
+				{Name: "Sid", Value: "S-1-5-21-3623811015-3361044348-30300820-1013", Type: evtxwriter.SID},
+				{Name: "FileTime", Value: fmt.Sprintf("2019-0%d-05T06:07:08.123456%dZ", i+1, i), Type: evtxwriter.FileTime},
+				{Name: "SysTime", Value: fmt.Sprintf("2019-04-05T06:07:0%d.%03dZ", i, 100*i+7), Type: evtxwriter.SystemTime},
+				{Name: "Bool", Value: []string{"true", "false"}[i%2], Type: evtxwriter.Bool},
+				{Name: "Bin", Value: "deadbeef00", Type: evtxwriter.Binary},
+				{Name: "Str", Value: "plain"},
+			}})
+	}
+	return out
 }
