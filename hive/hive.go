@@ -294,7 +294,10 @@ func (h *Hive) RootName() (string, error) {
 
 // Key returns the key at path, relative to the hive root ("" is the root),
 // components separated by `\` and compared case-insensitively. Key.Path is
-// spelled as stored. It implements KeyReader.
+// spelled as stored. It implements KeyReader. Value data (except big
+// data) share the hive's memory: copy them before modifying them. Damage
+// inside the key (a bad value, a looping subkey list) is in Key.Problems;
+// an error is returned only when the key itself cannot be reached or read.
 func (h *Hive) Key(path string) (*Key, error) {
 	off, names, err := h.lookup(path)
 	if err != nil {
