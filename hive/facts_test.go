@@ -1,6 +1,7 @@
 package hive
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -282,4 +283,36 @@ func TestExportUnicodeAndDefaults(t *testing.T) {
 	assert.Equal(t, "🙂 ok", mustString(t, k, "emoji"), "surrogate pairs")
 	require.Len(t, k.Values, 2, "x set, replaced, deleted and set again")
 	assert.Equal(t, "3", mustString(t, k, "x"))
+}
+
+// TestFactsOnRealHives runs fact extraction over every real hive of
+// testdata/hive (SYSTEM, NTUSER, SAM, damaged test hives): none is a
+// Hyper-V SOFTWARE hive, so each must read as role none, without panics.
+func TestFactsOnRealHives(t *testing.T) {
+	root := filepath.Join("..", "testdata", "hive")
+	n := 0
+	err := filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		name := strings.ToUpper(d.Name())
+		if d.IsDir() || strings.HasSuffix(name, ".GZ") || strings.HasSuffix(name, ".MD") || strings.Contains(name, ".LOG") {
+			return nil
+		}
+		t.Run(strings.TrimPrefix(p, root), func(t *testing.T) {
+			h, err := Open(p, nil)
+			if err != nil {
+				assert.True(t, errors.Is(err, ErrNotHive) || errors.Is(err, ErrTruncated) || errors.Is(err, ErrBadBaseBlock) || errors.Is(err, ErrCorrupt), err)
+				return
+			}
+			n++
+			f := ExtractFacts(h, d.Name())
+			assert.Equal(t, RoleNone, f.Role)
+			assert.Nil(t, f.Host)
+			assert.Nil(t, f.Guest)
+		})
+		return nil
+	})
+	require.NoError(t, err)
+	assert.Greater(t, n, 10)
 }
