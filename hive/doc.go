@@ -66,6 +66,8 @@
 //
 // # Limits
 //
+// Format versions 1.2 to 1.6 are read (Windows NT 3.51 and later); 1.0
+// and 1.1, with their different cell layout, fail with ErrBadBaseBlock.
 // The package reads; it never writes a hive. Deleted (unallocated) cells
 // are not recovered, security (sk) cells are not decoded, and transactional
 // registry (KTM, .TM.blf/.regtrans-ms) logs are not read. Key names are
