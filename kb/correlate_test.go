@@ -462,3 +462,23 @@ func TestEveryRuleFires(t *testing.T) {
 		assert.True(t, fired[r.ID], "rule %s never fires", r.ID)
 	}
 }
+
+func TestLookupValue(t *testing.T) {
+	m := map[string]string{"microsoft-hyper-v-guest-installer-win6x-package": "b", "MICROSOFT-HYPER-V-GUEST-INSTALLER-WIN6X-PACKAGE": "a", " x ": "c"}
+	for i := 0; i < 20; i++ {
+		v, ok := lookupValue(m, valueWin6x)
+		require.True(t, ok)
+		assert.Equal(t, "a", v, "smallest spelling")
+	}
+	m[valueWin6x] = "exact"
+	v, ok := lookupValue(m, valueWin6x)
+	require.True(t, ok)
+	assert.Equal(t, "exact", v)
+	v, ok = lookupValue(m, "x")
+	require.True(t, ok)
+	assert.Equal(t, "c", v)
+	_, ok = lookupValue(m, "y")
+	assert.False(t, ok)
+	_, ok = lookupValue(nil, "y")
+	assert.False(t, ok)
+}

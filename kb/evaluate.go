@@ -237,13 +237,23 @@ func sameHostIC(a, b *HostEvidence) bool {
 	return true
 }
 
+// lookupValue finds a value by name as Windows does (case-insensitively);
+// should a map hold several spellings, the exact one, else the smallest,
+// wins, so the result does not depend on map order.
 func lookupValue(m map[string]string, name string) (string, bool) {
-	for k, v := range m {
-		if strings.EqualFold(strings.TrimSpace(k), name) {
-			return v, true
+	if v, ok := m[name]; ok {
+		return v, true
+	}
+	best, found := "", false
+	for k := range m {
+		if strings.EqualFold(strings.TrimSpace(k), name) && (!found || k < best) {
+			best, found = k, true
 		}
 	}
-	return "", false
+	if !found {
+		return "", false
+	}
+	return m[best], true
 }
 
 // collectVMs correlates guests and events into VMs: by ID, then by name.
