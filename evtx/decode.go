@@ -42,10 +42,12 @@ var (
 )
 
 type budgetReader struct {
-	data  []byte
-	pos   int64
-	limit int64 // reads stop here: the end of the record being decoded
-	left  int64
+	data    []byte
+	pos     int64
+	limit   int64 // reads stop here: the end of the record being decoded
+	left    int64
+	v       *validator
+	lastOne int64 // position of the last 1-byte read, -1 if the last read was longer
 }
 
 func (b *budgetReader) spend(n int64) {
@@ -63,6 +65,10 @@ func (b *budgetReader) Read(p []byte) (int, error) {
 	if b.pos < 0 || b.pos > b.limit || b.limit-b.pos < int64(len(p)) {
 		panic(errShortRead)
 	}
+	b.lastOne = -1
+	if len(p) == 1 {
+		b.lastOne = b.pos
+	}
 	n := copy(p, b.data[b.pos:b.limit])
 	b.pos += int64(n)
 	return n, nil
@@ -70,6 +76,13 @@ func (b *budgetReader) Read(p []byte) (int, error) {
 
 func (b *budgetReader) Seek(off int64, whence int) (int64, error) {
 	b.spend(16)
+	if whence == io.SeekCurrent && off == -1 && b.lastOne >= 0 && b.lastOne == b.pos-1 && b.v != nil {
+		// golang-evtx peeks at a token: check what it would print about.
+		if err := b.v.peek(int(b.lastOne)); err != nil {
+			panic(err)
+		}
+	}
+	b.lastOne = -1
 	var abs int64
 	switch whence {
 	case io.SeekStart:
@@ -95,6 +108,7 @@ type decoder struct {
 	off   int64
 	data  []byte
 	c     gevtx.Chunk
+	v     validator
 	good  map[int32]bool // template offsets cached by records that decoded
 	// current record, for string-array recovery
 	recStart, recEnd int
@@ -111,6 +125,7 @@ func (d *decoder) startChunk(i int, off int64, data []byte) {
 	d.c.Offset = off
 	d.c.Data = data
 	d.good = map[int32]bool{}
+	d.v = validator{data: data, defs: map[int]int{}, busy: map[int]bool{}}
 }
 
 // decode turns the record at pos (size bytes, header already checked) into a
@@ -161,14 +176,15 @@ func (d *decoder) parse(pos int) (root *xnode, err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			root = nil
-			if e, ok := p.(error); ok && (errors.Is(e, errBudget) || errors.Is(e, errShortRead)) {
+			if e, ok := p.(error); ok && (errors.Is(e, errBudget) || errors.Is(e, errShortRead) || errors.Is(e, errMalformed)) {
 				err = fmt.Errorf("%w: %w", ErrDecode, e)
 				return
 			}
 			err = fmt.Errorf("%w: golang-evtx panicked: %v", ErrDecode, p)
 		}
 	}()
-	br := &budgetReader{data: d.data, pos: int64(pos + recordHeader), limit: int64(d.recEnd), left: recordBudget}
+	d.v.limit, d.v.steps = d.recEnd, 0
+	br := &budgetReader{data: d.data, pos: int64(pos + recordHeader), limit: int64(d.recEnd), left: recordBudget, v: &d.v, lastOne: -1}
 	elt, perr := gevtx.Parse(br, &d.c, false)
 	frag, ok := elt.(*gevtx.Fragment)
 	if !ok || frag == nil {
