@@ -46,7 +46,7 @@ const (
 // definitions already checked (they do not change within a chunk).
 type validator struct {
 	data  []byte
-	limit int // reads stop here
+	limit int         // reads stop here
 	defs  map[int]int // definition offset -> position after its EOF token
 	busy  map[int]bool
 	steps int
