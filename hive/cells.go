@@ -110,17 +110,21 @@ func (h *Hive) keyNode(off uint32) (keyNode, error) {
 	if len(c) < nkMinSize || string(c[:2]) != "nk" {
 		return keyNode{}, h.errAt(off, "nk cell", ErrCorrupt, "not a key node (signature %q)", sig(c))
 	}
+	f, err := readNK(h.profile, c)
+	if err != nil {
+		return keyNode{}, h.errAt(off, "nk cell", ErrCorrupt, "%v", err)
+	}
 	k := keyNode{
 		off:         off,
-		flags:       le.Uint16(c[2:]),
-		lastWrite:   le.Uint64(c[4:]),
-		parent:      le.Uint32(c[16:]),
-		subkeyCount: le.Uint32(c[20:]),
-		subkeyList:  le.Uint32(c[28:]),
-		valueCount:  le.Uint32(c[36:]),
-		valueList:   le.Uint32(c[40:]),
+		flags:       f.flags,
+		lastWrite:   le.Uint64(c[4:]), // regparser keeps whole seconds only
+		parent:      f.parent,
+		subkeyCount: f.subkeyCount,
+		subkeyList:  f.subkeyList,
+		valueCount:  f.valueCount,
+		valueList:   f.valueList,
 	}
-	n := int(le.Uint16(c[72:]))
+	n := int(f.nameLength)
 	if n > len(c)-nkMinSize {
 		return keyNode{}, h.errAt(off, "nk cell", ErrCorrupt, "name of %d bytes overruns the cell", n)
 	}
@@ -365,11 +369,15 @@ func (h *Hive) value(off uint32, budget *int64) (Value, bool, error) {
 	if len(c) < vkMinSize || string(c[:2]) != "vk" {
 		return Value{}, false, h.errAt(off, "vk cell", ErrCorrupt, "not a key value (signature %q)", sig(c))
 	}
-	nameLen := int(le.Uint16(c[2:]))
-	size := le.Uint32(c[4:])
-	dataOff := le.Uint32(c[8:])
-	v := Value{Type: ValueType(le.Uint32(c[12:]))}
-	flags := le.Uint16(c[16:])
+	f, err := readVK(h.profile, c)
+	if err != nil {
+		return Value{}, false, h.errAt(off, "vk cell", ErrCorrupt, "%v", err)
+	}
+	nameLen := int(f.nameLength)
+	size := f.dataLength
+	dataOff := f.data
+	v := Value{Type: ValueType(f.typ)}
+	flags := f.flags
 	if nameLen > len(c)-vkMinSize {
 		return Value{}, false, h.errAt(off, "vk cell", ErrCorrupt, "name of %d bytes overruns the cell", nameLen)
 	}

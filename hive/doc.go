@@ -38,15 +38,18 @@
 //
 // # Relation to regparser
 //
-// The project mandates www.velocidex.com/golang/regparser. This package
-// reads the cells itself, from memory, because regparser's accessors are
-// unsafe or wrong on exactly the inputs that matter here: Subkeys() and
-// OpenKey() recurse without limit through ri lists (a stack overflow that
-// recover() cannot stop), names ignore the compressed-name flag, FILETIMEs
-// lose precision, ValueData() panics on short data, RecoverHive() applies
-// no page of real logs. regparser serves as the independent cross-check in
-// the tests (same keys, values and data on clean hives) and as the
-// baseline of the 100 MiB benchmark.
+// The project mandates www.velocidex.com/golang/regparser. The fixed fields
+// of key nodes (nk) and key values (vk) are read through its generated
+// accessors (CM_KEY_NODE, CM_KEY_VALUE), but only over the bytes of one
+// cell already bounds-checked here, and under recover(). Everything else is
+// this package's own, because regparser is unsafe or wrong on exactly the
+// inputs that matter here: Subkeys() and OpenKey() recurse without limit
+// through ri lists (a stack overflow that recover() cannot stop), names
+// ignore the compressed-name flag, FILETIMEs lose precision, ValueData()
+// panics on short data, RecoverHive() applies no page of real logs. The
+// package never calls those. regparser's full path also serves as the
+// independent cross-check in the tests (same keys, values and data on clean
+// hives) and as the baseline of the 100 MiB benchmark.
 //
 // # Guarantees
 //

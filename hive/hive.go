@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"www.velocidex.com/golang/regparser"
 )
 
 // Default limits used when the matching Options field is zero.
@@ -172,6 +174,7 @@ type Hive struct {
 	info     Info
 	recovery Recovery
 	problems []error
+	profile  *regparser.RegistryProfile // field offsets of nk and vk cells (see regparser.go)
 }
 
 // Info holds base-block fields a caller may want to show.

@@ -3,6 +3,8 @@ package hive
 import (
 	"bytes"
 	"fmt"
+
+	"www.velocidex.com/golang/regparser"
 )
 
 // fromBytes is the common opener: base block checks, replay, root check.
@@ -43,7 +45,7 @@ func fromBytes(name string, base []byte, logs []LogFile, o Options) (h *Hive, er
 			return nil, &FormatError{File: name, Offset: 28, What: "base block", Err: fmt.Errorf("%w: file type %d", ErrBadBaseBlock, bb.fileType)}
 		}
 	}
-	h = &Hive{name: name, opts: o, img: base, root: bb.root, minor: bb.minor}
+	h = &Hive{name: name, opts: o, img: base, root: bb.root, minor: bb.minor, profile: regparser.NewRegistryProfile()}
 	h.recovery = Recovery{Dirty: bb.dirty(), PrimarySequence: bb.seq1, SecondarySequence: bb.seq2}
 	info := Info{FileName: bb.fileName, LastWritten: filetime(bb.lastWritten), Major: bb.major, Minor: bb.minor, Size: bb.binsSize}
 
