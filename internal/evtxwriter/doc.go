@@ -22,24 +22,26 @@
 //     FILETIME, SYSTEMTIME, nested binary XML 0x21, string array 0x81).
 //
 // Three layouts are available (see [Layout]). All of them use a System
-// template like the one Windows writes (18 substitutions: Version, Level,
-// Task, EventID, Qualifiers, Keywords, TimeCreated, ActivityID, ProcessID,
-// ThreadID, EventRecordID, Opcode, UserID, provider Name and Guid, Channel,
-// Computer, and the event data as a nested binary XML value 0x21 holding its
-// own template instance, as Windows does):
+// template shaped like the generic one Windows 7 to 10 write (18 values in
+// Windows' order: Level, Opcode, Task, EventID, Qualifiers, Keywords,
+// TimeCreated, ActivityID, ProcessID, ThreadID, EventRecordID, Version,
+// UserID, RelatedActivityID, provider Name, provider Guid, Channel, and the
+// event data as a nested binary XML value 0x21 holding its own template
+// instance; Computer is literal text, so there is one System template per
+// computer), as seen in the System logs of the reference corpus:
 //
-//   - Manifest: provider Name/Guid, Channel and Computer are substitutions,
-//     so one System template serves every manifest event; EventData is a
-//     template of named <Data Name=".."> elements (one template per shape of
-//     names and types).
+//   - Manifest: provider Name/Guid and Channel are substitutions; EventData
+//     is a nested template of named <Data Name=".."> elements (one template
+//     per shape of names and types).
 //   - Classic (event sources of the old event log API, such as storvsp and
-//     VMSMP): <Provider Name="storvsp"/> with Name as its only attribute,
-//     Channel and Computer are literal text in the template (one template
-//     per source, channel and computer, as Windows writes them),
+//     VMSMP): <Provider Name="storvsp"/> with Name as its only attribute and
+//     Channel are literal text in the template (one template per source,
+//     channel and computer, as Windows writes them),
 //     <EventID Qualifiers="32768">6</EventID>, and the unnamed insertion
 //     strings form one string array (0x81) that renderers expand into one
 //     <Data> element per string, empty strings included.
-//   - UserData: <UserData><EventXML xmlns=..><Name>value</Name>..</EventXML></UserData>.
+//   - UserData: a literal <UserData> element in the System template holds
+//     the nested <EventXML xmlns=..><Name>value</Name>..</EventXML>.
 //
 // Absent optional values (Qualifiers, provider Guid, UserID, ActivityID,
 // empty event data) are NULL values behind optional substitutions.

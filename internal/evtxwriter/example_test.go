@@ -40,5 +40,5 @@ func ExampleWriter() {
 	// Output:
 	// 69632 ElfFile ElfChnk
 	// 1 0 0 4608
-	// 2 0 1 6128
+	// 2 0 1 6176
 }

@@ -75,10 +75,11 @@ func attrs(kv ...any) []attribute {
 	return out
 }
 
-// Substitution indexes of the System templates (both layouts).
+// Substitution indexes of the System templates (all layouts), in the
+// order Windows uses in its generic System template.
 const (
-	subVersion = iota
-	subLevel
+	subLevel = iota
+	subOpcode
 	subTask
 	subEventID
 	subQualifiers
@@ -88,12 +89,12 @@ const (
 	subProcessID
 	subThreadID
 	subRecordID
-	subOpcode
+	subVersion
 	subUserID
+	subRelatedActivityID
 	subProviderName
 	subProviderGUID
 	subChannel
-	subComputer
 	subData
 	numSystemSubs
 )
@@ -103,40 +104,49 @@ const eventNS = "http://schemas.microsoft.com/win/2004/08/events/event"
 // userDataNS is the namespace of the generated UserData's EventXML element.
 const userDataNS = "http://manifests.microsoft.com/win/2004/08/windows/eventlog"
 
-// systemTemplate builds the System template of a layout. For Classic,
-// provider, channel and computer are literal text in the template (as
-// Windows writes classic sources); for the others they are substitutions.
-func systemTemplate(classic bool, provider, channel, computer string) *template {
-	var prov, chn, cmp *element
+// systemTemplate builds the System template of a layout, shaped like the
+// one Windows writes. Computer is literal text in the template (one
+// template per computer); for Classic, the provider name and channel are
+// literal too (one template per event source), for the others they are
+// substitutions. For UserData the event data substitution sits inside a
+// literal <UserData> element; otherwise it is a child of Event.
+func systemTemplate(layout Layout, provider, channel, computer string) *template {
+	var prov, chn *element
 	var key string
-	if classic {
+	switch layout {
+	case Classic:
 		key = "C\x00" + provider + "\x00" + channel + "\x00" + computer
 		prov = el("Provider", attrs("Name", text(provider)))
 		chn = textElem("Channel", channel)
-		cmp = textElem("Computer", computer)
-	} else {
-		key = "M"
-		prov = el("Provider", attrs("Name", sub(subProviderName, typeString), "Guid", opt(subProviderGUID, typeGUID)))
-		chn = el("Channel", nil, sub(subChannel, typeString))
-		cmp = el("Computer", nil, sub(subComputer, typeString))
+	default:
+		key = "M\x00" + computer
+		if layout == UserData {
+			key = "U\x00" + computer
+		}
+		prov = el("Provider", attrs("Name", opt(subProviderName, typeString), "Guid", opt(subProviderGUID, typeGUID)))
+		chn = el("Channel", nil, opt(subChannel, typeString))
 	}
 	system := el("System", nil,
 		child(prov),
-		child(el("EventID", attrs("Qualifiers", opt(subQualifiers, typeUInt16)), sub(subEventID, typeUInt16))),
-		child(el("Version", nil, sub(subVersion, typeUInt8))),
-		child(el("Level", nil, sub(subLevel, typeUInt8))),
-		child(el("Task", nil, sub(subTask, typeUInt16))),
-		child(el("Opcode", nil, sub(subOpcode, typeUInt8))),
-		child(el("Keywords", nil, sub(subKeywords, typeHex64))),
-		child(el("TimeCreated", attrs("SystemTime", sub(subTimeCreated, typeFileTime)))),
-		child(el("EventRecordID", nil, sub(subRecordID, typeUInt64))),
-		child(el("Correlation", attrs("ActivityID", opt(subActivityID, typeGUID)))),
+		child(el("EventID", attrs("Qualifiers", opt(subQualifiers, typeUInt16)), opt(subEventID, typeUInt16))),
+		child(el("Version", nil, opt(subVersion, typeUInt8))),
+		child(el("Level", nil, opt(subLevel, typeUInt8))),
+		child(el("Task", nil, opt(subTask, typeUInt16))),
+		child(el("Opcode", nil, opt(subOpcode, typeUInt8))),
+		child(el("Keywords", nil, opt(subKeywords, typeHex64))),
+		child(el("TimeCreated", attrs("SystemTime", opt(subTimeCreated, typeFileTime)))),
+		child(el("EventRecordID", nil, opt(subRecordID, typeUInt64))),
+		child(el("Correlation", attrs("ActivityID", opt(subActivityID, typeGUID), "RelatedActivityID", opt(subRelatedActivityID, typeGUID)))),
 		child(el("Execution", attrs("ProcessID", sub(subProcessID, typeUInt32), "ThreadID", sub(subThreadID, typeUInt32)))),
 		child(chn),
-		child(cmp),
+		child(textElem("Computer", computer)),
 		child(el("Security", attrs("UserID", opt(subUserID, typeSID)))),
 	)
-	root := el("Event", attrs("xmlns", text(eventNS)), child(system), opt(subData, typeBinXML))
+	data := opt(subData, typeBinXML)
+	if layout == UserData {
+		data = child(el("UserData", nil, data))
+	}
+	root := el("Event", attrs("xmlns", text(eventNS)), child(system), data)
 	return newTemplate(key, root)
 }
 
@@ -181,11 +191,12 @@ func classicDataTemplate() *template {
 	return newTemplate("c", el("EventData", nil, child(el("Data", nil, opt(0, typeStringArr)))))
 }
 
-// userDataTemplate builds <UserData><EventXML xmlns=..><name>%i</name>..</EventXML></UserData>.
+// userDataTemplate builds the nested <EventXML xmlns=..><name>%i</name>..</EventXML>
+// that goes inside the System template's <UserData>.
 func userDataTemplate(key string, data []Field, types []byte) *template {
 	x := el("EventXML", attrs("xmlns", text(userDataNS)))
 	for i, f := range data {
 		x.content = append(x.content, child(el(f.Name, nil, sub(uint16(i), types[i]))))
 	}
-	return newTemplate(key, el("UserData", nil, child(x)))
+	return newTemplate(key, x)
 }

@@ -96,10 +96,10 @@ func (w *Writer) prepare(e *Event, id, ft uint64) error {
 	v := &w.outer
 	v.reset(numSystemSubs)
 	le := binary.LittleEndian
-	v.data = append(v.data, e.Version)
-	v.mark(subVersion, typeUInt8)
 	v.data = append(v.data, e.Level)
 	v.mark(subLevel, typeUInt8)
+	v.data = append(v.data, e.Opcode)
+	v.mark(subOpcode, typeUInt8)
 	v.data = le.AppendUint16(v.data, e.Task)
 	v.mark(subTask, typeUInt16)
 	v.data = le.AppendUint16(v.data, e.EventID)
@@ -118,8 +118,8 @@ func (w *Writer) prepare(e *Event, id, ft uint64) error {
 	v.mark(subThreadID, typeUInt32)
 	v.data = le.AppendUint64(v.data, id)
 	v.mark(subRecordID, typeUInt64)
-	v.data = append(v.data, e.Opcode)
-	v.mark(subOpcode, typeUInt8)
+	v.data = append(v.data, e.Version)
+	v.mark(subVersion, typeUInt8)
 	if e.UserSID != "" {
 		var err error
 		if v.data, err = appendSID(v.data, e.UserSID); err != nil {
@@ -140,8 +140,6 @@ func (w *Writer) prepare(e *Event, id, ft uint64) error {
 		}
 		v.data = appendUTF16(v.data, e.Channel)
 		v.mark(subChannel, typeString)
-		v.data = appendUTF16(v.data, e.Computer)
-		v.mark(subComputer, typeString)
 	case Classic:
 		for _, f := range e.Data {
 			if f.Type != String {
@@ -225,14 +223,16 @@ func (w *Writer) encodeRecord(c *chunkState, e *Event, id, ft uint64, dry bool) 
 	case Classic:
 		w.keyBuf = append(append(append(append(append(append(w.keyBuf[:0], "C\x00"...), e.Provider...), 0), e.Channel...), 0), e.Computer...)
 		key := string(w.keyBuf)
-		sys = w.template(key, func() *template { return systemTemplate(true, e.Provider, e.Channel, e.Computer) })
+		sys = w.template(key, func() *template { return systemTemplate(Classic, e.Provider, e.Channel, e.Computer) })
 		data = w.template("c", classicDataTemplate)
 	case Manifest:
-		sys = w.template("M", func() *template { return systemTemplate(false, "", "", "") })
+		w.keyBuf = append(append(w.keyBuf[:0], "M\x00"...), e.Computer...)
+		sys = w.template(string(w.keyBuf), func() *template { return systemTemplate(Manifest, "", "", e.Computer) })
 		key := dataKey("E", e.Data)
 		data = w.template(key, func() *template { return eventDataTemplate(key, e.Data, w.types) })
 	case UserData:
-		sys = w.template("M", func() *template { return systemTemplate(false, "", "", "") })
+		w.keyBuf = append(append(w.keyBuf[:0], "U\x00"...), e.Computer...)
+		sys = w.template(string(w.keyBuf), func() *template { return systemTemplate(UserData, "", "", e.Computer) })
 		key := dataKey("U", e.Data)
 		data = w.template(key, func() *template { return userDataTemplate(key, e.Data, w.types) })
 	}
