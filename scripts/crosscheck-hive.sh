@@ -4,7 +4,10 @@
 # reglookup, regfexport (libregf-utils) and hivexsh (libhivex-bin). For each
 # fixture the generator's own description of what it wrote (keys, values,
 # types, data, last-write times; genfixtures -expect) is compared with what
-# each tool reads; one PASS/FAIL line per file and tool.
+# each tool reads; one PASS/FAIL line per file and tool. A fourth check
+# exports each clean fixture to .reg with hivexregedit (libwin-hivex-perl)
+# and confirms hivedump finds the same host/guest facts in that .reg as in
+# the hive: the .reg parser against an independent .reg writer.
 #
 # The tools do not replay transaction logs, so the dirty fixture is checked
 # against its base state (the LOG1 is checked by the Go tests through the
@@ -19,6 +22,7 @@ need=()
 command -v reglookup >/dev/null || need+=(reglookup)
 command -v regfexport >/dev/null || need+=(libregf-utils)
 command -v hivexsh >/dev/null || need+=(libhivex-bin)
+command -v hivexregedit >/dev/null || need+=(libwin-hivex-perl)
 if [ ${#need[@]} -gt 0 ]; then
   echo "installing ${need[*]}"
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO=sudo
@@ -30,6 +34,7 @@ command -v python3 >/dev/null || { echo "python3 is required"; exit 2; }
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 go run ./internal/hivewriter/cmd/genfixtures -expect "$tmp/expect" >/dev/null
+go build -o "$tmp/hivedump" ./examples/hivedump
 
 python3 - "$tmp" "${FIXDIR:-testdata/hivefacts}" <<'PY'
 import csv, io, json, os, re, subprocess, sys, datetime
@@ -171,6 +176,33 @@ def check_hivexsh(name, hive, exp):
         subkeys[kp] = sorted(s.upper() for s in r.stdout.splitlines() if s)
     compare("hivexsh", name, exp, keys, vals, got_subkeys=subkeys)
 
+def check_hivexregedit(name, hive, exp):
+    if os.path.exists(hive + ".LOG1"):
+        print(f"SKIP {name} hivexregedit+ParseReg: dirty (hivexregedit does not replay logs)")
+        return
+    reg = os.path.join(tmp, name + ".reg")
+    with open(reg, "wb") as fh:
+        subprocess.run(["hivexregedit", "--export", "--prefix", "HKEY_LOCAL_MACHINE\\SOFTWARE", hive, "\\"], stdout=fh, check=True)
+    r = subprocess.run([os.path.join(tmp, "hivedump"), hive, reg], capture_output=True, text=True)
+    objs = [json.loads(l) for l in r.stdout.splitlines()]
+    if r.returncode != 0 or len(objs) != 2:
+        raise RuntimeError(f"hivedump exit {r.returncode}: {r.stderr.strip()}")
+    a, b = objs
+    for o in (a, b):
+        if o.get("guest"):
+            o["guest"].pop("auto_last_write", None)
+    errs = [k for k in ("role", "host", "guest") if a[k] != b[k]]
+    if b["kind"] != "reg":
+        errs.append("kind " + b["kind"])
+    if b["problems"]:
+        errs.append("problems " + "; ".join(b["problems"][:2]))
+    global failures
+    if errs:
+        failures += 1
+        print(f"FAIL {name} hivexregedit+ParseReg: differs in {errs}")
+    else:
+        print(f"PASS {name} hivexregedit+ParseReg: role {b['role']}, same facts as the hive")
+
 for f in sorted(os.listdir(fixdir)):
     if not f.endswith(".hiv"):
         continue
@@ -179,7 +211,7 @@ for f in sorted(os.listdir(fixdir)):
     exp = norm_expected(raw)
     root = raw[""]["root_name"]
     hive = os.path.join(fixdir, f)
-    for fn, args in ((check_reglookup, ()), (check_regfexport, (root,)), (check_hivexsh, ())):
+    for fn, args in ((check_reglookup, ()), (check_regfexport, (root,)), (check_hivexsh, ()), (check_hivexregedit, ())):
         try:
             fn(f, hive, exp, *args)
         except Exception as e:  # a tool crash is a failure, not a script error
