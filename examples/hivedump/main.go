@@ -31,8 +31,9 @@ func main() {
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
 
-// maxInput bounds what hivedump reads of a file to sniff and parse it.
-const maxInput = hive.DefaultMaxHiveSize
+// sniffSize is how much of a file Sniff needs; a hive is then opened by
+// path (with its logs), an export read whole up to the export size limit.
+const sniffSize = 64 << 10
 
 type hostJSON struct {
 	GuestInstallerVersions map[string]string `json:"guest_installer_versions"`
@@ -110,28 +111,39 @@ func run(args []string, stdout, stderr io.Writer) int {
 	return status
 }
 
-func readLimited(file string) ([]byte, error) {
+// readLimited reads at most limit bytes of file; more is an error when
+// strict.
+func readLimited(file string, limit int64, strict bool) ([]byte, error) {
 	f, err := os.Open(file)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, maxInput+1))
+	data, err := io.ReadAll(io.LimitReader(f, limit+1))
 	if err != nil {
 		return nil, err
 	}
-	if int64(len(data)) > maxInput {
-		return nil, fmt.Errorf("larger than %d bytes", int64(maxInput))
+	if int64(len(data)) > limit {
+		if strict {
+			return nil, fmt.Errorf("larger than %d bytes", limit)
+		}
+		data = data[:limit]
 	}
 	return data, nil
 }
 
 func dump(file, keyPath string) (*output, error) {
-	data, err := readLimited(file)
+	head, err := readLimited(file, sniffSize, false)
 	if err != nil {
 		return nil, err
 	}
-	kind := hive.Sniff(data)
+	kind := hive.Sniff(head)
+	var data []byte
+	if kind == hive.KindReg || kind == hive.KindRegQuery {
+		if data, err = readLimited(file, hive.DefaultMaxExportSize, true); err != nil {
+			return nil, err
+		}
+	}
 	out := &output{File: file, Kind: kind.String(), LogsApplied: []string{}, Problems: []string{}}
 	var src hive.KeyReader
 	switch kind {
