@@ -126,7 +126,26 @@ func scanSet(ctx context.Context, set *collect.Set, o *Options) (*Result, error)
 
 func problem(file string, sev Severity, code, op string, err error) Problem {
 	fe := &FileError{File: file, Op: op, Err: err}
-	return Problem{File: file, Severity: sev, Code: code, Message: fe.Error(), Err: fe}
+	return Problem{File: file, Severity: sev, Code: code, Message: message(file, op, err), Err: fe}
+}
+
+// message is a problem's one-line text: "FILE: [OP: ]what happened", with
+// the file name and the "hvic: " prefix that the wrapped errors repeat
+// taken out.
+func message(file, op string, err error) string {
+	s := strings.Join(strings.Fields(err.Error()), " ")
+	if file != "" {
+		s = strings.ReplaceAll(s, " "+file+": ", " ")
+		s = strings.ReplaceAll(s, file+": ", "")
+	}
+	s = strings.ReplaceAll(s, "hvic: ", "")
+	if op != "" {
+		s = op + ": " + s
+	}
+	if file == "" {
+		return s
+	}
+	return file + ": " + s
 }
 
 // readFile reads one file, recovering any panic from the readers on this

@@ -40,6 +40,10 @@ import (
 	"github.com/hvic/hvic/report"
 )
 
+// maxProblemLines caps the problems echoed on standard error (all are in
+// the report).
+const maxProblemLines = 10
+
 const (
 	exitOK     = 0
 	exitAction = 1
@@ -173,10 +177,20 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "iccheck: %s: %s\n", name, oneLine(err))
 		return exitUsage
 	}
+	shown, hidden := 0, 0
 	for _, p := range res.Problems {
-		if p.Severity == hvic.Error {
-			fmt.Fprintf(stderr, "iccheck: %s\n", oneLine(errors.New(strings.TrimPrefix(p.Message, "hvic: "))))
+		if p.Severity != hvic.Error {
+			continue
 		}
+		if shown == maxProblemLines {
+			hidden++
+			continue
+		}
+		fmt.Fprintf(stderr, "iccheck: %s\n", p.Message)
+		shown++
+	}
+	if hidden > 0 {
+		fmt.Fprintf(stderr, "iccheck: %d more problems: see the report\n", hidden)
 	}
 	switch {
 	case res.Status == hvic.StatusFailed:

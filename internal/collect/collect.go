@@ -410,7 +410,7 @@ func (w *walker) openZipFromFS(fsys fs.FS, p, disp string, size int64, depth int
 		zr, err := zip.NewReader(ra, size)
 		if err != nil {
 			f.Close()
-			w.skip(disp, size, ReasonUnreadable, "zip: "+err.Error(), true)
+			w.skip(disp, size, ReasonUnreadable, zipErr(err), true)
 			return
 		}
 		w.set.closers = append(w.set.closers, f)
@@ -433,10 +433,18 @@ func (w *walker) openZipFromFS(fsys fs.FS, p, disp string, size int64, depth int
 func (w *walker) zipFromBytes(data []byte, disp string, depth int) {
 	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
-		w.skip(disp, int64(len(data)), ReasonUnreadable, "zip: "+err.Error(), true)
+		w.skip(disp, int64(len(data)), ReasonUnreadable, zipErr(err), true)
 		return
 	}
 	w.walkZip(zr, disp, depth)
+}
+
+// zipErr is an archive/zip error as a detail ("zip: not a valid zip file").
+func zipErr(err error) string {
+	if s := err.Error(); strings.HasPrefix(s, "zip: ") {
+		return s
+	}
+	return "zip: " + err.Error()
 }
 
 // safeEntryName reports whether an archive entry name stays inside the
@@ -512,7 +520,7 @@ func (w *walker) walkZip(zr *zip.Reader, disp string, depth int) {
 		open := func() (io.ReadCloser, error) { return zf.Open() }
 		head, err := w.readHead(open)
 		if err != nil {
-			w.skip(edisp, usize, ReasonUnreadable, "zip: "+err.Error(), true)
+			w.skip(edisp, usize, ReasonUnreadable, zipErr(err), true)
 			continue
 		}
 		kind, why := Classify(head)
