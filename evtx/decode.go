@@ -644,8 +644,10 @@ func (d *decoder) leaves(rec *Record, x *xnode, depth int) {
 	}
 }
 
+// add appends a field; once a limit is hit the rest of the record's data is
+// dropped (not just the oversized field), so positions stay meaningful.
 func (d *decoder) add(rec *Record, name, value string) {
-	if d.fields >= d.f.opts.MaxDataFields || d.bytes+len(name)+len(value) > d.f.opts.MaxDataSize {
+	if d.truncated || d.fields >= d.f.opts.MaxDataFields || d.bytes+len(name)+len(value) > d.f.opts.MaxDataSize {
 		d.truncated = true
 		return
 	}
