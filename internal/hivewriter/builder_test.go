@@ -161,7 +161,7 @@ func TestChecksumAndFiletime(t *testing.T) {
 func TestFixturesDescribeThemselves(t *testing.T) {
 	fx, err := Fixtures()
 	require.NoError(t, err)
-	require.Len(t, fx, 7)
+	require.Len(t, fx, 8)
 	for _, f := range fx {
 		t.Run(f.Name, func(t *testing.T) {
 			require.NotNil(t, f.Tree)

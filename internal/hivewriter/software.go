@@ -126,9 +126,10 @@ type Fixture struct {
 }
 
 // Fixtures builds the committed fixture set: host and guest SOFTWARE
-// hives of 2008 R2, 2012 and 2012 R2 shape, and a dirty 2012 R2 guest whose
-// LOG1 updates IntegrationServicesVersion from 6.3.9600.16384 to the
-// shape's version. Guests run on a 2012 R2 host.
+// hives of 2008 R2, 2012 and 2012 R2 shape, a dirty 2012 R2 guest whose
+// new-format LOG1 updates IntegrationServicesVersion from 6.3.9600.16384 to
+// the shape's version, and a dirty 2012 guest whose old-format LOG1 does
+// the same from 6.2.9200.16384. Clean guests run on a 2012 R2 host.
 func Fixtures() ([]Fixture, error) {
 	var out []Fixture
 	shapes := Shapes()
@@ -169,5 +170,23 @@ func Fixtures() ([]Fixture, error) {
 		return nil, err
 	}
 	out = append(out, Fixture{Name: "guest-dirty-2012R2.hiv", Data: base, Log1: log1, Shape: host, Role: "guest", ICVersion: host.ICVersion, Guest: g, Tree: before})
+
+	// A 2012 guest whose old-format (DIRT) log, as Windows 8 / 2012 write
+	// them, holds the IC update 6.2.9200.16384 -> 6.2.9200.16433.
+	s12 := shapes[1]
+	g12 := Guest{VMID: "1A2B3C4D-5E6F-4071-8293-A4B5C6D7E8F9", VMName: "VM-DIRTY-OLD", HostName: "HV02.contoso.local",
+		PhysicalHostName: "HV02", HostMajor: "6", HostMin: "2", HostEditionID: "8"}
+	b = GuestSoftware(s12, "6.2.9200.16384", g12)
+	b.Sequence = 17
+	before = b.Clone()
+	base, log1, err = b.DirtyOld(func(b *Builder) {
+		k := b.Key(`Microsoft\Virtual Machine\Auto`)
+		k.SetString("IntegrationServicesVersion", s12.ICVersion)
+		k.LastWrite = fixtureTime.Add(2 * time.Minute)
+	})
+	if err != nil {
+		return nil, err
+	}
+	out = append(out, Fixture{Name: "guest-dirty-old-2012.hiv", Data: base, Log1: log1, Shape: s12, Role: "guest", ICVersion: s12.ICVersion, Guest: g12, Tree: before})
 	return out, nil
 }
