@@ -62,6 +62,7 @@ type htmlData struct {
 	Details                                        []htmlDetail
 	Timeline                                       *htmlTimeline
 	Legend                                         []htmlMark
+	Other                                          []string
 	Problems                                       []htmlProblem
 	Skipped                                        []string
 	Files                                          [][]string
@@ -135,6 +136,13 @@ func HTML(w io.Writer, res *hvic.Result, opts *Options) error {
 			dd.Evidence = append(dd.Evidence, v.vmRefText(vm, r))
 		}
 		d.Details = append(d.Details, dd)
+	}
+	for _, f := range v.other {
+		line := f.RuleID + ": " + v.ruleText(f.RuleID).Title
+		if f.Host != "" {
+			line = f.Host + " — " + line
+		}
+		d.Other = append(d.Other, line)
 	}
 	d.Timeline = v.timeline()
 	for _, k := range []struct {
@@ -311,6 +319,7 @@ footer{margin-top:32px;color:#57606a;font-size:.85em}
 {{if .Evidence}}<p><b>{{$.L.evidence}}:</b></p><ul>{{range .Evidence}}<li class="mono">{{.}}</li>{{end}}</ul>{{end}}
 </div>
 {{end}}
+{{if .Other}}<h2>{{.L.findings_other}}</h2><ul>{{range .Other}}<li>{{.}}</li>{{end}}</ul>{{end}}
 <h2>{{.L.problems}} ({{len .Problems}})</h2>
 {{if .Problems}}<ul>{{range .Problems}}<li class="problem {{.Class}}">[{{.Severity}}] <span class="mono">{{.Message}}</span></li>{{end}}</ul>{{else}}<p>{{.L.problems_none}}</p>{{end}}
 {{if .Skipped}}<h2>{{.L.skipped}} ({{len .Skipped}})</h2><ul>{{range .Skipped}}<li class="mono">{{.}}</li>{{end}}</ul>{{end}}

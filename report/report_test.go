@@ -165,7 +165,9 @@ func hostile() *hvic.Result {
 			Action: kb.ActionUpgradeRecommended, Severity: kb.SeverityLow, RuleIDs: []string{kb.RuleCase2},
 			HostIC: kb.ICVersion{Raw: "=cmd|' /C calc'!A0"}, GuestIC: kb.ICVersion{Raw: "6.2.9200.16433"}}},
 		Findings: []kb.Finding{{RuleID: kb.RuleCase2, VMName: name, VMID: "id", Host: `H"OST`, Case: kb.CaseCompatibleMismatch,
-			Action: kb.ActionUpgradeRecommended, Severity: kb.SeverityLow, Refs: []kb.Ref{{File: "a b/%4<x>.evtx", RecordID: 3}}}},
+			Action: kb.ActionUpgradeRecommended, Severity: kb.SeverityLow, Refs: []kb.Ref{{File: "a b/%4<x>.evtx", RecordID: 3}}},
+			{RuleID: kb.RuleMissingIntLog, Host: "<i>HV9</i>"}},
+		Conflicts: nil,
 		Problems: []hvic.Problem{{File: "<b>.zip", Severity: hvic.Error, Code: "unsafe-path", Message: "hvic: <b>.zip!/../x: refused"}},
 	}
 }
@@ -176,6 +178,8 @@ func TestEscaping(t *testing.T) {
 	require.NoError(t, report.HTML(&buf, res, nil))
 	assert.NotContains(t, buf.String(), "<script>")
 	assert.NotContains(t, buf.String(), "<b>.zip")
+	assert.NotContains(t, buf.String(), "<i>HV9")
+	assert.Contains(t, buf.String(), "Other findings")
 
 	buf.Reset()
 	require.NoError(t, report.Markdown(&buf, res, nil))
