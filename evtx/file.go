@@ -31,7 +31,7 @@ func Open(path string, opts *Options) (*File, error) {
 	}
 	fh, err := os.Open(path)
 	if err != nil {
-		return nil, fmt.Errorf("evtx: open: %w", err)
+		return nil, fmt.Errorf("evtx: %w", err)
 	}
 	st, err := fh.Stat()
 	if err != nil {
