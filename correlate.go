@@ -171,12 +171,13 @@ func assemble(set *collect.Set, outs []*fileOut, o *Options) *Result {
 			inv.Files = append(inv.Files, FileInfo{Path: l.Path, Kind: l.Kind.String(), Role: RoleTransactionLog, Size: l.Size, Host: outs[i].info.Host})
 		}
 	}
-	// Hosts known from their logs only.
-	for _, c := range nm.logs {
-		for _, name := range c.computers {
-			if !hasHost(ev.Hosts, name) {
-				ev.Hosts = append(ev.Hosts, kb.HostEvidence{Name: name})
-			}
+	// Hyper-V hosts known from their logs only: computers that logged IC
+	// events or whose Hyper-V Integration/Worker logs were read, or that a
+	// guest names as its host. Other computers' logs (a desktop's System
+	// log) make no host.
+	for _, name := range hyperVComputers(nm, ev) {
+		if !hasHost(ev.Hosts, name) {
+			ev.Hosts = append(ev.Hosts, kb.HostEvidence{Name: name})
 		}
 	}
 	sortEvents(ev.Events)
@@ -217,6 +218,34 @@ func hasErrors(ps []Problem) bool {
 		}
 	}
 	return false
+}
+
+// hyperVComputers lists the computers of the logs read that are Hyper-V
+// hosts by their logs' content or by a guest's word.
+func hyperVComputers(nm *namer, ev *kb.Evidence) []string {
+	var out []string
+	isHost := map[string]bool{}
+	for _, e := range ev.Events {
+		isHost[hostKey(e.Host)] = true
+	}
+	for _, c := range ev.Coverage {
+		if isIntegrationChannel(c.Channel) {
+			isHost[hostKey(c.Host)] = true
+		}
+	}
+	for _, g := range ev.Guests {
+		for _, n := range g.HostNames {
+			isHost[hostKey(n)] = true
+		}
+	}
+	for _, l := range nm.logs {
+		for _, c := range l.computers {
+			if isHost[hostKey(c)] {
+				out = appendKey(out, c)
+			}
+		}
+	}
+	return out
 }
 
 func hasHost(hosts []kb.HostEvidence, name string) bool {
@@ -386,11 +415,20 @@ func buildInventory(res *Result) {
 			h.GuestInstaller = he.GuestInstaller
 		}
 	}
+	for _, a := range res.VMs {
+		if a.Host != "" {
+			host(a.Host)
+		}
+	}
 	for _, c := range ev.Coverage {
-		h := host(c.Host)
-		h.Logs = append(h.Logs, c)
+		if h, ok := byKey[hostKey(c.Host)]; ok {
+			h.Logs = append(h.Logs, c)
+		}
 	}
 	for _, f := range inv.Files {
+		if _, ok := byKey[hostKey(f.Host)]; !ok {
+			continue
+		}
 		if f.Host == "" || (f.Role != RoleHostRegistry && f.Role != RoleHostGuestRegistry && f.Role != RoleIntegrationLog &&
 			f.Role != RoleSystemLog && f.Role != RoleOtherLog && f.Role != RoleTransactionLog) {
 			continue

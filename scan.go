@@ -182,6 +182,11 @@ func readFile(ctx context.Context, f *collect.File, o *Options, events *atomic.I
 // addProblem keeps at most MaxProblemsPerFile problems per file and
 // counts the rest (reported once, as "more-problems", by assemble).
 func (out *fileOut) addProblem(o *Options, p Problem) {
+	for _, q := range out.problems {
+		if q.File == p.File && q.Message == p.Message {
+			return // the same damage reported by two layers (hive and facts)
+		}
+	}
 	if len(out.problems) < o.MaxProblemsPerFile {
 		out.problems = append(out.problems, p)
 		return
