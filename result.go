@@ -34,6 +34,7 @@ type FileError struct {
 	Err  error
 }
 
+// Error implements error: "hvic: FILE: OP: cause".
 func (e *FileError) Error() string {
 	if e.Op == "" {
 		return fmt.Sprintf("hvic: %s: %v", e.File, e.Err)

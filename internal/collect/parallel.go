@@ -12,6 +12,7 @@ type PanicError struct {
 	Value any
 }
 
+// Error implements error.
 func (e *PanicError) Error() string { return fmt.Sprintf("collect: internal error: %v", e.Value) }
 
 // Parallel calls fn(i) for i in [0, n) on at most workers goroutines
