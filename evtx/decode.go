@@ -32,8 +32,8 @@ func silenceLogger() {
 // and seek it makes goes through budgetReader; past the budget it panics
 // inside our recover and the record fails.
 const (
-	recordBudget = 4 << 20 // bytes read + 16 per seek, per record
-	maxTreeDepth = 64      // element nesting kept in a Record
+	recordBudgetBase = 256 << 10 // bytes read + 16 per seek, per record, plus 16 per record byte
+	maxTreeDepth     = 64        // element nesting kept in a Record
 )
 
 var (
@@ -184,7 +184,7 @@ func (d *decoder) parse(pos int) (root *xnode, err error) {
 		}
 	}()
 	d.v.limit, d.v.steps = d.recEnd, 0
-	br := &budgetReader{data: d.data, pos: int64(pos + recordHeader), limit: int64(d.recEnd), left: recordBudget, v: &d.v, lastOne: -1}
+	br := &budgetReader{data: d.data, pos: int64(pos + recordHeader), limit: int64(d.recEnd), left: recordBudgetBase + 16*int64(d.recEnd-d.recStart), v: &d.v, lastOne: -1}
 	elt, perr := gevtx.Parse(br, &d.c, false)
 	frag, ok := elt.(*gevtx.Fragment)
 	if !ok || frag == nil {

@@ -52,9 +52,10 @@ type Record struct {
 	// of EventData, classic string arrays expanded to one Field per string,
 	// and the leaf elements of UserData (Name = element name).
 	Data []Field
-	// DataMayBeShifted is true when the data came from a classic unnamed
-	// string array or unnamed <Data> elements: golang-evtx v1.2.9 drops empty
-	// strings there, so the positions of later items may be shifted left.
+	// DataMayBeShifted is true when a classic unnamed string array could
+	// not be re-read from its raw bytes and golang-evtx's list was used:
+	// that list drops empty strings, so the positions of later items may be
+	// shifted left. False when empty strings were recovered exactly.
 	DataMayBeShifted bool
 
 	Chunk  int   // chunk slot index (0 = the chunk at file offset 4096)

@@ -118,7 +118,7 @@ func (v *validator) nameRef(off, cur int) (int, error) {
 // it and returns the position after it and its token.
 func (v *validator) token(pos int, tiFlag bool, depth int) (int, byte, error) {
 	v.steps++
-	if depth > maxValidateDepth || v.steps > 1<<20 {
+	if depth > maxValidateDepth || v.steps > 1<<17 {
 		return 0, 0, v.fail(pos, "nested too deep")
 	}
 	if err := v.need(pos, 1); err != nil {
