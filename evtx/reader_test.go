@@ -274,3 +274,33 @@ func TestFiletime(t *testing.T) {
 		assert.Equal(t, tc.want, filetime(tc.ft), tc.ft)
 	}
 }
+
+// failAfter is an io.ReaderAt whose reads beyond limit fail.
+type failAfter struct {
+	b     []byte
+	limit int64
+}
+
+var errMedium = errors.New("medium error")
+
+func (r failAfter) ReadAt(p []byte, off int64) (int, error) {
+	if off+int64(len(p)) > r.limit {
+		return 0, errMedium
+	}
+	return copy(p, r.b[off:]), nil
+}
+
+func TestNewReaderReadError(t *testing.T) {
+	b := genLog(t, 300, evtxwriter.Options{MaxRecordsPerChunk: 100}, 0)
+	f, err := NewReader(failAfter{b: b, limit: int64(fileHeaderBlock + 2*chunkSize)}, int64(len(b)), &Options{Name: "disk"})
+	require.NoError(t, err)
+	recs, errs := collect(t, f)
+	assert.Len(t, recs, 200)
+	require.Len(t, errs, 1)
+	assert.ErrorIs(t, errs[0], errMedium)
+	assert.ErrorIs(t, errs[0], ErrTruncated)
+	s := f.Stats()
+	assert.Equal(t, 3, s.ChunkSlots)
+	assert.Equal(t, 1, s.ChunksSkipped)
+	assert.Equal(t, s.ChunkSlots, s.ChunksParsed+s.ChunksEmpty+s.ChunksSkipped)
+}

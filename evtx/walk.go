@@ -145,7 +145,11 @@ func (f *File) chunk(i int, buf []byte, d *decoder, yield func(Record, error) bo
 	}
 	data := buf[:n]
 	if got, err := f.r.ReadAt(data, off); int64(got) != n {
-		p := f.problem(ProblemChunkSkipped, i, off, 0, 0, "chunk", fmt.Errorf("%w: read %d of %d bytes: %v", ErrTruncated, got, n, err))
+		if err == nil {
+			err = io.ErrUnexpectedEOF
+		}
+		p := f.problem(ProblemChunkSkipped, i, off, 0, 0, "chunk", fmt.Errorf("%w: read %d of %d bytes: %w", ErrTruncated, got, n, err))
+		f.stats.ChunksSkipped++
 		return f.lose(p, yield)
 	}
 	if allZero(data) {
