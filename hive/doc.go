@@ -36,6 +36,29 @@
 // (github.com/msuhanov/regf); Joachim Metz, libregf "Windows NT Registry
 // File (REGF) format" documentation.
 //
+// # Exports and facts
+//
+// ParseReg reads regedit exports: "Windows Registry Editor Version 5.00"
+// (UTF-16LE with BOM, or UTF-8) and ANSI "REGEDIT4"; [key] and deleted
+// [-key] sections, "name"=value and "name"=- lines, @ for the default
+// value, line continuations, hex:, hex(N):, dword: and quoted strings with
+// their escapes. HKEY_LOCAL_MACHINE\SOFTWARE and HKLM\Software prefixes map
+// to the SOFTWARE hive root; keys outside it are kept and reported
+// (ErrOutsideSoftware). ParseRegQuery reads the text of reg query: key lines,
+// "    Name    REG_TYPE    Data" rows, (Default) and (既定) names, several
+// pasted queries, the "End of search" line in English or Japanese; UTF-8,
+// UTF-16 with BOM or Shift-JIS. Both build an Export, the same Key/Value
+// model as a hive; a bad line is a problem, the rest is kept. Sniff tells the
+// three kinds apart by content.
+//
+// ExtractFacts turns any KeyReader into typed IC facts: HostFacts (every
+// GuestInstaller\Version value, Virtualization\Version, the OS identity) and
+// GuestFacts (Virtual Machine\Auto, Guest\Parameters, VssRequestor
+// BackupType, the last-write times of Auto and Parameters), each value with
+// its source (file, key, value, replayed from a log). A source is a host, a
+// guest, both or neither by its content, never by its file name. Versions
+// stay strings; package kb parses them.
+//
 // # Relation to regparser
 //
 // The project mandates www.velocidex.com/golang/regparser. The fixed fields
