@@ -246,11 +246,12 @@ func TestRoundTripManyChunks(t *testing.T) {
 
 func TestRoundTripDirty(t *testing.T) {
 	events := rtMixed(3000)
-	b, locs := rtWrite(t, evtxwriter.Options{Dirty: true, HeaderChunks: 1, TrailingEmptyChunks: 2, OpenLastChunk: true}, events)
+	b, locs := rtWrite(t, evtxwriter.Options{Dirty: true, Full: true, HeaderChunks: 1, TrailingEmptyChunks: 2, OpenLastChunk: true}, events)
 	chunks := locs[len(locs)-1].Chunk + 1
 	require.Greater(t, chunks, 3)
 	res := rtRead(t, b)
-	assert.True(t, res.header.Dirty())
+	assert.True(t, res.header.Dirty(), "flags 3 = dirty and full (golang-evtx only sees 1 as dirty)")
+	assert.True(t, res.header.Full())
 	assert.EqualValues(t, 1, res.header.ChunkCount, "the header undercounts")
 	assert.Empty(t, res.errs)
 	assert.Equal(t, chunks, res.stats.ChunksParsed, "chunks found by slot, not by the header's count")

@@ -61,7 +61,7 @@
 // that it ends exactly at a chunk's end.
 //
 // Options make the file dirty (flag 1 with a stale chunk count, last chunk
-// number and next record identifier), leave the last chunk open (stale data
+// number and next record identifier) or full (flag 2), leave the last chunk open (stale data
 // CRC), cap records per chunk and append empty preallocated chunk slots.
 // Corruption helpers ([CorruptRecordMagic], [CorruptRecordData],
 // [CorruptChunkMagic], [CorruptChunkCRC], [CorruptChunkHeaderCRC],

@@ -153,6 +153,9 @@ type Options struct {
 	// (dirty) and chunk count, last chunk number and next record identifier
 	// stale, as if only the first HeaderChunks chunks had been flushed.
 	Dirty bool
+	// Full sets the header's "full" flag (2), alone or with the dirty flag
+	// (3): golang-evtx only counts Flags == 1 as dirty.
+	Full bool
 	// HeaderChunks is the chunk count a dirty header claims (0 means 1).
 	// Ignored unless Dirty.
 	HeaderChunks int

@@ -383,6 +383,9 @@ func (w *Writer) header() []byte {
 			n = hc
 		}
 	}
+	if w.opts.Full {
+		flags |= 2
+	}
 	copy(b, "ElfFile\x00")
 	var last, next uint64
 	if n > 0 {

@@ -256,6 +256,25 @@ func TestDirtyHeader(t *testing.T) {
 	assert.Equal(t, 4, checkFile(t, b, true).chunks, "all 4 chunks are present")
 }
 
+func TestHeaderFlags(t *testing.T) {
+	tests := []struct {
+		opts Options
+		want uint32
+	}{
+		{Options{}, 0},
+		{Options{Dirty: true}, 1},
+		{Options{Full: true}, 2},
+		{Options{Dirty: true, Full: true}, 3},
+	}
+	for _, tc := range tests {
+		w := New(tc.opts)
+		require.NoError(t, w.Add(storvsp6(0)))
+		b := mustBytes(t, w)
+		assert.Equal(t, tc.want, binary.LittleEndian.Uint32(b[120:]), "%+v", tc.opts)
+		assert.Equal(t, crc32.ChecksumIEEE(b[:120]), binary.LittleEndian.Uint32(b[124:]))
+	}
+}
+
 func TestOpenLastChunk(t *testing.T) {
 	w := New(Options{OpenLastChunk: true, MaxRecordsPerChunk: 2})
 	for i := 0; i < 3; i++ {
