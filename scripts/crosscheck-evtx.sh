@@ -35,13 +35,14 @@ command -v evtxexport >/dev/null 2>&1 || need+=(libevtx-utils)
 if [ ${#need[@]} -gt 0 ]; then
   echo "installing ${need[*]}"
   if [ "$(id -u)" -ne 0 ]; then echo "crosscheck: need root to install ${need[*]}" >&2; exit 2; fi
-  apt-get update -qq && apt-get install -y -qq "${need[@]}" >/dev/null
+  { apt-get update -qq && apt-get install -y -qq "${need[@]}" >/dev/null; } ||
+    { echo "crosscheck: apt-get could not install ${need[*]}" >&2; exit 2; }
 fi
 
 work="${1:-$(mktemp -d)}"
 mkdir -p "$work"
 echo "work directory: $work"
-go run ./internal/evtxwriter/cmd/evtxgen -out "$work"
+go run ./internal/evtxwriter/cmd/evtxgen -out "$work" || { echo "crosscheck: evtxgen failed" >&2; exit 2; }
 
 echo "evtx_dump.py: $(dpkg-query -W -f='${Version}' python3-evtx 2>/dev/null || echo '?')   evtxexport: $(evtxexport -V 2>/dev/null | head -1 | awk '{print $2}')"
 for f in "$work"/*.evtx; do
