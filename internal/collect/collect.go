@@ -132,6 +132,9 @@ type File struct {
 // Name returns the base name of the file.
 func (f *File) Name() string { return f.base }
 
+// initialReadCap is the most ReadAll allocates before data arrives.
+const initialReadCap = 4 << 20
+
 // ReadAll reads the whole file into memory; it refuses more than max bytes
 // (ErrTooLarge) and more than the file declared.
 func (f *File) ReadAll(max int64) ([]byte, error) {
@@ -143,7 +146,9 @@ func (f *File) ReadAll(max int64) ([]byte, error) {
 		return nil, fmt.Errorf("collect: %s: %w", f.Path, err)
 	}
 	defer rc.Close()
-	buf := bytes.NewBuffer(make([]byte, 0, f.Size))
+	// Start small and grow with the bytes actually produced: a declared size
+	// (an archive entry's header) is a claim, not a fact.
+	buf := bytes.NewBuffer(make([]byte, 0, min(f.Size, initialReadCap)))
 	n, err := io.Copy(buf, io.LimitReader(rc, f.Size+1))
 	if err != nil {
 		return nil, fmt.Errorf("collect: %s: %w", f.Path, err)
