@@ -1,0 +1,125 @@
+#!/usr/bin/env bash
+# bench-compare.sh: the hvic IC scan against full EVTX parsers, on the same
+# generated files, in one run (issue 6).
+#
+# Inputs (generated once with internal/benchgen, cached under
+# ${TMPDIR:-/tmp}/hvic-benchgen/<version>, shared with `go test -bench ./evtx`):
+#   system100.evtx  ~109 MiB System log, 215,036 records from 20 providers,
+#                   36 IC records spread over the file
+#   quiet100.evtx   ~109 MiB log, 215,000 records, no relevant record
+#   system10.evtx   ~11 MiB System log, 21,512 records (for evtx_dump.py, slow)
+#
+# Measured, each in a fresh process, REPS times (median reported):
+#   hvic-scan     evtx.(*File).ScanIC, default workers (GOMAXPROCS)
+#   hvic-scan-1w  the same with one worker
+#   hvic-full     evtx.(*File).Records: the full decode, one goroutine
+#   hvic-pfull    evtx.(*File).ParallelRecords: the full decode, GOMAXPROCS workers
+#   golang-evtx   golang-evtx v1.2.9 UnorderedEvents with MaxJobs = NumCPU
+#                 (peer measurement only; it panics on damaged files)
+#   evtxexport    libevtx 20181227 (Debian libevtx-utils), text output to /dev/null
+#   evtx_dump.py  python-evtx (Debian python3-evtx), XML to /dev/null, 10 MiB file only
+#
+# Wall time, CPU time (user+sys) and peak RSS come from GNU time. Ratios are
+# the tool's median wall time over hvic-scan's on the same file.
+#
+# Not part of `go test`. Needs Go; installs time, libevtx-utils and
+# python3-evtx with apt-get when missing (as root). Environment:
+#   REPS=3        repetitions of each measurement
+#   SLOW_REPS=3   repetitions of the full decoders on the 100 MiB files
+#   SKIP_SLOW=1   skip the full decoders on the 100 MiB files
+#   BENCHSTAT=1   also run `go test -bench` on ./evtx and summarise with benchstat
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+REPS=${REPS:-3}
+SLOW_REPS=${SLOW_REPS:-3}
+SKIP_SLOW=${SKIP_SLOW:-0}
+
+need_apt=()
+[ -x /usr/bin/time ] || need_apt+=(time)
+command -v evtxexport >/dev/null || need_apt+=(libevtx-utils)
+command -v evtx_dump.py >/dev/null || need_apt+=(python3-evtx)
+if [ ${#need_apt[@]} -gt 0 ]; then
+  echo "installing ${need_apt[*]}" >&2
+  apt-get update -qq && apt-get install -y -qq "${need_apt[@]}" >/dev/null
+fi
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+go build -o "$work/evtxbench" ./internal/benchgen/cmd/evtxbench
+
+echo "generating inputs (cached)..." >&2
+mapfile -t inputs < <("$work/evtxbench" gen)
+sys100=${inputs[0]} quiet100=${inputs[1]} sys10=${inputs[2]}
+for f in "$sys100" "$quiet100" "$sys10"; do cat "$f" >/dev/null; done # page cache
+
+results="$work/results.tsv"
+: >"$results"
+
+# measure LABEL FILE REPS CMD...: appends "label file wall cpu rss" per run.
+measure() {
+  local label=$1 file=$2 reps=$3
+  shift 3
+  local i
+  for ((i = 0; i < reps; i++)); do
+    /usr/bin/time -f '%e %U %S %M' -o "$work/t" "$@" >/dev/null 2>"$work/err" || {
+      echo "$label on $(basename "$file") failed:" >&2
+      tail -5 "$work/err" >&2
+      return 0
+    }
+    read -r wall user sys rss <"$work/t"
+    printf '%s\t%s\t%s\t%s\t%s\n' "$label" "$(basename "$file")" "$wall" \
+      "$(echo "$user + $sys" | bc -l)" "$rss" >>"$results"
+  done
+  echo "  $label $(basename "$file") done" >&2
+}
+
+echo "measuring (uptime: $(uptime | sed 's/.*load/load/'))" >&2
+for f in "$quiet100" "$sys100" "$sys10"; do
+  measure hvic-scan "$f" "$REPS" "$work/evtxbench" scan "$f"
+  measure hvic-scan-1w "$f" "$REPS" "$work/evtxbench" scan1 "$f"
+  measure evtxexport "$f" "$REPS" evtxexport "$f"
+done
+measure evtx_dump.py "$sys10" "$REPS" evtx_dump.py "$sys10"
+for mode in full pfull; do
+  measure "hvic-$mode" "$sys10" "$REPS" "$work/evtxbench" "$mode" "$sys10"
+done
+measure golang-evtx "$sys10" "$REPS" "$work/evtxbench" gevtx "$sys10"
+if [ "$SKIP_SLOW" != 1 ]; then
+  for mode in full pfull; do
+    measure "hvic-$mode" "$sys100" "$SLOW_REPS" "$work/evtxbench" "$mode" "$sys100"
+  done
+  measure golang-evtx "$sys100" "$SLOW_REPS" "$work/evtxbench" gevtx "$sys100"
+fi
+
+echo
+echo "load: $(uptime | sed 's/.*load/load/'), $(nproc) CPUs; medians of the runs shown in column n"
+python3 - "$results" "$sys100" "$quiet100" "$sys10" <<'EOF'
+import os, statistics, sys
+rows = [l.rstrip("\n").split("\t") for l in open(sys.argv[1]) if l.strip()]
+size = {os.path.basename(p): os.path.getsize(p) for p in sys.argv[2:]}
+groups = {}
+for label, f, wall, cpu, rss in rows:
+    groups.setdefault((f, label), []).append((float(wall), float(cpu), float(rss) / 1024))
+order = ["hvic-scan", "hvic-scan-1w", "hvic-full", "hvic-pfull", "golang-evtx", "evtxexport", "evtx_dump.py"]
+print(f"{'file':<16} {'tool':<13} {'n':>2} {'wall s':>8} {'MB/s':>8} {'cpu s':>8} {'MB/cpu-s':>9} {'RSS MiB':>8} {'x scan':>8}")
+for f in sorted(size, key=lambda n: ["quiet100.evtx", "system100.evtx", "system10.evtx"].index(n)):
+    base = groups.get((f, "hvic-scan"))
+    bw = statistics.median(w for w, _, _ in base) if base else None
+    for label in order:
+        g = groups.get((f, label))
+        if not g:
+            continue
+        w = statistics.median(x[0] for x in g)
+        c = statistics.median(x[1] for x in g)
+        r = statistics.median(x[2] for x in g)
+        mb = size[f] / 1e6
+        ratio = f"{w / bw:8.1f}" if bw else f"{'-':>8}"
+        print(f"{f:<16} {label:<13} {len(g):>2} {w:8.2f} {mb / max(w, 1e-3):8.1f} {c:8.2f} {mb / max(c, 1e-3):9.1f} {r:8.1f} {ratio}")
+EOF
+
+if [ "${BENCHSTAT:-0}" = 1 ]; then
+  command -v benchstat >/dev/null || go install golang.org/x/perf/cmd/benchstat@latest
+  go test -run='^$' -bench='ScanIC|Filter' -count=5 ./evtx >"$work/bench.txt"
+  "$(go env GOPATH)/bin/benchstat" "$work/bench.txt"
+fi
