@@ -445,17 +445,33 @@ func buildInventory(res *Result) {
 		sort.Strings(h.Files)
 		inv.Hosts = append(inv.Hosts, *h)
 	}
+	// Index guests and events by VM ID and by name (events can be many).
+	guestsByID, guestsByName := map[string][]string{}, map[string][]string{}
+	for _, g := range inv.Guests {
+		if g.VMID != "" {
+			guestsByID[g.VMID] = append(guestsByID[g.VMID], g.File)
+		} else if g.VMName != "" {
+			k := strings.ToLower(g.VMName)
+			guestsByName[k] = append(guestsByName[k], g.File)
+		}
+	}
+	eventsByID, eventsByName := map[string]int{}, map[string]int{}
+	for _, e := range res.Events {
+		if id := kb.NormalizeVMID(e.VMID); id != "" {
+			eventsByID[id]++
+		} else if e.VMName != "" {
+			eventsByName[strings.ToLower(e.VMName)]++
+		}
+	}
 	for _, a := range res.VMs {
 		vm := VM{Name: a.VMName, ID: a.VMID, Host: a.Host}
-		for _, g := range inv.Guests {
-			if (a.VMID != "" && g.VMID == a.VMID) || (g.VMID == "" && a.VMName != "" && strings.EqualFold(g.VMName, a.VMName)) {
-				vm.Guests = append(vm.Guests, g.File)
-			}
+		if a.VMID != "" {
+			vm.Guests = append(vm.Guests, guestsByID[a.VMID]...)
+			vm.Events += eventsByID[a.VMID]
 		}
-		for _, e := range res.Events {
-			if (a.VMID != "" && kb.NormalizeVMID(e.VMID) == a.VMID) || (e.VMID == "" && a.VMName != "" && strings.EqualFold(e.VMName, a.VMName)) {
-				vm.Events++
-			}
+		if a.VMName != "" {
+			vm.Guests = append(vm.Guests, guestsByName[strings.ToLower(a.VMName)]...)
+			vm.Events += eventsByName[strings.ToLower(a.VMName)]
 		}
 		inv.VMs = append(inv.VMs, vm)
 	}

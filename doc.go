@@ -41,9 +41,9 @@
 // compression bombs (ratio over Options.MaxRatio), and entries beyond the
 // size, count and nesting limits are refused one by one. Panics from the
 // readers are recovered on the worker goroutine that called them. Memory is
-// bounded by about Options.Workers times the largest file read
-// (Options.MaxFileSize, 512 MiB by default) plus the events kept
-// (Options.MaxEvents). The package prints nothing and keeps no mutable
+// bounded by about Options.Workers times the largest file read with its
+// transaction logs (each at most Options.MaxFileSize, 512 MiB by default),
+// plus the events kept (Options.MaxEvents over the whole scan). The package prints nothing and keeps no mutable
 // package state; Options.Progress is the only callback.
 //
 // # Limits

@@ -96,6 +96,9 @@ type view struct {
 	vms     []*vmView // host, then name order
 	other   []*kb.Finding
 	action  int
+	// VM indexes for findVM, built on first use.
+	byID   map[string]*vmView
+	byName map[string][]*vmView
 }
 
 type hostView struct {
@@ -209,20 +212,25 @@ func hostKey(s string) string {
 }
 
 func (v *view) findVM(id, name, host string) *vmView {
-	if id != "" {
+	if v.byID == nil {
+		v.byID, v.byName = map[string]*vmView{}, map[string][]*vmView{}
 		for _, vm := range v.vms {
-			if vm.id == id {
-				return vm
+			if vm.id != "" {
+				v.byID[vm.id] = vm
 			}
+			k := strings.ToLower(vm.name)
+			v.byName[k] = append(v.byName[k], vm)
 		}
-		return nil
+	}
+	if id != "" {
+		return v.byID[id]
 	}
 	if name == "" {
 		return nil
 	}
 	var found *vmView
-	for _, vm := range v.vms {
-		if strings.EqualFold(vm.name, name) && (host == "" || vm.host == "" || hostKey(vm.host) == hostKey(host)) {
+	for _, vm := range v.byName[strings.ToLower(name)] {
+		if host == "" || vm.host == "" || hostKey(vm.host) == hostKey(host) {
 			if found != nil {
 				return nil // ambiguous
 			}
