@@ -77,3 +77,17 @@ func BenchmarkScanUnrelated10k(b *testing.B) {
 	wg.Wait()
 	b.ReportMetric(float64(peak.Load())/(1<<20), "peak-heap-MiB")
 }
+
+// BenchmarkScanSample scans the bundled sample (10 files, 560 KB) from
+// memory: the whole pipeline, readers and evaluation included.
+func BenchmarkScanSample(b *testing.B) {
+	fsys := sampleFS(b)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		res, err := hvic.Scan(context.Background(), fsys, nil)
+		if err != nil || len(res.VMs) != 7 {
+			b.Fatalf("%v, %d VMs", err, len(res.VMs))
+		}
+	}
+}
