@@ -315,11 +315,14 @@ func (w *worker) run(ctx context.Context, idx, n, first int) (res *batchResult) 
 			res.items = append(res.items, item{err: pr.Err})
 		}
 	}()
-	w.process(&res.batch)
+	w.process(ctx, &res.batch)
+	if err := ctx.Err(); err != nil {
+		res.ctxErr = err // the batch may be incomplete: never emit it
+	}
 	return res
 }
 
-func (w *worker) process(b *batch) {
+func (w *worker) process(ctx context.Context, b *batch) {
 	f := &w.f
 	start := int64(fileHeaderBlock) + int64(b.first)*chunkSize
 	want := min(int64(b.n)*chunkSize, f.size-start)
@@ -354,7 +357,7 @@ func (w *worker) process(b *batch) {
 		b.items = append(b.items, item{rec: r})
 		return true
 	}
-	for k := 0; k < b.n; k++ {
+	for k := 0; k < b.n && ctx.Err() == nil; k++ {
 		i := b.first + k
 		lo := int64(k) * chunkSize
 		if w.filter && int64(len(data))-lo >= chunkSize {

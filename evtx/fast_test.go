@@ -371,6 +371,25 @@ func TestScanICCancel(t *testing.T) {
 		}
 	}
 	assert.Equal(t, 3, seen)
+
+	// Cancelled in the middle: the records before, then ctx.Err() once.
+	ctx, cancel = context.WithCancel(context.Background())
+	defer cancel()
+	good, bad := 0, 0
+	for _, err := range f.ParallelRecords(ctx, &ScanOptions{Workers: 2, BatchChunks: 1}) {
+		if err != nil {
+			require.ErrorIs(t, err, context.Canceled)
+			bad++
+			continue
+		}
+		good++
+		if good == 5 {
+			cancel()
+		}
+	}
+	assert.Equal(t, 1, bad)
+	assert.GreaterOrEqual(t, good, 5)
+	assert.Less(t, good, 600)
 }
 
 func TestScanOptionsDefaults(t *testing.T) {

@@ -51,6 +51,8 @@ type Options struct {
 	Layout *evtxwriter.Layout
 	// Writer are the writer options (dirty header, trailing empty chunks...).
 	Writer evtxwriter.Options
+	// Computer names the host in every record; default "HV01.corp.example".
+	Computer string
 }
 
 // Spread returns n positions spread over records records: the first, the
@@ -97,6 +99,9 @@ func Generate(o Options) ([]byte, []evtxwriter.Location, []int, error) {
 			icIdx = append(icIdx, i)
 		} else {
 			e = noiseEvent(rng, at)
+		}
+		if o.Computer != "" {
+			e.Computer = o.Computer
 		}
 		if o.Layout != nil {
 			e.Layout = *o.Layout
@@ -159,6 +164,37 @@ func Quiet100() Options { return Options{Records: RecordsFor100MiB, Seed: 2} }
 // System10 is a ~10 MiB System log with 12 IC records (for slow peers).
 func System10() Options {
 	return Options{Records: RecordsFor100MiB / 10, IC: Spread(12, RecordsFor100MiB/10), Seed: 3}
+}
+
+// Collection returns the options of the n logs of a generated collection:
+// System logs of about 100 MiB from hosts HV01..HVnn, each with 36 IC
+// records (VMs VM000..VM035 on every host), different noise per host.
+func Collection(n int) []Options {
+	out := make([]Options, n)
+	for i := range out {
+		out[i] = System100()
+		out[i].Seed = int64(100 + i)
+		out[i].Computer = fmt.Sprintf("HV%02d.corp.example", i+1)
+	}
+	return out
+}
+
+// CachedCollection creates (once) the folder of the n logs of Collection
+// under the cache and returns its path; each log is named
+// HVnn/System.evtx.
+func CachedCollection(n int, version string) (string, error) {
+	root := filepath.Join(os.TempDir(), "hvic-benchgen", version, fmt.Sprintf("collection%d", n))
+	for i, o := range Collection(n) {
+		o := o
+		name := filepath.Join(fmt.Sprintf("collection%d", n), fmt.Sprintf("HV%02d", i+1), "System.evtx")
+		if err := os.MkdirAll(filepath.Join(root, fmt.Sprintf("HV%02d", i+1)), 0o755); err != nil {
+			return "", fmt.Errorf("benchgen: %w", err)
+		}
+		if _, err := Cached(name, version, func() ([]byte, error) { return Bytes(o) }); err != nil {
+			return "", err
+		}
+	}
+	return root, nil
 }
 
 // Bytes generates o and returns only the bytes.
