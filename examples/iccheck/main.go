@@ -32,6 +32,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"time"
@@ -160,7 +161,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		w = file
 	}
 	bw := bufio.NewWriter(w)
-	err = report.Render(bw, f, res, &report.Options{Lang: *lang})
+	err = report.Render(bw, f, res, &report.Options{Lang: *lang, ToolVersion: version()})
 	if err == nil {
 		err = bw.Flush()
 	}
@@ -200,6 +201,15 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return exitAction
 	}
 	return exitOK
+}
+
+// version is the module version iccheck was built from ("dev" for a
+// source tree).
+func version() string {
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+		return bi.Main.Version
+	}
+	return "dev"
 }
 
 // reason is an OS error without the repeated path.
