@@ -39,9 +39,12 @@ func parentDir(d string) string { return path.Dir(d) }
 // hostFor names the host a file in dir belongs to: the only computer that
 // the event logs in the nearest enclosing folder name; else a known computer
 // whose name is a folder on the path; else the only computer in the
-// collection; else "" (unknown).
-func (n *namer) hostFor(dir string) string {
-	for a := dir; ; a = parentDir(a) {
+// collection; else "" (unknown). guessed is true when the name rests on
+// the collection as a whole (logs found more than two folders up, or the
+// only computer known) rather than on the file's own place.
+func (n *namer) hostFor(dir string) (name string, guessed bool) {
+	up := 0
+	for a := dir; ; a, up = parentDir(a), up+1 {
 		var found []string
 		for _, l := range n.logs {
 			if within(l.dir, a) {
@@ -51,7 +54,7 @@ func (n *namer) hostFor(dir string) string {
 			}
 		}
 		if len(found) == 1 {
-			return found[0]
+			return found[0], up > 2 || a == "." || a == "/" || a == ""
 		}
 		if len(found) > 1 || a == "." || a == "/" || a == "" || parentDir(a) == a {
 			break
@@ -61,14 +64,14 @@ func (n *namer) hostFor(dir string) string {
 	for i := len(parts) - 1; i >= 0; i-- {
 		for _, k := range n.known {
 			if hostKey(parts[i]) == hostKey(k) {
-				return k
+				return k, false
 			}
 		}
 	}
 	if len(n.known) == 1 {
-		return n.known[0]
+		return n.known[0], true
 	}
-	return ""
+	return "", false
 }
 
 // appendKey appends s unless a name of the same host is there; a fully
@@ -141,13 +144,13 @@ func assemble(set *collect.Set, outs []*fileOut, o *Options) *Result {
 		}
 		for _, e := range out.events {
 			if e.Host == "" {
-				e.Host = nm.hostFor(out.dir)
+				e.Host, _ = nm.hostFor(out.dir)
 			}
 			ev.Events = append(ev.Events, e)
 		}
 		for _, c := range out.coverage {
 			if c.Host == "" {
-				c.Host = nm.hostFor(out.dir)
+				c.Host, _ = nm.hostFor(out.dir)
 				if c.Host == "" {
 					continue
 				}
@@ -316,11 +319,15 @@ func addFacts(ev *kb.Evidence, inv *Inventory, out *fileOut, nm *namer) {
 	f := out.facts
 	file := out.info.Path
 	if f.Host != nil {
-		name := nm.hostFor(out.dir)
-		if name == "" {
+		name, guessed := nm.hostFor(out.dir)
+		switch {
+		case name == "":
 			name = unknownHost(out.dir, file)
 			out.problems = append(out.problems, problem(file, Warning, "host-unnamed", "",
 				fmt.Errorf("%w: no event log names this host's computer; it is called %q", ErrDamaged, name)))
+		case guessed:
+			out.problems = append(out.problems, problem(file, Warning, "host-guessed", "",
+				fmt.Errorf("%w: no log beside this host hive names its computer; taken to be %q, the only host in the collection", ErrDamaged, name)))
 		}
 		out.info.Host = name
 		h := kb.HostEvidence{Name: name, OS: osOf(f.Host.OS), Registry: true, Replayed: out.replayed,

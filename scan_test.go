@@ -378,7 +378,8 @@ func TestHostHiveNaming(t *testing.T) {
 	}{
 		{"beside its logs", "HV01/Registry/SOFTWARE", true, samplegen.HostFQDN, false},
 		{"folder names the host", "hv01/SOFTWARE", false, samplegen.HostFQDN, false},
-		{"only host known", "x/SOFTWARE", false, samplegen.HostFQDN, false},
+		{"only host known", "x/SOFTWARE", false, samplegen.HostFQDN, true},
+		{"logs elsewhere", "a/b/c/d/SOFTWARE", true, samplegen.HostFQDN, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -395,6 +396,15 @@ func TestHostHiveNaming(t *testing.T) {
 				}
 			}
 			assert.Equal(t, tt.want, hostFile.Host)
+			var codes []string
+			for _, p := range res.Problems {
+				codes = append(codes, p.Code)
+			}
+			if tt.problem {
+				assert.Equal(t, []string{"host-guessed"}, codes)
+			} else {
+				assert.Empty(t, codes)
+			}
 			assert.Equal(t, samplegen.HostIC, byName(res)["WEB01"].HostIC.Raw)
 		})
 	}
