@@ -108,7 +108,7 @@ func assemble(set *collect.Set, outs []*fileOut, o *Options) *Result {
 		if s.Reason == collect.ReasonUnreadable {
 			sentinel = ErrUnreadable
 		}
-		res.Problems = append(res.Problems, problem(s.Path, Error, string(s.Reason), "", fmt.Errorf("%w: %s", sentinel, s.Detail)))
+		res.Problems = append(res.Problems, problem(s.Path, SeverityError, string(s.Reason), "", fmt.Errorf("%w: %s", sentinel, s.Detail)))
 	}
 
 	// Computer names and the namer.
@@ -161,7 +161,7 @@ func assemble(set *collect.Set, outs []*fileOut, o *Options) *Result {
 			ev.Coverage = append(ev.Coverage, c)
 		}
 		if out.dropped > 0 {
-			out.problems = append(out.problems, Problem{File: out.info.Path, Severity: Warning, Code: "more-problems",
+			out.problems = append(out.problems, Problem{File: out.info.Path, Severity: SeverityWarning, Code: "more-problems",
 				Message: fmt.Sprintf("hvic: %s: %d more problems not listed", out.info.Path, out.dropped)})
 		}
 		out.info.Problems = len(out.problems)
@@ -216,7 +216,7 @@ func assemble(set *collect.Set, outs []*fileOut, o *Options) *Result {
 
 func hasErrors(ps []Problem) bool {
 	for _, p := range ps {
-		if p.Severity == Error {
+		if p.Severity == SeverityError {
 			return true
 		}
 	}
@@ -263,7 +263,7 @@ func hasHost(hosts []kb.HostEvidence, name string) bool {
 func evaluate(res *Result, o *Options) {
 	defer func() {
 		if r := recover(); r != nil {
-			res.Problems = append(res.Problems, problem("", Error, "internal", "evaluate", fmt.Errorf("%w: panic: %v", ErrInternal, r)))
+			res.Problems = append(res.Problems, problem("", SeverityError, "internal", "evaluate", fmt.Errorf("%w: panic: %v", ErrInternal, r)))
 		}
 	}()
 	out := o.Table.Evaluate(res.Evidence)
@@ -323,10 +323,10 @@ func addFacts(ev *kb.Evidence, inv *Inventory, out *fileOut, nm *namer) {
 		switch {
 		case name == "":
 			name = unknownHost(out.dir, file)
-			out.problems = append(out.problems, problem(file, Warning, "host-unnamed", "",
+			out.problems = append(out.problems, problem(file, SeverityWarning, "host-unnamed", "",
 				fmt.Errorf("%w: no event log names this host's computer; it is called %q", ErrDamaged, name)))
 		case guessed:
-			out.problems = append(out.problems, problem(file, Warning, "host-guessed", "",
+			out.problems = append(out.problems, problem(file, SeverityWarning, "host-guessed", "",
 				fmt.Errorf("%w: no log beside this host hive names its computer; taken to be %q, the only host in the collection", ErrDamaged, name)))
 		}
 		out.info.Host = name

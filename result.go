@@ -78,19 +78,19 @@ type Severity uint8
 
 // Problem severities.
 const (
-	// Warning: nothing was lost (a checksum mismatch, a skipped unrelated
-	// file's oddity, a refused but unneeded transaction log).
-	Warning Severity = iota + 1
-	// Error: data was lost or refused.
-	Error
+	// SeverityWarning: nothing was lost (a checksum mismatch, a refused
+	// but unneeded transaction log, a host named by a guess).
+	SeverityWarning Severity = iota + 1
+	// SeverityError: data was lost or refused.
+	SeverityError
 )
 
 // String returns "warning" or "error".
 func (s Severity) String() string {
 	switch s {
-	case Warning:
+	case SeverityWarning:
 		return "warning"
-	case Error:
+	case SeverityError:
 		return "error"
 	}
 	return fmt.Sprintf("severity(%d)", uint8(s))

@@ -118,7 +118,7 @@ func scanSet(ctx context.Context, set *collect.Set, o *Options) (*Result, error)
 		}
 		f := set.Files[i]
 		out := &fileOut{info: FileInfo{Path: f.Path, Kind: f.Kind.String(), Role: RoleUnreadable, Size: f.Size}}
-		out.problems = append(out.problems, problem(f.Path, Error, "internal", "", fmt.Errorf("%w: %w", ErrInternal, err)))
+		out.problems = append(out.problems, problem(f.Path, SeverityError, "internal", "", fmt.Errorf("%w: %w", ErrInternal, err)))
 		outs[i] = out
 	}
 	return assemble(set, outs, o), nil
@@ -157,7 +157,7 @@ func readFile(ctx context.Context, f *collect.File, o *Options, events *atomic.I
 		if r := recover(); r != nil {
 			out.ok = false
 			out.info.Role = RoleUnreadable
-			out.problems = append(out.problems, problem(f.Path, Error, "internal", "read", fmt.Errorf("%w: panic: %v", ErrInternal, r)))
+			out.problems = append(out.problems, problem(f.Path, SeverityError, "internal", "read", fmt.Errorf("%w: panic: %v", ErrInternal, r)))
 		}
 	}()
 	data, err := f.ReadAll(o.MaxFileSize)
@@ -166,7 +166,7 @@ func readFile(ctx context.Context, f *collect.File, o *Options, events *atomic.I
 		if errors.Is(err, collect.ErrTooLarge) {
 			code = "too-large"
 		}
-		out.problems = append(out.problems, problem(f.Path, Error, code, "read", fmt.Errorf("%w: %w", ErrUnreadable, err)))
+		out.problems = append(out.problems, problem(f.Path, SeverityError, code, "read", fmt.Errorf("%w: %w", ErrUnreadable, err)))
 		return
 	}
 	switch f.Kind {
@@ -210,7 +210,7 @@ func readEVTX(ctx context.Context, f *collect.File, data []byte, o *Options, eve
 	eo.Name = f.Path
 	ef, err := evtx.FromBytes(data, &eo)
 	if err != nil {
-		out.problems = append(out.problems, problem(f.Path, Error, "evtx-unreadable", "open evtx", fmt.Errorf("%w: %w", ErrUnreadable, err)))
+		out.problems = append(out.problems, problem(f.Path, SeverityError, "evtx-unreadable", "open evtx", fmt.Errorf("%w: %w", ErrUnreadable, err)))
 		return
 	}
 	out.ok = true
@@ -250,14 +250,14 @@ func readEVTX(ctx context.Context, f *collect.File, data []byte, o *Options, eve
 		out.events = append(out.events, eventOf(ic, rec))
 	}
 	if dropped > 0 {
-		out.addProblem(o, problem(f.Path, Error, "events-limit", "", fmt.Errorf("%w: %d IC events not kept (Options.MaxEvents = %d)", ErrDamaged, dropped, o.MaxEvents)))
+		out.addProblem(o, problem(f.Path, SeverityError, "events-limit", "", fmt.Errorf("%w: %d IC events not kept (Options.MaxEvents = %d)", ErrDamaged, dropped, o.MaxEvents)))
 	}
 	st := ef.Stats()
 	damaged := st.RecordsFailed > 0 || st.ChunksSkipped > 0
 	for _, p := range st.Problems {
-		sev := Error
+		sev := SeverityError
 		if p.Kind.Warning() {
-			sev = Warning
+			sev = SeverityWarning
 		} else {
 			damaged = true
 		}
@@ -358,14 +358,14 @@ func readHive(f *collect.File, data []byte, o *Options, out *fileOut) {
 		out.info.Logs = append(out.info.Logs, l.Path)
 		ld, err := l.ReadAll(o.MaxFileSize)
 		if err != nil {
-			out.addProblem(o, problem(l.Path, Warning, "log-unreadable", "read transaction log", fmt.Errorf("%w: %w", ErrUnreadable, err)))
+			out.addProblem(o, problem(l.Path, SeverityWarning, "log-unreadable", "read transaction log", fmt.Errorf("%w: %w", ErrUnreadable, err)))
 			continue
 		}
 		logs = append(logs, hive.LogFile{Name: l.Path, Data: ld})
 	}
 	h, err := hive.FromBytes(data, logs, o.Hive)
 	if err != nil {
-		out.problems = append(out.problems, problem(f.Path, Error, "hive-unreadable", "open hive", fmt.Errorf("%w: %w", ErrUnreadable, err)))
+		out.problems = append(out.problems, problem(f.Path, SeverityError, "hive-unreadable", "open hive", fmt.Errorf("%w: %w", ErrUnreadable, err)))
 		return
 	}
 	rec := h.Recovery()
@@ -373,20 +373,20 @@ func readHive(f *collect.File, data []byte, o *Options, out *fileOut) {
 	out.replayed = rec.Recovered && len(rec.Applied) > 0
 	out.info.Replayed = out.replayed
 	for _, r := range rec.Refused {
-		sev := Warning
+		sev := SeverityWarning
 		if rec.Dirty && !rec.Recovered {
-			sev = Error
+			sev = SeverityError
 		}
 		out.addProblem(o, problem(r.Name, sev, "log-refused", "replay transaction log", fmt.Errorf("%w: %w", ErrDamaged, r.Err)))
 	}
 	if rec.Dirty && !rec.Recovered {
-		out.addProblem(o, problem(f.Path, Error, "hive-stale", "replay", fmt.Errorf("%w: dirty hive read without its transaction logs: values may be stale", ErrDamaged)))
+		out.addProblem(o, problem(f.Path, SeverityError, "hive-stale", "replay", fmt.Errorf("%w: dirty hive read without its transaction logs: values may be stale", ErrDamaged)))
 	}
 	for _, err := range h.Problems() {
 		if isLogProblem(err, rec) {
 			continue
 		}
-		out.addProblem(o, problem(f.Path, Error, "hive-damage", "", fmt.Errorf("%w: %w", ErrDamaged, err)))
+		out.addProblem(o, problem(f.Path, SeverityError, "hive-damage", "", fmt.Errorf("%w: %w", ErrDamaged, err)))
 	}
 	facts := hive.ExtractFacts(h, f.Path)
 	factsDone(facts, o, out)
@@ -421,7 +421,7 @@ func readExport(f *collect.File, data []byte, o *Options, out *fileOut) {
 		ex, err = hive.ParseRegQuery(data, &eo)
 	}
 	if err != nil {
-		out.problems = append(out.problems, problem(f.Path, Error, "export-unreadable", "parse", fmt.Errorf("%w: %w", ErrUnreadable, err)))
+		out.problems = append(out.problems, problem(f.Path, SeverityError, "export-unreadable", "parse", fmt.Errorf("%w: %w", ErrUnreadable, err)))
 		return
 	}
 	facts := hive.ExtractFacts(ex, f.Path)
@@ -442,9 +442,9 @@ func factsDone(facts hive.Facts, o *Options, out *fileOut) {
 		out.info.Role = RoleOtherRegistry
 	}
 	for _, err := range facts.Problems {
-		sev := Warning
+		sev := SeverityWarning
 		if errors.Is(err, hive.ErrCorrupt) || errors.Is(err, hive.ErrTruncated) {
-			sev = Error
+			sev = SeverityError
 		}
 		out.addProblem(o, problem(out.info.Path, sev, "registry-problem", "", fmt.Errorf("%w: %w", ErrDamaged, err)))
 	}

@@ -171,7 +171,7 @@ func TestHostileZipRefusedRestAnalysed(t *testing.T) {
 	codes := map[string]string{}
 	for _, p := range res.Problems {
 		codes[path.Base(p.File)] = p.Code
-		assert.Equal(t, hvic.Error, p.Severity)
+		assert.Equal(t, hvic.SeverityError, p.Severity)
 		assert.True(t, errors.Is(p.Err, hvic.ErrRefused), p.Message)
 		var fe *hvic.FileError
 		require.ErrorAs(t, p.Err, &fe)
@@ -413,7 +413,7 @@ func TestHostHiveNaming(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, res.Problems, 1)
 	assert.Equal(t, "host-unnamed", res.Problems[0].Code)
-	assert.Equal(t, hvic.Warning, res.Problems[0].Severity)
+	assert.Equal(t, hvic.SeverityWarning, res.Problems[0].Severity)
 	assert.Equal(t, hvic.StatusComplete, res.Status)
 	require.Len(t, res.Inventory.Hosts, 1)
 	assert.Equal(t, "(box)", res.Inventory.Hosts[0].Name)

@@ -168,7 +168,7 @@ func hostile() *hvic.Result {
 			Action: kb.ActionUpgradeRecommended, Severity: kb.SeverityLow, Refs: []kb.Ref{{File: "a b/%4<x>.evtx", RecordID: 3}}},
 			{RuleID: kb.RuleMissingIntLog, Host: "<i>HV9</i>"}},
 		Conflicts: nil,
-		Problems:  []hvic.Problem{{File: "<b>.zip", Severity: hvic.Error, Code: "unsafe-path", Message: "hvic: <b>.zip!/../x: refused"}},
+		Problems:  []hvic.Problem{{File: "<b>.zip", Severity: hvic.SeverityError, Code: "unsafe-path", Message: "hvic: <b>.zip!/../x: refused"}},
 	}
 }
 

@@ -198,7 +198,7 @@ func SARIF(w io.Writer, res *hvic.Result, opts *Options) error {
 	inv := sarifInvocation{ExecutionSuccessful: res.Status != hvic.StatusFailed, ToolExecutionNotifications: []sarifNotification{}}
 	for _, p := range res.Problems {
 		n := sarifNotification{Level: "warning", Message: sarifText{p.Message}}
-		if p.Severity == hvic.Error {
+		if p.Severity == hvic.SeverityError {
 			n.Level = "error"
 		}
 		if p.File != "" {

@@ -180,7 +180,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	shown, hidden := 0, 0
 	for _, p := range res.Problems {
-		if p.Severity != hvic.Error {
+		if p.Severity != hvic.SeverityError {
 			continue
 		}
 		if shown == maxProblemLines {
