@@ -104,6 +104,27 @@ var msg = map[string][2]string{
 	"missing.auto-time":        {"the guest's last IC change time is unknown", "ゲストの IC 更新日時が不明"},
 	"missing.vm-id":            {"the VM ID is unknown", "VM ID が不明"},
 
+	"code.unsafe-path":       {"path escapes the archive", "アーカイブ外を指すパス"},
+	"code.compression-bomb":  {"compression bomb", "圧縮爆弾"},
+	"code.limit":             {"limit reached", "上限に到達"},
+	"code.nesting-depth":     {"archives nested too deep", "アーカイブの入れ子が深すぎる"},
+	"code.too-large":         {"file too large", "ファイルが大きすぎる"},
+	"code.unreadable":        {"unreadable", "読み取れない"},
+	"code.evtx":              {"event log damaged", "イベント ログの破損"},
+	"code.evtx-unreadable":   {"event log unreadable", "イベント ログを読み取れない"},
+	"code.hive-damage":       {"hive damaged", "ハイブの破損"},
+	"code.hive-unreadable":   {"hive unreadable", "ハイブを読み取れない"},
+	"code.hive-stale":        {"dirty hive read without its logs", "トランザクション ログ未適用のハイブ"},
+	"code.log-refused":       {"transaction log refused", "トランザクション ログを不採用"},
+	"code.log-unreadable":    {"transaction log unreadable", "トランザクション ログを読み取れない"},
+	"code.registry-problem":  {"registry data problem", "レジストリ データの問題"},
+	"code.export-unreadable": {"export unreadable", "エクスポートを読み取れない"},
+	"code.host-unnamed":      {"host name unknown", "ホスト名が不明"},
+	"code.host-guessed":      {"host name inferred", "ホスト名を推定"},
+	"code.events-limit":      {"event limit reached", "イベント数の上限に到達"},
+	"code.more-problems":     {"more problems", "ほかの問題"},
+	"code.internal":          {"internal error", "内部エラー"},
+
 	"sev.warning": {"warning", "警告"},
 	"sev.error":   {"error", "エラー"},
 }
@@ -142,3 +163,14 @@ func severityLabel(lang string, s kb.Severity) string {
 }
 
 func missingLabel(lang string, m kb.Missing) string { return tr(lang, "missing."+m.String()) }
+
+// codeLabel is a problem code in words; evtx-* codes share one label.
+func codeLabel(lang, code string) string {
+	if _, ok := msg["code."+code]; ok {
+		return tr(lang, "code."+code)
+	}
+	if strings.HasPrefix(code, "evtx-") {
+		return tr(lang, "code.evtx")
+	}
+	return code
+}

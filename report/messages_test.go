@@ -1,0 +1,37 @@
+package report
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+
+	"github.com/hvic/hvic/kb"
+)
+
+// Every interface text exists in both languages, and every problem code
+// the scan emits has a label.
+func TestMessagesBilingual(t *testing.T) {
+	for key, m := range msg {
+		assert.NotEmpty(t, m[0], key)
+		assert.NotEmpty(t, m[1], key)
+	}
+	for _, code := range []string{"unsafe-path", "compression-bomb", "limit", "nesting-depth", "too-large", "unreadable",
+		"evtx-chunk-skipped", "evtx-unreadable", "hive-damage", "hive-unreadable", "hive-stale", "log-refused", "log-unreadable",
+		"registry-problem", "export-unreadable", "host-unnamed", "host-guessed", "events-limit", "more-problems", "internal"} {
+		for _, lang := range languages {
+			assert.NotEqual(t, code, codeLabel(lang, code), code)
+		}
+	}
+	for c := kb.CaseMatch; c <= kb.CaseUndetermined; c++ {
+		assert.False(t, strings.HasPrefix(caseLabel("ja", c), "case."), c.String())
+	}
+	for a := kb.ActionNone; a <= kb.ActionInvestigate; a++ {
+		assert.False(t, strings.HasPrefix(actionLabel("ja", a), "action."), a.String())
+	}
+	for m := kb.MissingHost; m <= kb.MissingVMID; m++ {
+		assert.False(t, strings.HasPrefix(missingLabel("en", m), "missing."), m.String())
+	}
+	assert.Equal(t, "ja", normLang("ja-JP"))
+	assert.Equal(t, "en", normLang("fr"))
+}
