@@ -19,9 +19,8 @@ func TestMessagesBilingual(t *testing.T) {
 	for _, code := range []string{"unsafe-path", "compression-bomb", "limit", "nesting-depth", "too-large", "unreadable",
 		"evtx-chunk-skipped", "evtx-unreadable", "hive-damage", "hive-unreadable", "hive-stale", "log-refused", "log-unreadable",
 		"registry-problem", "export-unreadable", "host-unnamed", "host-guessed", "events-limit", "more-problems", "internal"} {
-		for _, lang := range languages {
-			assert.NotEqual(t, code, codeLabel(lang, code), code)
-		}
+		assert.NotEqual(t, code, codeLabel("ja", code), code)
+		assert.NotEmpty(t, codeLabel("en", code), code)
 	}
 	for c := kb.CaseMatch; c <= kb.CaseUndetermined; c++ {
 		assert.False(t, strings.HasPrefix(caseLabel("ja", c), "case."), c.String())
