@@ -159,33 +159,37 @@ func isRegExport(text string) bool {
 		strings.HasPrefix(text, "REGEDIT4")
 }
 
-// isRegQuery recognises the text reg query prints: an optional command
-// line and blank lines, then a key line starting with HKEY_ (or HKLM\),
-// value lines indented by four spaces ("    Name    REG_SZ    Data").
+// isRegQuery recognises the text reg query prints: a key line starting
+// with HKEY_ (or HKLM\), value lines indented by four spaces ("    Name
+// REG_SZ    Data"). Up to maxProse lines of anything (a command prompt, a
+// customer's note) may come first; then a value line must confirm it.
 func isRegQuery(text string) bool {
+	const maxProse = 20
 	lines := strings.Split(strings.ReplaceAll(text, "\r\n", "\n"), "\n")
 	seenKey := false
-	checked := 0
-	for _, l := range lines {
+	prose := 0
+	for i, l := range lines {
+		if i > 400 {
+			break
+		}
 		t := strings.TrimSpace(l)
 		if t == "" {
 			continue
 		}
-		checked++
 		u := strings.ToUpper(t)
 		switch {
 		case strings.HasPrefix(u, "HKEY_") || strings.HasPrefix(u, `HKLM\`) || u == "HKLM":
 			seenKey = true
 		case seenKey && strings.HasPrefix(l, "    ") && strings.Contains(u, "    REG_"):
 			return true
-		case !seenKey && strings.Contains(u, "REG QUERY") && checked <= 3:
-			// the pasted command line
 		case !seenKey:
-			return false
-		}
-		if checked > 200 {
-			break
+			prose++
+			if prose > maxProse {
+				return false
+			}
 		}
 	}
-	return seenKey
+	// Key lines only (a query that matched keys but no values): accept
+	// when nothing else came first.
+	return seenKey && prose == 0
 }
