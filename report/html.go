@@ -117,13 +117,13 @@ func HTML(w io.Writer, res *hvic.Result, opts *Options) error {
 		}
 		hh.NoLogs = len(hh.Logs) == 0 && h.name != ""
 		for _, vm := range h.vms {
-			hh.Rows = append(hh.Rows, htmlRow{Name: orDash(vm.name), ID: vm.id, Case: vm.caseLabel, CaseClass: caseClass(vm.a.Case),
+			hh.Rows = append(hh.Rows, htmlRow{Name: vm.label, ID: vm.id, Case: vm.caseLabel, CaseClass: caseClass(vm.a.Case),
 				Action: vm.actionLabel, HostIC: orDash(vm.hostIC), GuestIC: orDash(vm.guestIC), Anchor: anchor(vm), NeedsAction: vm.needsAction})
 		}
 		d.Hosts = append(d.Hosts, hh)
 	}
 	for _, vm := range v.vms {
-		dd := htmlDetail{Anchor: anchor(vm), Name: orDash(vm.name), ID: vm.id, Host: vm.hostLabel, Case: vm.caseLabel,
+		dd := htmlDetail{Anchor: anchor(vm), Name: vm.label, ID: vm.id, Host: vm.hostLabel, Case: vm.caseLabel,
 			CaseClass: caseClass(vm.a.Case), Action: vm.actionLabel, Severity: vm.sevLabel, Rule: vm.rule, Title: vm.title,
 			HostIC: orDash(vm.hostIC), GuestIC: v.guestICText(vm), Description: vm.description, Todo: vm.todo, HowTo: vm.howTo,
 			Missing: v.missing(vm.a)}
@@ -181,7 +181,7 @@ var markRank = map[string]int{"ev-other": 0, "ev-dev": 1, "ev-warn": 2, "ev-bad"
 func anchor(vm *vmView) string {
 	var b strings.Builder
 	b.WriteString("vm-")
-	for _, r := range strings.ToLower(vm.name + "-" + vm.id) {
+	for _, r := range strings.ToLower(vm.label + "-" + vm.id) {
 		if (r >= 'a' && r <= 'z') || (r >= '0' && r <= '9') || r == '-' {
 			b.WriteRune(r)
 		}
@@ -223,7 +223,7 @@ func (v *view) timeline() *htmlTimeline {
 	}
 	for i, vm := range lanes {
 		y := top + laneH*float64(i) + laneH/2
-		lane := htmlLane{Label: orDash(vm.name), Y: y, TextY: y + 4}
+		lane := htmlLane{Label: vm.label, Y: y, TextY: y + 4}
 		for _, e := range vm.events {
 			kind := e.Kind
 			if kind == kb.EventUnknown {

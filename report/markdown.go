@@ -65,14 +65,14 @@ func Markdown(w io.Writer, res *hvic.Result, opts *Options) error {
 			if vm.needsAction {
 				action = "**" + action + "**"
 			}
-			fmt.Fprintf(bw, "| %s | %s | %s | %s | %s |\n", mdEscape(orDash(vm.name)), mdEscape(vm.caseLabel), action, mdCell(vm.hostIC), mdCell(vm.guestIC))
+			fmt.Fprintf(bw, "| %s | %s | %s | %s | %s |\n", mdEscape(vm.label), mdEscape(vm.caseLabel), action, mdCell(vm.hostIC), mdCell(vm.guestIC))
 		}
 	}
 	if len(v.vms) > 0 {
 		fmt.Fprintf(bw, "\n## %s\n", tr(l, "details"))
 	}
 	for _, vm := range v.vms {
-		fmt.Fprintf(bw, "\n### %s — %s\n\n", mdEscape(orDash(vm.name)), mdEscape(vm.caseLabel))
+		fmt.Fprintf(bw, "\n### %s — %s\n\n", mdEscape(vm.label), mdEscape(vm.caseLabel))
 		if vm.id != "" {
 			fmt.Fprintf(bw, "- %s: %s\n", tr(l, "col.id"), mdCode(vm.id))
 		}

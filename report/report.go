@@ -120,7 +120,8 @@ type vmView struct {
 	findings                  []*kb.Finding
 	events                    []kb.Event
 	needsAction               bool
-	replayed                  bool // the guest hive's transaction logs were replayed
+	replayed                  bool   // the guest hive's transaction logs were replayed
+	label                     string // name, else ID, else "(guest file)"
 }
 
 func newView(res *hvic.Result, opts *Options) (*view, error) {
@@ -226,7 +227,18 @@ func (v *view) findVM(id, name, host string) *vmView {
 		return v.byID[id]
 	}
 	if name == "" {
-		return nil
+		// A finding about a VM known by nothing but its guest file: the one
+		// such VM on that host, if it is alone.
+		var found *vmView
+		for _, vm := range v.byName[""] {
+			if vm.id == "" && hostKey(vm.host) == hostKey(host) {
+				if found != nil {
+					return nil
+				}
+				found = vm
+			}
+		}
+		return found
 	}
 	var found *vmView
 	for _, vm := range v.byName[strings.ToLower(name)] {
@@ -241,7 +253,7 @@ func (v *view) findVM(id, name, host string) *vmView {
 }
 
 func (v *view) vmView(a *kb.Assessment) *vmView {
-	vm := &vmView{a: a, name: a.VMName, id: a.VMID, host: a.Host,
+	vm := &vmView{a: a, name: a.VMName, id: a.VMID, host: a.Host, label: vmLabel(a),
 		caseLabel: caseLabel(v.lang, a.Case), actionLabel: actionLabel(v.lang, a.Action), sevLabel: severityLabel(v.lang, a.Severity),
 		hostIC: a.HostIC.Raw, guestIC: a.GuestIC.Raw}
 	if vm.hostIC == "" && !a.HostIC.Version.IsZero() {
@@ -430,4 +442,22 @@ func skipReason(s hvic.Skipped) string {
 		return s.Detail
 	}
 	return s.Reason
+}
+
+// vmLabel names a VM for people: its name, else its ID, else the guest
+// file its facts came from.
+func vmLabel(a *kb.Assessment) string {
+	switch {
+	case a.VMName != "":
+		return a.VMName
+	case a.VMID != "":
+		return a.VMID
+	case a.GuestIC.Ref != nil && a.GuestIC.Ref.File != "":
+		f := a.GuestIC.Ref.File
+		if i := strings.LastIndexAny(f, "/\\"); i >= 0 {
+			f = f[i+1:]
+		}
+		return "(" + f + ")"
+	}
+	return "-"
 }

@@ -113,7 +113,7 @@ func Text(w io.Writer, res *hvic.Result, opts *Options) error {
 		fmt.Fprintln(bw)
 		rows := [][]string{{tr(l, "col.vm"), tr(l, "col.case"), tr(l, "col.action"), tr(l, "col.hostic"), tr(l, "col.guestic")}}
 		for _, vm := range h.vms {
-			rows = append(rows, []string{orDash(vm.name), vm.caseLabel, vm.actionLabel, orDash(vm.hostIC), orDash(vm.guestIC)})
+			rows = append(rows, []string{vm.label, vm.caseLabel, vm.actionLabel, orDash(vm.hostIC), orDash(vm.guestIC)})
 		}
 		table(bw, "  ", rows)
 	}
@@ -121,7 +121,7 @@ func Text(w io.Writer, res *hvic.Result, opts *Options) error {
 		fmt.Fprintf(bw, "\n%s\n", tr(l, "details"))
 	}
 	for _, vm := range v.vms {
-		fmt.Fprintf(bw, "\n* %s", orDash(vm.name))
+		fmt.Fprintf(bw, "\n* %s", vm.label)
 		if vm.id != "" {
 			fmt.Fprintf(bw, " {%s}", vm.id)
 		}
