@@ -1,6 +1,7 @@
 package report_test
 
 import (
+	"archive/zip"
 	"bytes"
 	"context"
 	"encoding/csv"
@@ -10,6 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"testing/fstest"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -234,4 +236,44 @@ func TestEmptyResult(t *testing.T) {
 		require.NoError(t, report.Render(&buf, f, &hvic.Result{Status: hvic.StatusFailed}, &report.Options{Lang: "ja"}), f)
 		assert.NotEmpty(t, buf.String(), f)
 	}
+}
+
+// A partial scan (refused, damaged and skipped files) renders in every
+// format and language.
+func TestRenderPartialScan(t *testing.T) {
+	sample, err := os.ReadFile(filepath.Join(sampleDir, "HV01", "Logs", "System.evtx"))
+	require.NoError(t, err)
+	fsys := fstest.MapFS{
+		"c/System.evtx":   {Data: sample[:5000]},
+		"c/notes.txt":     {Data: []byte("hello\n")},
+		"c/evil.zip":      {Data: zipWith(t, "../x.evtx", "ElfFile\x00")},
+		"c/SOFTWARE.LOG1": {Data: []byte("regf")},
+	}
+	res, err := hvic.Scan(context.Background(), fsys, nil)
+	require.NoError(t, err)
+	require.Equal(t, hvic.StatusPartial, res.Status)
+	for _, f := range report.Formats() {
+		for _, lang := range report.Languages() {
+			var buf bytes.Buffer
+			require.NoError(t, report.Render(&buf, f, res, &report.Options{Lang: lang}), f)
+			if f != report.FormatCSV { // CSV has VM rows only
+				assert.Contains(t, buf.String(), "x.evtx", f)
+			}
+			if f == report.FormatJSON || f == report.FormatSARIF {
+				assert.True(t, json.Valid(buf.Bytes()), f)
+			}
+		}
+	}
+}
+
+func zipWith(t *testing.T, name, data string) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	w, err := zw.Create(name)
+	require.NoError(t, err)
+	_, err = w.Write([]byte(data))
+	require.NoError(t, err)
+	require.NoError(t, zw.Close())
+	return buf.Bytes()
 }
