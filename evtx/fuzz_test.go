@@ -100,12 +100,18 @@ func fileHeader() []byte {
 
 // FuzzRecords mutates one chunk behind a valid file header: the record
 // scan, golang-evtx's BinXML decoding and the Record conversion. Seeds: the
-// first chunk of every corpus file.
+// first chunk of every corpus file and the hand-crafted hostile chunks of
+// hostile_test.go.
 func FuzzRecords(f *testing.F) {
 	for _, b := range seedFiles(f) {
 		if len(b) >= fileHeaderBlock+chunkSize {
 			f.Add(b[fileHeaderBlock : fileHeaderBlock+chunkSize])
 		}
+	}
+	frag := []byte{0x0f, 1, 1, 0}
+	for _, extra := range [][]byte{selfRefDef(), nil} {
+		b := craftChunk(cat(frag, []byte{0x0c, 1}, u32(0), u32(700), u32(0)), extra)
+		f.Add(b[fileHeaderBlock:])
 	}
 	hdr := fileHeader()
 	f.Fuzz(func(t *testing.T, chunk []byte) {
