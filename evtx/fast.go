@@ -193,6 +193,9 @@ func (f *File) runBatches(ctx context.Context, o ScanOptions, filter, ic bool, e
 		return ctx.Err()
 	}
 	workers := min(o.Workers, nb)
+	// The workers copy this snapshot, never f itself: emit may update
+	// f.stats on this goroutine while they run.
+	snap := *f
 	stop := make(chan struct{})
 	jobs := make(chan int)
 	out := make(chan *batchResult, o.InFlight)
@@ -223,7 +226,7 @@ func (f *File) runBatches(ctx context.Context, o ScanOptions, filter, ic bool, e
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			wk := newWorker(f, o.BatchChunks, filter, ic)
+			wk := newWorker(&snap, o.BatchChunks, filter, ic)
 			for b := range jobs {
 				res := wk.run(ctx, b, min(o.BatchChunks, slots-b*o.BatchChunks), b*o.BatchChunks)
 				select {
