@@ -1,6 +1,7 @@
 package evtx
 
 import (
+	"bytes"
 	"encoding/binary"
 	"encoding/hex"
 	"errors"
@@ -518,7 +519,7 @@ func indexUnique(b, pat []byte) int {
 }
 
 func indexFrom(b, pat []byte, pos int) int {
-	j := strings.Index(string(b[pos:]), string(pat))
+	j := bytes.Index(b[pos:], pat)
 	if j < 0 {
 		return -1
 	}
