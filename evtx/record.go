@@ -251,6 +251,7 @@ type FormatError struct {
 	Err      error
 }
 
+// Error formats the position and the cause: "evtx: FILE: chunk N offset 0x.. record ID WHAT: cause".
 func (e *FormatError) Error() string {
 	s := "evtx: "
 	if e.File != "" {
