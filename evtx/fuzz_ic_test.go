@@ -1,0 +1,52 @@
+package evtx
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+// FuzzExtractIC feeds ExtractIC records with arbitrary provider, event ID
+// and data (fields separated by "|", "name=value" when named). Seeds: the
+// IC shapes of ic_test.go.
+func FuzzExtractIC(f *testing.F) {
+	f.Add("storvsp", uint16(6), "|web01|"+vmGUIDUpper+"|5.1|4.2", false)
+	f.Add("Microsoft-Windows-Hyper-V-Integration-KvpExchange", uint16(4010), "web01|"+vmGUIDUpper+"|Negotiated (3.0) - Expected (3.0)|4.0", true)
+	f.Add("Microsoft-Windows-Hyper-V-VmSwitch", uint16(27), "VMName=web01|ServerVersion=4.0|ClientVersion=3.2|VMId="+vmGUIDNorm, false)
+	f.Add("VMSMP", uint16(26), "web01|"+vmGUIDUpper+"|2.0", true)
+	f.Add("Microsoft-Windows-Hyper-V-Worker", uint16(23014), "VmName=l|VmId=x", false)
+	f.Add("Microsoft-Windows-Hyper-V-StorageVSP", uint16(6), "", false)
+	f.Fuzz(func(t *testing.T, provider string, id uint16, data string, shifted bool) {
+		rec := Record{Provider: provider, EventID: id, DataMayBeShifted: shifted}
+		if data != "" {
+			for _, s := range strings.Split(data, "|") {
+				name, value, ok := strings.Cut(s, "=")
+				if !ok {
+					name, value = "", s
+				}
+				rec.Data = append(rec.Data, Field{Name: name, Value: value})
+			}
+		}
+		ev, ok := ExtractIC(rec)
+		if !ok {
+			require.Equal(t, ICEvent{}, ev)
+			return
+		}
+		require.NotEqual(t, ICNone, ev.Kind)
+		require.Equal(t, provider, ev.Provider)
+		require.Equal(t, id, ev.EventID)
+		if ev.VMID != "" {
+			g, valid := NormalizeVMID(ev.VMID)
+			require.True(t, valid)
+			require.Equal(t, g, ev.VMID)
+		}
+		require.Equal(t, ev.Ambiguous, ev.Note != "")
+		for _, v := range []ProtocolVersion{ev.FrameworkVersion, ev.MessageVersion} {
+			if v.Raw != "" {
+				_, valid := ParseProtocolVersion(v.Raw)
+				require.True(t, valid)
+			}
+		}
+	})
+}
