@@ -19,10 +19,12 @@ type ScanOptions struct {
 	// BatchChunks is the number of consecutive 64 KiB chunk slots a worker
 	// reads with one ReadAt. Default 16 (1 MiB), at most 256.
 	BatchChunks int
-	// InFlight caps the batches read but not yet handed to the caller, so
-	// memory stays bounded whatever the file size: about
-	// InFlight * BatchChunks * 64 KiB of input plus the decoded results of
-	// those batches. Default 2 * Workers; never below Workers.
+	// InFlight caps the batches handed to workers but not yet handed to
+	// the caller, so memory stays bounded whatever the file size: each
+	// worker holds one BatchChunks * 64 KiB input buffer (none for
+	// FromBytes) and the caller's side at most InFlight batches of results
+	// (IC events for ScanIC, records for ParallelRecords). Default
+	// 2 * Workers; never below Workers.
 	InFlight int
 	// DecodeAll turns the pre-filter off: ScanIC decodes every chunk (the
 	// reference the filter is tested against).
