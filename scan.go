@@ -160,6 +160,20 @@ func readFile(ctx context.Context, f *collect.File, o *Options, events *atomic.I
 			out.problems = append(out.problems, problem(f.Path, SeverityError, "internal", "read", fmt.Errorf("%w: panic: %v", ErrInternal, r)))
 		}
 	}()
+	if f.Kind == collect.KindEVTX && f.Size <= o.MaxFileSize {
+		// Event logs are read in place (chunk by chunk) when the file
+		// allows random access: a 1 GiB System log costs no 1 GiB buffer.
+		ra, ok, err := f.OpenReaderAt()
+		if err != nil {
+			out.problems = append(out.problems, problem(f.Path, SeverityError, "unreadable", "open", fmt.Errorf("%w: %w", ErrUnreadable, err)))
+			return
+		}
+		if ok {
+			defer ra.Close()
+			readEVTX(ctx, f, func(eo *evtx.Options) (*evtx.File, error) { return evtx.NewReader(ra, f.Size, eo) }, o, events, out)
+			return
+		}
+	}
 	data, err := f.ReadAll(o.MaxFileSize)
 	if err != nil {
 		code := "unreadable"
@@ -171,7 +185,7 @@ func readFile(ctx context.Context, f *collect.File, o *Options, events *atomic.I
 	}
 	switch f.Kind {
 	case collect.KindEVTX:
-		readEVTX(ctx, f, data, o, events, out)
+		readEVTX(ctx, f, func(eo *evtx.Options) (*evtx.File, error) { return evtx.FromBytes(data, eo) }, o, events, out)
 	case collect.KindHive:
 		readHive(f, data, o, out)
 	case collect.KindRegExport, collect.KindRegQuery:
@@ -202,13 +216,14 @@ const (
 
 type coverKey struct{ host, channel string }
 
-func readEVTX(ctx context.Context, f *collect.File, data []byte, o *Options, events *atomic.Int64, out *fileOut) {
+// readEVTX reads one event log opened by open (from bytes or in place).
+func readEVTX(ctx context.Context, f *collect.File, open func(*evtx.Options) (*evtx.File, error), o *Options, events *atomic.Int64, out *fileOut) {
 	var eo evtx.Options
 	if o.EVTX != nil {
 		eo = *o.EVTX
 	}
 	eo.Name = f.Path
-	ef, err := evtx.FromBytes(data, &eo)
+	ef, err := open(&eo)
 	if err != nil {
 		out.problems = append(out.problems, problem(f.Path, SeverityError, "evtx-unreadable", "open evtx", fmt.Errorf("%w: %w", ErrUnreadable, err)))
 		return

@@ -127,6 +127,34 @@ type File struct {
 	dir  string // pairing key: display directory
 	base string
 	open func() (io.ReadCloser, error)
+	// direct is true when open returns a file that also offers
+	// io.ReaderAt (a folder's file, not an archive entry).
+	direct bool
+}
+
+// ReaderAtCloser is what OpenReaderAt returns.
+type ReaderAtCloser interface {
+	io.ReaderAt
+	io.Closer
+}
+
+// OpenReaderAt opens the file for random access without reading it into
+// memory. ok is false for archive entries (and files systems whose files
+// offer no io.ReaderAt): use ReadAll for those. Close the result.
+func (f *File) OpenReaderAt() (r ReaderAtCloser, ok bool, err error) {
+	if !f.direct {
+		return nil, false, nil
+	}
+	rc, err := f.open()
+	if err != nil {
+		return nil, true, fmt.Errorf("collect: %s: %w", f.Path, err)
+	}
+	ra, isRA := rc.(ReaderAtCloser)
+	if !isRA {
+		rc.Close()
+		return nil, false, nil
+	}
+	return ra, true, nil
 }
 
 // Name returns the base name of the file.
@@ -353,10 +381,10 @@ func (w *walker) visitFile(fsys fs.FS, p, disp string) {
 		w.openZipFromFS(fsys, p, disp, size, 1)
 		return
 	}
-	w.add(kind, why, disp, size, open)
+	w.add(kind, why, disp, size, open, true)
 }
 
-func (w *walker) add(kind Kind, why, disp string, size int64, open func() (io.ReadCloser, error)) {
+func (w *walker) add(kind Kind, why, disp string, size int64, open func() (io.ReadCloser, error), direct bool) {
 	if kind == KindOther {
 		r := ReasonUnrecognised
 		switch {
@@ -373,7 +401,7 @@ func (w *walker) add(kind Kind, why, disp string, size int64, open func() (io.Re
 		return
 	}
 	dir, base := splitDisplay(disp)
-	w.files = append(w.files, &File{Path: disp, Kind: kind, Size: size, dir: dir, base: base, open: open})
+	w.files = append(w.files, &File{Path: disp, Kind: kind, Size: size, dir: dir, base: base, open: open, direct: direct})
 }
 
 func splitDisplay(disp string) (dir, base string) {
@@ -530,7 +558,7 @@ func (w *walker) walkZip(zr *zip.Reader, disp string, depth int) {
 		}
 		kind, why := Classify(head)
 		if kind != KindZip {
-			w.add(kind, why, edisp, usize, open)
+			w.add(kind, why, edisp, usize, open, false)
 			continue
 		}
 		if depth+1 > w.opts.MaxDepth {

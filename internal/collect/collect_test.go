@@ -352,3 +352,22 @@ func TestZipShiftJISNames(t *testing.T) {
 	assert.Equal(t, "c.zip!/ホスト/SOFTWARE", s.Files[0].Path)
 	require.Len(t, s.Files[0].Logs, 1)
 }
+
+func TestOpenReaderAt(t *testing.T) {
+	z := makeZip(t, zipEntry{name: "in.evtx", data: []byte("ElfFile\x00zip")})
+	s, err := Walk(context.Background(), fstest.MapFS{"a.evtx": {Data: []byte("ElfFile\x00direct")}, "c.zip": {Data: z}}, nil)
+	require.NoError(t, err)
+	defer s.Close()
+	require.Len(t, s.Files, 2)
+	ra, ok, err := s.Files[0].OpenReaderAt()
+	require.NoError(t, err)
+	require.True(t, ok)
+	buf := make([]byte, 6)
+	_, err = ra.ReadAt(buf, 8)
+	require.NoError(t, err)
+	assert.Equal(t, "direct", string(buf))
+	require.NoError(t, ra.Close())
+	_, ok, err = s.Files[1].OpenReaderAt()
+	require.NoError(t, err)
+	assert.False(t, ok, "archive entries have no random access")
+}
