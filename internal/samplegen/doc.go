@@ -8,7 +8,7 @@
 //
 //	go run ./internal/samplegen/cmd/samplegen testdata/sample
 //
-// The expected verdict of every VM is in Expected; the root package's tests
+// The expected verdict of every VM is in VMs() (Case, Action); the root package's tests
 // assert it.
 //
 // The generator trusts its own constant input; it is for fixtures only and
