@@ -5,7 +5,8 @@
 // goroutines panic on damaged input).
 //
 //	evtxbench gen                 # print the paths of the cached inputs, generating them once
-//	evtxbench MODE FILE           # MODE: scan, scan1 (one worker), full, pfull, gevtx
+//	evtxbench MODE FILE [BATCH]   # MODE: scan, scan1 (one worker), full, pfull, gevtx;
+//	                              # BATCH: ScanOptions.BatchChunks (default 16)
 //
 // A measurement prints one line of key=value pairs: bytes, wall and CPU
 // seconds, MB/s, records (or IC events), and the process's peak RSS (VmHWM).
@@ -16,6 +17,7 @@ import (
 	"fmt"
 	"os"
 	"runtime"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -49,10 +51,17 @@ func run(args []string) error {
 		}
 		return nil
 	}
-	if len(args) != 2 {
-		return fmt.Errorf("usage: evtxbench gen | evtxbench scan|scan1|full|pfull|gevtx FILE")
+	if len(args) != 2 && len(args) != 3 {
+		return fmt.Errorf("usage: evtxbench gen | evtxbench scan|scan1|full|pfull|gevtx FILE [BATCHCHUNKS]")
 	}
 	mode, path := args[0], args[1]
+	if len(args) == 3 {
+		n, err := strconv.Atoi(args[2])
+		if err != nil {
+			return err
+		}
+		batchChunks = n
+	}
 	st, err := os.Stat(path)
 	if err != nil {
 		return err
@@ -68,6 +77,9 @@ func run(args []string) error {
 	return nil
 }
 
+// batchChunks is ScanOptions.BatchChunks for the hvic modes (0: default).
+var batchChunks int
+
 func measure(mode, path string) (int, string, error) {
 	ctx := context.Background()
 	switch mode {
@@ -77,9 +89,9 @@ func measure(mode, path string) (int, string, error) {
 			return 0, "", err
 		}
 		defer f.Close()
-		var o *evtx.ScanOptions
+		o := &evtx.ScanOptions{BatchChunks: batchChunks}
 		if mode == "scan1" {
-			o = &evtx.ScanOptions{Workers: 1}
+			o.Workers = 1
 		}
 		evs, st, err := f.ScanIC(ctx, o)
 		if err != nil {
@@ -94,7 +106,7 @@ func measure(mode, path string) (int, string, error) {
 		defer f.Close()
 		seq := f.Records(ctx)
 		if mode == "pfull" {
-			seq = f.ParallelRecords(ctx, nil)
+			seq = f.ParallelRecords(ctx, &evtx.ScanOptions{BatchChunks: batchChunks})
 		}
 		n, failed := 0, 0
 		for _, err := range seq {
