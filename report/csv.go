@@ -30,6 +30,11 @@ func CSV(w io.Writer, res *hvic.Result, opts *Options) error {
 	if err != nil {
 		return err
 	}
+	if v.bom {
+		if _, err := io.WriteString(w, "\ufeff"); err != nil {
+			return err
+		}
+	}
 	cw := csv.NewWriter(w)
 	cw.UseCRLF = true
 	if err := cw.Write(csvHeader); err != nil {

@@ -64,6 +64,9 @@ type Options struct {
 	Table *kb.Table
 	// ToolVersion is written into JSON and SARIF (default "dev").
 	ToolVersion string
+	// BOM starts CSV output with a UTF-8 byte-order mark, which Excel
+	// needs to read UTF-8 (Japanese) text correctly.
+	BOM bool
 }
 
 // Render writes res to w in format f.
@@ -88,6 +91,7 @@ func Render(w io.Writer, f Format, res *hvic.Result, opts *Options) error {
 // view is what every renderer shows, prepared once: localised labels,
 // VMs grouped by host, rule text.
 type view struct {
+	bom     bool
 	lang    string
 	version string
 	t       *kb.Table
@@ -132,7 +136,7 @@ func newView(res *hvic.Result, opts *Options) (*view, error) {
 	if opts != nil {
 		o = *opts
 	}
-	v := &view{lang: normLang(o.Lang), version: o.ToolVersion, t: o.Table, res: res}
+	v := &view{lang: normLang(o.Lang), version: o.ToolVersion, t: o.Table, res: res, bom: o.BOM}
 	if v.version == "" {
 		v.version = "dev"
 	}

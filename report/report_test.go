@@ -277,3 +277,12 @@ func zipWith(t *testing.T, name, data string) []byte {
 	require.NoError(t, zw.Close())
 	return buf.Bytes()
 }
+
+func TestCSVBOM(t *testing.T) {
+	res := scanSample(t)
+	for _, bom := range []bool{false, true} {
+		var buf bytes.Buffer
+		require.NoError(t, report.CSV(&buf, res, &report.Options{Lang: "ja", BOM: bom}))
+		assert.Equal(t, bom, bytes.HasPrefix(buf.Bytes(), []byte("\xef\xbb\xbf")))
+	}
+}

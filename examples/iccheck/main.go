@@ -10,7 +10,8 @@
 // Flags:
 //
 //	-format text|json|markdown|csv|sarif|html   output format (default text)
-//	-lang en|ja                                 output language (default en)
+//	-lang en|ja                                 output language (default en; Japanese CSV starts
+//	                                            with a UTF-8 byte-order mark for Excel)
 //	-o FILE                                     write the report to FILE instead of standard output
 //	-linux VM[,VM...]                           VMs (names or IDs) known to run Linux
 //	-workers N                                  files read in parallel (default: the number of CPUs)
@@ -161,7 +162,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 		w = file
 	}
 	bw := bufio.NewWriter(w)
-	err = report.Render(bw, f, res, &report.Options{Lang: *lang, ToolVersion: version()})
+	// Japanese CSV opens in Excel only with a byte-order mark.
+	bom := f == report.FormatCSV && strings.EqualFold(*lang, "ja")
+	err = report.Render(bw, f, res, &report.Options{Lang: *lang, ToolVersion: version(), BOM: bom})
 	if err == nil {
 		err = bw.Flush()
 	}
