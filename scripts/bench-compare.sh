@@ -4,10 +4,10 @@
 #
 # Inputs (generated once with internal/benchgen, cached under
 # ${TMPDIR:-/tmp}/hvic-benchgen/<version>, shared with `go test -bench ./evtx`):
-#   system100.evtx  ~109 MiB System log, 215,036 records from 20 providers,
-#                   36 IC records spread over the file
+#   system100.evtx  ~109 MiB System log, 215,000 records from 20 providers,
+#                   36 of them IC records spread over the file
 #   quiet100.evtx   ~109 MiB log, 215,000 records, no relevant record
-#   system10.evtx   ~11 MiB System log, 21,512 records (for evtx_dump.py, slow)
+#   system10.evtx   ~11 MiB System log, 21,500 records, 12 IC (for evtx_dump.py, slow)
 #
 # Measured, each in a fresh process, REPS times (median reported):
 #   hvic-scan     evtx.(*File).ScanIC, default workers (GOMAXPROCS)
