@@ -19,7 +19,6 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 
 	gevtx "github.com/0xrawsec/golang-evtx/evtx"
@@ -132,15 +131,6 @@ func measure(mode, path string) (int, string, error) {
 		return n, fmt.Sprintf("maxjobs=%d", gevtx.MaxJobs), nil
 	}
 	return 0, "", fmt.Errorf("unknown mode %q", mode)
-}
-
-func cpuSeconds() float64 {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	tv := func(t syscall.Timeval) float64 { return float64(t.Sec) + float64(t.Usec)/1e6 }
-	return tv(ru.Utime) + tv(ru.Stime)
 }
 
 // peakRSS reads VmHWM from /proc/self/status, in MiB; 0 when unavailable.
