@@ -26,7 +26,7 @@ type htmlHost struct {
 
 type htmlDetail struct {
 	Anchor, Name, ID, Host, Case, CaseClass, Action, Severity, Rule, Title string
-	HostIC, GuestIC, Description, Todo, HowTo                              string
+	HostIC, GuestIC, Description, Todo, HowTo, GuestOS                     string
 	Other, Missing, Evidence                                               []string
 }
 
@@ -125,7 +125,7 @@ func HTML(w io.Writer, res *hvic.Result, opts *Options) error {
 	for _, vm := range v.vms {
 		dd := htmlDetail{Anchor: anchor(vm), Name: vm.label, ID: vm.id, Host: vm.hostLabel, Case: vm.caseLabel,
 			CaseClass: caseClass(vm.a.Case), Action: vm.actionLabel, Severity: vm.sevLabel, Rule: vm.rule, Title: vm.title,
-			HostIC: orDash(vm.hostIC), GuestIC: v.guestICText(vm), Description: vm.description, Todo: vm.todo, HowTo: vm.howTo,
+			HostIC: orDash(vm.hostIC), GuestIC: v.guestICText(vm), GuestOS: vm.a.GuestOS.Name, Description: vm.description, Todo: vm.todo, HowTo: vm.howTo,
 			Missing: v.missing(vm.a)}
 		for _, f := range vm.findings {
 			if f.RuleID != vm.rule {
@@ -311,6 +311,7 @@ footer{margin-top:32px;color:#57606a;font-size:.85em}
 {{if .ID}}<p class="meta">{{$.L.col_id}}: <span class="mono">{{.ID}}</span> · {{$.L.col_host}}: {{.Host}}</p>{{else}}<p class="meta">{{$.L.col_host}}: {{.Host}}</p>{{end}}
 <p><b>{{$.L.col_action}}:</b> {{.Action}} ({{.Severity}}) · <span class="mono">{{.Rule}}</span> {{.Title}}</p>
 <p>{{$.L.col_hostic}}: <span class="mono">{{.HostIC}}</span> · {{$.L.col_guestic}}: <span class="mono">{{.GuestIC}}</span></p>
+{{if .GuestOS}}<p>{{$.L.guest_os}}: {{.GuestOS}}</p>{{end}}
 {{if .Description}}<p><b>{{$.L.what}}:</b> {{.Description}}</p>{{end}}
 {{if .Todo}}<p><b>{{$.L.todo}}:</b> {{.Todo}}</p>{{end}}
 {{if .HowTo}}<p><b>{{$.L.howto}}:</b> {{.HowTo}}</p>{{end}}

@@ -78,6 +78,9 @@ func Markdown(w io.Writer, res *hvic.Result, opts *Options) error {
 		}
 		fmt.Fprintf(bw, "- %s: %s\n", tr(l, "col.host"), mdEscape(vm.hostLabel))
 		fmt.Fprintf(bw, "- %s: %s → %s: %s\n", tr(l, "col.hostic"), mdCode(vm.hostIC), tr(l, "col.guestic"), mdEscape(v.guestICText(vm)))
+		if os := vm.a.GuestOS.Name; os != "" {
+			fmt.Fprintf(bw, "- %s: %s\n", tr(l, "guest.os"), mdEscape(os))
+		}
 		fmt.Fprintf(bw, "- %s: **%s** (%s)\n", tr(l, "col.action"), mdEscape(vm.actionLabel), mdEscape(vm.sevLabel))
 		fmt.Fprintf(bw, "- %s: %s — %s\n", tr(l, "col.rules"), mdCode(vm.rule), mdEscape(vm.title))
 		if vm.description != "" {

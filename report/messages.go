@@ -44,6 +44,7 @@ var msg = map[string][2]string{
 	"col.severity":    {"Severity", "重要度"},
 	"col.hostic":      {"Host IC", "ホスト IC"},
 	"col.guestic":     {"Guest IC", "ゲスト IC"},
+	"guest.os":        {"Guest OS", "ゲスト OS"},
 	"col.host":        {"Host", "ホスト"},
 	"col.rules":       {"Rules", "ルール"},
 	"details":         {"Details", "詳細"},

@@ -128,6 +128,9 @@ func Text(w io.Writer, res *hvic.Result, opts *Options) error {
 		fmt.Fprintf(bw, " @ %s\n", vm.hostLabel)
 		fmt.Fprintf(bw, "  %s / %s / %s: %s\n", vm.caseLabel, vm.actionLabel, vm.rule, vm.title)
 		fmt.Fprintf(bw, "  %s: %s → %s: %s\n", tr(l, "col.hostic"), orDash(vm.hostIC), tr(l, "col.guestic"), v.guestICText(vm))
+		if os := vm.a.GuestOS.Name; os != "" {
+			fmt.Fprintf(bw, "  %s: %s\n", tr(l, "guest.os"), os)
+		}
 		if vm.description != "" {
 			fmt.Fprintf(bw, "  %s: %s\n", tr(l, "what"), vm.description)
 		}
