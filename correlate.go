@@ -320,6 +320,15 @@ func addFacts(ev *kb.Evidence, inv *Inventory, out *fileOut, nm *namer) {
 	file := out.info.Path
 	if f.Host != nil {
 		name, guessed := nm.hostFor(out.dir)
+		if out.ownName != "" && (name == "" || guessed) {
+			// The hive's own record of its name beats a guess.
+			name, guessed = out.ownName, false
+			for _, k := range nm.known {
+				if hostKey(k) == hostKey(name) && len(k) > len(name) {
+					name = k
+				}
+			}
+		}
 		switch {
 		case name == "":
 			name = unknownHost(out.dir, file)

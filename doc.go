@@ -14,9 +14,11 @@
 // (Options.Workers, default GOMAXPROCS); and hand the evidence to package kb:
 //
 //   - hosts are the computers named in the event records' Computer field; a
-//     host's SOFTWARE hive, which records no computer name, is tied to the
-//     computer whose logs sit in the same folder tree (or whose name is a
-//     folder on its path, or the only computer in the collection);
+//     host's SOFTWARE hive, which holds no computer name as such, is tied to
+//     the computer whose logs sit in the same folder tree, else to the name
+//     it records of itself as a domain member (Group Policy's
+//     Distinguished-Name), else to a known computer whose name is a folder
+//     on its path, else to the only host in the collection (a warning);
 //   - guests are tied to their VM and host by the Guest\Parameters values
 //     the host writes into them (VirtualMachineId, VirtualMachineName,
 //     HostName, PhysicalHostName);

@@ -75,6 +75,7 @@ type fileOut struct {
 	info      FileInfo
 	dir       string
 	facts     *hive.Facts
+	ownName   string // the computer name the SOFTWARE hive records of itself, if any
 	replayed  bool
 	events    []kb.Event
 	coverage  []kb.LogCoverage // Host may be empty: filled by co-location
@@ -405,6 +406,7 @@ func readHive(f *collect.File, data []byte, o *Options, out *fileOut) {
 	}
 	facts := hive.ExtractFacts(h, f.Path)
 	factsDone(facts, o, out)
+	out.ownName = ownName(h)
 }
 
 // isLogProblem reports whether err is already reported as a refused log.
@@ -441,6 +443,7 @@ func readExport(f *collect.File, data []byte, o *Options, out *fileOut) {
 	}
 	facts := hive.ExtractFacts(ex, f.Path)
 	factsDone(facts, o, out)
+	out.ownName = ownName(ex)
 }
 
 func factsDone(facts hive.Facts, o *Options, out *fileOut) {
@@ -477,4 +480,64 @@ func sortEvents(evs []kb.Event) {
 		}
 		return a.Ref.RecordID < b.Ref.RecordID
 	})
+}
+
+// pathGPMachine holds, on a domain member, the computer's own distinguished
+// name as Group Policy last saw it ("CN=HV01,OU=Hosts,DC=contoso,DC=local").
+const pathGPMachine = `Microsoft\Windows\CurrentVersion\Group Policy\State\Machine`
+
+// ownName is the computer name a SOFTWARE hive records of itself: from the
+// Group Policy state's Distinguished-Name (CN=name + the DC= labels), or
+// "" when the machine is not a domain member or the key is absent.
+func ownName(src hive.KeyReader) string {
+	k, err := src.Key(pathGPMachine)
+	if err != nil {
+		return ""
+	}
+	v, ok := k.Value("Distinguished-Name")
+	if !ok {
+		return ""
+	}
+	dn, ok := v.String()
+	if !ok {
+		return ""
+	}
+	return nameFromDN(dn)
+}
+
+// nameFromDN turns "CN=HV01,OU=Hosts,DC=contoso,DC=local" into
+// "HV01.contoso.local"; "" when there is no CN. Names with escaped commas
+// or characters a computer name cannot hold are refused.
+func nameFromDN(dn string) string {
+	if strings.Contains(dn, `\`) || len(dn) > 1024 {
+		return ""
+	}
+	var cn string
+	var dcs []string
+	for _, part := range strings.Split(dn, ",") {
+		k, v, ok := strings.Cut(strings.TrimSpace(part), "=")
+		if !ok {
+			return ""
+		}
+		switch strings.ToUpper(strings.TrimSpace(k)) {
+		case "CN":
+			if cn == "" {
+				cn = strings.TrimSpace(v)
+			}
+		case "DC":
+			dcs = append(dcs, strings.TrimSpace(v))
+		}
+	}
+	if cn == "" || len(cn) > 63 || strings.ContainsAny(cn, " ./\\:*?\"<>|") {
+		return ""
+	}
+	for _, dc := range dcs {
+		if dc == "" || strings.ContainsAny(dc, " /\\:*?\"<>|") {
+			return cn
+		}
+	}
+	if len(dcs) == 0 {
+		return cn
+	}
+	return cn + "." + strings.Join(dcs, ".")
 }

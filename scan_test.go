@@ -21,6 +21,7 @@ import (
 	"github.com/hvic/hvic"
 	"github.com/hvic/hvic/hive"
 	"github.com/hvic/hvic/internal/evtxwriter"
+	"github.com/hvic/hvic/internal/hivewriter"
 	"github.com/hvic/hvic/internal/samplegen"
 	"github.com/hvic/hvic/kb"
 )
@@ -429,4 +430,26 @@ func TestMaxEvents(t *testing.T) {
 	}
 	assert.Contains(t, codes, "events-limit")
 	assert.Equal(t, hvic.StatusPartial, res.Status)
+}
+
+// A host hive with no log beside it names itself when it is a domain
+// member (Group Policy's record of its distinguished name).
+func TestHostHiveOwnName(t *testing.T) {
+	b := hivewriter.HostSoftware(hivewriter.Shapes()[2])
+	b.Key(`Microsoft\Windows\CurrentVersion\Group Policy\State\Machine`).SetString("Distinguished-Name", "CN=HV07,OU=Hyper-V Hosts,DC=contoso,DC=local")
+	host, err := b.Bytes()
+	require.NoError(t, err)
+	files, err := samplegen.Files()
+	require.NoError(t, err)
+	res, err := hvic.Scan(context.Background(), fstest.MapFS{
+		"x/SOFTWARE": {Data: host},
+		"g/SOFTWARE": {Data: files["guests/WEB01/SOFTWARE"]}, // names HV01 as its host
+	}, nil)
+	require.NoError(t, err)
+	assert.Empty(t, res.Problems)
+	var names []string
+	for _, h := range res.Inventory.Hosts {
+		names = append(names, h.Name)
+	}
+	assert.Equal(t, []string{"HV01.contoso.local", "HV07.contoso.local"}, names)
 }
