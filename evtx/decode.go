@@ -96,7 +96,9 @@ func (b *budgetReader) Seek(off int64, whence int) (int64, error) {
 		return 0, errors.New("evtx: bad whence")
 	}
 	if abs < 0 {
-		return 0, errors.New("evtx: negative position")
+		// golang-evtx ignores the error of most seeks (GoToSeeker) and would
+		// read on at the wrong place: fail the record instead.
+		panic(fmt.Errorf("%w: seek to offset %d, before the chunk", errMalformed, abs))
 	}
 	b.pos = abs
 	return abs, nil

@@ -101,7 +101,7 @@ func fileHeader() []byte {
 // FuzzRecords mutates one chunk behind a valid file header: the record
 // scan, golang-evtx's BinXML decoding and the Record conversion. Seeds: the
 // first chunk of every corpus file and the hand-crafted hostile chunks of
-// hostile_test.go.
+// hostile_test.go and silence_test.go.
 func FuzzRecords(f *testing.F) {
 	for _, b := range seedFiles(f) {
 		if len(b) >= fileHeaderBlock+chunkSize {
@@ -111,6 +111,9 @@ func FuzzRecords(f *testing.F) {
 	frag := []byte{0x0f, 1, 1, 0}
 	for _, extra := range [][]byte{selfRefDef(), nil} {
 		b := craftChunk(cat(frag, []byte{0x0c, 1}, u32(0), u32(700), u32(0)), extra)
+		f.Add(b[fileHeaderBlock:])
+	}
+	for _, b := range silenceSeeds() {
 		f.Add(b[fileHeaderBlock:])
 	}
 	hdr := fileHeader()

@@ -7,15 +7,35 @@ import (
 )
 
 // golang-evtx v1.2.9 writes a "PANIC -" line with a stack trace to the
-// standard library's default logger whenever an inline template instance or
-// a value-text token fails to parse (parser.go, checkParsingError); no log
-// level silences it. To keep the library silent, budgetReader notices each
-// token peek golang-evtx makes (a 1-byte read followed by a seek of -1) and
-// checks here, before golang-evtx parses it, the structures whose failure
-// it would print: a value-text token's type, and a template instance's
-// definition and value array, exactly as golang-evtx parses them. A
-// structure golang-evtx would reject makes the reader panic instead (caught
-// by decode's recover: the record fails with ErrDecode, silently).
+// standard library's default logger whenever a parse error reaches
+// checkParsingError (parser.go); no log level silences it. Its other log
+// calls are level-gated (silenceLogger). An error reaches checkParsingError
+// from these tokens only:
+//
+//   - a substitution, character reference, end, close or EOF token: only
+//     when a read fails, and budgetReader never returns a failed read (it
+//     panics, past the record's end or past the budget);
+//   - a value-text token whose value type is not a string;
+//   - an entity reference whose name fails (one of 0xffff characters:
+//     golang-evtx allocates Size+1 = 0 of them, "Not initialized slice");
+//   - a template instance parsed without the chunk's template cache (every
+//     one inside a definition, a BinXML value or an attribute), when any
+//     token of its definition fails (unknown token, bad attribute or close
+//     token, bad fragment header, failing name, a nested failure), when its
+//     value count is negative or too large, or when its last value fails
+//     (a 1-byte string, an empty ANSI string, a SID without
+//     sub-authorities, an array whose size is not a multiple of its
+//     element size; earlier failing values are dropped silently).
+//
+// budgetReader notices each token peek golang-evtx makes (a 1-byte read
+// followed by a seek of -1) and the validator checks here, before
+// golang-evtx parses it, every structure on that list, exactly as
+// golang-evtx would read it (value-text type, entity name, the whole
+// template: definition walked token by token with a depth cap, a step cap
+// and a loop check, value array, value sizes). A structure golang-evtx
+// would reject makes the reader panic instead (caught by decode's
+// recover: the record fails with ErrDecode, silently). Seeks before the
+// chunk, whose errors golang-evtx ignores, fail the record the same way.
 
 var errMalformed = errors.New("evtx: malformed binary XML")
 
@@ -83,6 +103,14 @@ func (v *validator) peek(pos int) error {
 		}
 	case tokTemplate:
 		_, err := v.template(pos, 0)
+		return err
+	case tokEntityRef1, tokEntityRef2:
+		// BinXMLEntityReference.Parse reports a failing name (one of
+		// 0xffff characters: "Not initialized slice") to checkParsingError.
+		if err := v.need(pos, 5); err != nil {
+			return err
+		}
+		_, err := v.name(v.i32(pos + 1))
 		return err
 	}
 	return nil
@@ -326,57 +354,86 @@ func (v *validator) values(pos, depth int) (int, error) {
 	for i := 0; i < n; i++ {
 		size := v.u16(descs + 4*i)
 		t := v.data[descs+4*i+2]
-		var adv int
-		switch {
-		case t == vtNull:
-			adv = size
-		case t == vtString:
-			adv = size / 2 * 2
-		case t == vtAnsi, t == vtBinary:
-			adv = size
-		case t == vtInt8, t == vtUInt8:
-			adv = 1
-		case t == vtInt16, t == vtUInt16:
-			adv = 2
-		case t == vtInt32, t == vtUInt32, t == vtBool, t == vtHex32:
-			adv = 4
-		case t == vtInt64, t == vtUInt64, t == vtReal64, t == vtFileTime, t == vtHex64:
-			adv = 8
-		case t == vtGUID, t == vtSysTime:
-			adv = 16
-		case t == vtSID:
-			if err := v.need(p, 2); err != nil {
-				return 0, err
-			}
-			adv = 8 + 4*int(v.data[p+1])
-		case t == vtBinXML:
-			np, _, err := v.token(p, true, depth+1)
-			if err != nil {
-				return 0, err
-			}
-			p = np
-			continue
-		case t&vtArray != 0 && t&vtString == vtString:
-			adv = size / 2 * 2
-		case t&vtArray != 0 && t&vtUInt16 == vtUInt16:
-			if size%2 != 0 {
-				return 0, v.fail(p, "uint16 array of %d bytes", size)
-			}
-			adv = size
-		case t&vtArray != 0 && t&vtUInt64 == vtUInt64:
-			if size%8 != 0 {
-				return 0, v.fail(p, "uint64 array of %d bytes", size)
-			}
-			adv = size
-		default:
-			// golang-evtx seeks over unknown types; a later read fails.
-			p += size
-			continue
-		}
-		if err := v.need(p, adv); err != nil {
+		np, bad, err := v.value(p, t, size, depth)
+		if err != nil {
 			return 0, err
 		}
-		p += adv
+		// golang-evtx keeps only the last value's error (and then prints
+		// it); an earlier value that fails is skipped silently.
+		if bad != "" && i == n-1 {
+			return 0, v.fail(p, "value %d: %s", i, bad)
+		}
+		p = np
 	}
 	return p, nil
+}
+
+// value checks one value of type t and descriptor size at p as golang-evtx's
+// ParseValueReader reads it. It returns the position after the value; bad
+// is set when golang-evtx's value parser returns an error there (reading
+// on at the position it stops at), err when the value cannot be checked or
+// when reading it would print by itself (a nested BinXML value).
+func (v *validator) value(p int, t byte, size, depth int) (next int, bad string, err error) {
+	var adv int
+	switch {
+	case t == vtNull:
+		return p + size, "", nil // a seek: nothing read
+	case t == vtString:
+		if size == 1 {
+			// make(UTF16String, 0) then UnmarshaInitSlice: "Not initialized slice".
+			return p, "string of 1 byte", nil
+		}
+		adv = size / 2 * 2
+	case t == vtAnsi:
+		if size == 0 {
+			return p, "empty ANSI string", nil
+		}
+		adv = size
+	case t == vtBinary:
+		adv = size
+	case t == vtInt8, t == vtUInt8:
+		adv = 1
+	case t == vtInt16, t == vtUInt16:
+		adv = 2
+	case t == vtInt32, t == vtUInt32, t == vtBool, t == vtHex32:
+		adv = 4
+	case t == vtInt64, t == vtUInt64, t == vtReal64, t == vtFileTime, t == vtHex64:
+		adv = 8
+	case t == vtGUID, t == vtSysTime:
+		adv = 16
+	case t == vtSID:
+		if err := v.need(p, 8); err != nil {
+			return 0, "", err
+		}
+		if v.data[p+1] == 0 {
+			// no sub-authority: "Not initialized slice" after the 8-byte header.
+			return p + 8, "SID without sub-authorities", nil
+		}
+		adv = 8 + 4*int(v.data[p+1])
+	case t == vtBinXML:
+		np, _, err := v.token(p, true, depth+1)
+		if err != nil {
+			return 0, "", err
+		}
+		return np, "", nil
+	case t&vtArray != 0 && t&vtString == vtString:
+		adv = size / 2 * 2
+	case t&vtArray != 0 && t&vtUInt16 == vtUInt16:
+		if size%2 != 0 {
+			return p, fmt.Sprintf("uint16 array of %d bytes", size), nil
+		}
+		adv = size
+	case t&vtArray != 0 && t&vtUInt64 == vtUInt64:
+		if size%8 != 0 {
+			return p, fmt.Sprintf("uint64 array of %d bytes", size), nil
+		}
+		adv = size
+	default:
+		// golang-evtx seeks over unknown types.
+		return p + size, "", nil
+	}
+	if err := v.need(p, adv); err != nil {
+		return 0, "", err
+	}
+	return p + adv, "", nil
 }
