@@ -38,15 +38,80 @@
 // order, attribute names (the classic <Provider Name="storvsp"/> shape),
 // EventID Qualifiers and exact typed values. golang-evtx reads through a
 // reader that stops at the record's end and at a per-record budget, and
-// each token it peeks is checked first (validate.go): structures it would
-// reject, and template definitions that refer back to themselves, fail the
-// record before golang-evtx can print about them or recurse without end.
-// The golang-utils logger it reports to is silenced once per process with
-// its level setter. A template cached while decoding a failed record is
-// dropped so it cannot spoil the chunk's later records.
+// each token it peeks is checked first (see Silence below); template
+// definitions that refer back to themselves fail the record before
+// golang-evtx can recurse without end.
+// A template cached while decoding a failed record is dropped so it cannot
+// spoil the chunk's later records.
 //
 // Checksums (file header, chunk header, chunk records) are verified here and
 // mismatches reported as warning Problems: the data is still read.
+//
+// # Silence
+//
+// The package prints nothing, and it does not touch the process-wide
+// standard logger (log.SetOutput belongs to the host program). golang-evtx
+// v1.2.9 has two ways to print: golang-utils' level-gated calls (Error,
+// Info, the debug ones), silenced once per process with golang-utils' own
+// level setter; and checkParsingError (parser.go), which writes "PANIC -"
+// and a stack trace through the standard library's log package whenever
+// one of its parse errors reaches it, whatever the level. This package
+// never hands golang-evtx a record on which that can happen:
+//
+//   - reads never fail: the reader golang-evtx is given panics instead
+//     (past the record's end, before the chunk, past the budget), and the
+//     panic fails the record inside recover();
+//   - the remaining errors are semantic, and each token golang-evtx peeks
+//     is checked before it parses it, by a walk of the BinXML that mirrors
+//     golang-evtx's parser (validate.go): value-text types, entity names,
+//     and for a template instance its whole definition (token types,
+//     element, attribute and substitution layouts, names, nested
+//     fragments and templates, with a depth cap, a step cap and a loop
+//     check), its value count, each value's type and size, nested BinXML
+//     values; a failing last value counts, as in golang-evtx, while an
+//     earlier failing value is dropped silently by golang-evtx and so is
+//     accepted here too.
+//
+// A structure golang-evtx would report fails the record with ErrDecode
+// ("malformed binary XML"): one bad record costs one record. Tests capture
+// the standard logger while reading the corpus, every corruption of the
+// test writer at every record, byte damage inside record bodies, template
+// definitions and value arrays, and the fuzz seeds, through Records,
+// ParallelRecords and ScanIC; FuzzOpen, FuzzRecords and FuzzScanIC fail on
+// any output.
+//
+// # Fast path
+//
+// File.ParallelRecords is Records decoded by ScanOptions.Workers goroutines
+// (default GOMAXPROCS, at most 64): the chunk slots are read in batches of
+// ScanOptions.BatchChunks (default 16 slots, 1 MiB, at most 256), each
+// worker decodes its batch with its own decoder, and the batches are handed
+// to the caller in file order, so it yields the same records and errors in
+// the same order as Records and leaves the same Stats. At most
+// ScanOptions.InFlight batches (default 2 * Workers) are between reading
+// and the caller, which bounds memory whatever the file size. The
+// goroutines are internal, recover from any panic (a batch-level problem),
+// and are gone when the iterator returns; cancellation is checked before
+// each batch and per chunk.
+//
+// File.ScanIC runs the same batches but reduces each record to its ICEvent
+// and, unless ScanOptions.DecodeAll is set, first applies a chunk
+// pre-filter: a complete chunk (64 KiB with the "ElfChnk\0" magic) whose
+// bytes contain none of "Microsoft-Windows-Hyper-V-", "storvsp" and
+// "VMSMP", in UTF-16LE or in 8-bit/UTF-8, at any alignment, in any letter
+// case strings.EqualFold accepts (including U+017F for "s"), is not
+// decoded; only its checksums are verified. ExtractIC recognises a record
+// by its provider name, and golang-evtx takes that name from the chunk
+// alone (template definitions and substitution values are chunk-local), so
+// a filtered chunk holds no IC evidence: ScanIC returns exactly the
+// ICEvents that Records followed by ExtractIC returns, in the same order
+// (FuzzScanIC and the equivalence tests check this on the corpus,
+// generated logs and arbitrary input). Partial slots and chunks without the
+// magic always take the full path. ScanStats counts chunks decoded,
+// filtered, empty and skipped, and lists the same problems as the full
+// decode for the decoded chunks (record damage inside a filtered chunk is
+// not walked, hence not reported). Neither pass may run concurrently with
+// another pass on the same File.
 //
 // # Normalisation
 //
@@ -73,7 +138,8 @@
 // Damage yields partial results plus typed Problems (Stats), each with a
 // *FormatError wrapping a sentinel (ErrNotEVTX, ErrCorrupt, ErrTruncated,
 // ErrChecksum, ErrTooLarge, ErrDecode). Cancellation is checked once per
-// chunk. The package prints nothing and keeps no mutable state of its own.
+// chunk. The package prints nothing (see Silence) and keeps no mutable
+// state of its own.
 //
 // # IC evidence
 //
