@@ -110,18 +110,29 @@ func (v *validator) peek(pos int) error {
 		if err := v.need(pos, 5); err != nil {
 			return err
 		}
-		_, err := v.name(v.i32(pos + 1))
+		_, err := v.name(v.i32(pos+1), false)
 		return err
 	}
 	return nil
 }
 
-// name checks a Name (chunk string) at pos and returns the position after it.
-func (v *validator) name(pos int) (int, error) {
+// name checks a Name (chunk string) at pos and returns the position after
+// it. golang-evtx allocates Size+1 characters in a uint16, so a name of
+// 0xffff characters fails after its 8-byte header ("Not initialized
+// slice"): an error, unless loose (golang-evtx ignores the error of an
+// attribute's name and reads on after the header).
+func (v *validator) name(pos int, loose bool) (int, error) {
 	if err := v.need(pos, 8); err != nil {
 		return 0, err
 	}
-	n := (v.u16(pos+6) + 1) * 2
+	size := v.u16(pos + 6)
+	if size == 0xffff {
+		if loose {
+			return pos + 8, nil
+		}
+		return 0, v.fail(pos, "name of 0xffff characters")
+	}
+	n := (size + 1) * 2
 	if err := v.need(pos+8, n); err != nil {
 		return 0, err
 	}
@@ -131,8 +142,8 @@ func (v *validator) name(pos int) (int, error) {
 // nameRef checks a name referenced by offset off from a structure whose
 // cursor is at cur; it returns the cursor afterwards (after an inline name,
 // or cur when the name lies elsewhere).
-func (v *validator) nameRef(off, cur int) (int, error) {
-	end, err := v.name(off)
+func (v *validator) nameRef(off, cur int, loose bool) (int, error) {
+	end, err := v.name(off, loose)
 	if err != nil {
 		return 0, err
 	}
@@ -184,7 +195,7 @@ func (v *validator) token(pos int, tiFlag bool, depth int) (int, byte, error) {
 			return 0, 0, err
 		}
 		nameOff := v.i32(p + 4)
-		p, err := v.nameRef(nameOff, p+8)
+		p, err := v.nameRef(nameOff, p+8, false)
 		if err != nil {
 			return 0, 0, err
 		}
@@ -203,7 +214,7 @@ func (v *validator) token(pos int, tiFlag bool, depth int) (int, byte, error) {
 				}
 				aoff := v.i32(p + 1)
 				// golang-evtx ignores a failing attribute name: only bounds matter.
-				np, err := v.nameRef(aoff, p+5)
+				np, err := v.nameRef(aoff, p+5, true)
 				if err != nil {
 					return 0, 0, err
 				}
@@ -251,7 +262,7 @@ func (v *validator) token(pos int, tiFlag bool, depth int) (int, byte, error) {
 		if err := v.need(pos, 5); err != nil {
 			return 0, 0, err
 		}
-		p, err := v.nameRef(v.i32(pos+1), pos+5)
+		p, err := v.nameRef(v.i32(pos+1), pos+5, false)
 		if err != nil {
 			return 0, 0, err
 		}
