@@ -124,3 +124,33 @@ func TestValidatorMirror(t *testing.T) {
 		assert.Zero(t, c.over, "records golang-evtx decodes silently must not be rejected")
 	})
 }
+
+// FuzzMirror mutates one chunk and compares, record by record, golang-evtx
+// with and without the validator (mirrorChunk): whatever golang-evtx alone
+// prints on is rejected, nothing is printed with the validator, and no
+// record golang-evtx alone decodes silently is rejected. Seeds: those of
+// FuzzRecords.
+func FuzzMirror(f *testing.F) {
+	for _, b := range seedFiles(f) {
+		if len(b) >= fileHeaderBlock+chunkSize {
+			f.Add(b[fileHeaderBlock : fileHeaderBlock+chunkSize])
+		}
+	}
+	for _, b := range silenceSeeds() {
+		f.Add(b[fileHeaderBlock:])
+	}
+	hdr := fileHeader()
+	f.Fuzz(func(t *testing.T, chunk []byte) {
+		if len(chunk) > chunkSize {
+			chunk = chunk[:chunkSize]
+		}
+		data := append(append([]byte(nil), hdr...), chunk...)
+		file, err := FromBytes(data, nil)
+		require.NoError(t, err)
+		full := make([]byte, chunkSize)
+		copy(full, chunk)
+		var c mirrorCounts
+		mirrorChunk(t, file, 0, full, &c)
+		require.Zero(t, c.over, "a record golang-evtx decodes silently was rejected")
+	})
+}
