@@ -1,0 +1,214 @@
+package evtx
+
+import (
+	"context"
+	"encoding/binary"
+	"fmt"
+	"time"
+)
+
+// Span is a cheap summary of a log for coverage: how many records it holds,
+// the time they cover, and which channel and computer wrote them. It is read
+// from the record headers (Windows EVENT_RECORD: "**\0\0", size, identifier,
+// written FILETIME) without decoding their binary XML, except for the first
+// record(s) that give Channel and Computer.
+type Span struct {
+	// Records is the number of well-formed record headers a Records pass
+	// walks in the chunks it parses: each is a record that the full decode
+	// either yields or reports as failed (a decode error, or beyond
+	// Options.MaxRecordsPerChunk). Records + Damaged equals the full
+	// decode's Stats.RecordsAttempted, which is RecordsDecoded +
+	// RecordsFailed.
+	Records int
+	// Damaged is the number of damaged regions between records (bytes
+	// that are neither a well-formed record nor zero): each counts as one
+	// failed record in a Records pass.
+	Damaged int
+	// ChunksParsed and ChunksSkipped count the chunk slots whose records
+	// are walked, and the non-empty slots that are not (no "ElfChnk\0"
+	// magic, a short read, a partial chunk header), as Stats does.
+	ChunksParsed  int
+	ChunksSkipped int
+	// First and Last are the earliest and latest written FILETIME of the
+	// record headers counted in Records (a zero FILETIME is ignored), in UTC
+	// and exact to 100 ns; zero when there is none. Records beyond
+	// Options.MaxRecordsPerChunk are counted but their times are not used,
+	// since the full decode does not decode them. The written time is the
+	// one Windows stores in the record header; it is normally the event's
+	// TimeCreated (the record's TimeCreated falls back to it when absent).
+	First, Last time.Time
+	// Decoded reports that a record decoded within the first SpanProbes
+	// attempts (in file order, as Records attempts them); Channel and
+	// Computer are then that record's, which is the first record a
+	// Records pass yields.
+	Decoded           bool
+	Channel, Computer string
+}
+
+// SpanProbes is the number of records Span decodes at most, in file order,
+// looking for one that decodes and gives Channel and Computer.
+const SpanProbes = 8
+
+// Span reads the record headers of every chunk slot and returns the log's
+// Span, decoding at most SpanProbes records. Chunks and records are found
+// exactly as Records finds them (slots by file size and "ElfChnk\0" magic,
+// record headers up to the chunk's free-space offset plus the records that
+// continue the identifier sequence), so the counts agree with a full decode;
+// checksums are not verified and no Problem is produced: damage shows as
+// Damaged and ChunksSkipped (ScanIC reports the problems).
+//
+// Span reads the input once, one 64 KiB chunk at a time (none for
+// FromBytes), on the caller's goroutine; the few records it decodes are
+// decoded inside recover(). It only reads the File: it does not change
+// Stats and may run concurrently with ScanIC, but not with Records or
+// ParallelRecords, which update Stats. The error is non-nil only when ctx
+// is cancelled (checked before each chunk); the Span then covers the chunks
+// read so far.
+func (f *File) Span(ctx context.Context) (Span, error) {
+	s := spanner{f: *f}
+	s.f.stats = Stats{}
+	s.f.headerP = nil
+	s.dec = newDecoder(&s.f)
+	mem, inMem := f.r.(bytesReaderAt)
+	if !inMem {
+		s.buf = make([]byte, chunkSize)
+	}
+	for i := 0; i < f.slots(); i++ {
+		if err := ctx.Err(); err != nil {
+			return s.span, err
+		}
+		off := int64(fileHeaderBlock) + int64(i)*chunkSize
+		n := min(int64(chunkSize), f.size-off)
+		var data []byte
+		if inMem {
+			if off > int64(len(mem)) || int64(len(mem))-off < n {
+				s.span.ChunksSkipped++ // cannot happen: size is len(mem)
+				continue
+			}
+			data = mem[off : off+n]
+		} else {
+			if got, _ := f.r.ReadAt(s.buf[:n], off); int64(got) != n {
+				// Records reports the short read as ProblemChunkSkipped.
+				s.span.ChunksSkipped++
+				continue
+			}
+			data = s.buf[:n]
+		}
+		s.chunk(i, off, data)
+	}
+	return s.span, nil
+}
+
+// spanner is the state of one Span pass. f is a copy of the caller's File
+// so that decoding the probes never touches the caller's Stats.
+type spanner struct {
+	f      File
+	dec    *decoder
+	buf    []byte
+	probes int
+	span   Span
+}
+
+// chunk mirrors File.chunk: the same slots are empty, skipped or parsed.
+func (s *spanner) chunk(i int, off int64, data []byte) {
+	if allZero(data) {
+		return
+	}
+	if len(data) < len(chunkMagic) || string(data[:len(chunkMagic)]) != string(chunkMagic) || len(data) < chunkHeaderSize {
+		s.span.ChunksSkipped++
+		return
+	}
+	s.span.ChunksParsed++
+	s.records(i, off, data)
+}
+
+// records mirrors the record walk of File.records without decoding: the
+// same positions are records, damaged regions, or the end of the walk.
+func (s *spanner) records(i int, off int64, data []byte) {
+	le := binary.LittleEndian
+	ch := parseChunkHeader(data)
+	fso := len(data)
+	if v := int64(ch.freeSpaceOff); v >= chunkHeaderSize && v <= int64(len(data)) {
+		fso = int(v)
+	}
+	started := false
+	done := 0
+	var lastID uint64
+	for pos := chunkHeaderSize; len(data)-pos >= recordHeader; {
+		size, ok := recordAt(data, pos)
+		if pos >= fso {
+			if !ok || lastID == 0 || le.Uint64(data[pos+8:]) != lastID+1 {
+				return
+			}
+		}
+		if !ok {
+			next := nextRecord(data[:fso], pos+1)
+			end := next
+			if next < 0 {
+				end = fso
+			}
+			if !allZero(data[pos:end]) {
+				s.span.Damaged++
+			}
+			if next < 0 {
+				return
+			}
+			pos = next
+			continue
+		}
+		lastID = le.Uint64(data[pos+8:])
+		if done >= s.f.opts.MaxRecordsPerChunk {
+			// Records counts every well-formed header from here to the
+			// chunk's end (slack included) as attempted and failed.
+			for p := pos; ; {
+				j := nextRecord(data, p)
+				if j < 0 {
+					break
+				}
+				sz, _ := recordAt(data, j)
+				s.span.Records++
+				p = j + sz
+			}
+			return
+		}
+		done++
+		s.span.Records++
+		if t := filetime(int64(le.Uint64(data[pos+16:]))); !t.IsZero() {
+			if s.span.First.IsZero() || t.Before(s.span.First) {
+				s.span.First = t
+			}
+			if t.After(s.span.Last) {
+				s.span.Last = t
+			}
+		}
+		if !s.span.Decoded && s.probes < SpanProbes {
+			if !started {
+				s.dec.startChunk(i, off, data)
+				started = true
+			}
+			s.probe(pos, size)
+		}
+		pos += size
+	}
+}
+
+// probe decodes the record at pos for its channel and computer. A panic
+// (golang-evtx is called inside decode's own recover; this one guards the
+// conversion) counts as a failed probe.
+func (s *spanner) probe(pos, size int) {
+	s.probes++
+	rec, err := func() (rec Record, err error) {
+		defer func() {
+			if p := recover(); p != nil {
+				err = fmt.Errorf("%w: internal error: %v", ErrDecode, p)
+			}
+		}()
+		return s.dec.decode(pos, size)
+	}()
+	if err != nil {
+		return
+	}
+	s.span.Decoded = true
+	s.span.Channel = rec.Channel
+	s.span.Computer = rec.Computer
+}
