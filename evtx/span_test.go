@@ -318,10 +318,21 @@ func (r spanFailingReader) ReadAt(p []byte, off int64) (int, error) {
 // FuzzSpan checks on arbitrary input that Span agrees with the full decode
 // (counts, channel, computer, first <= last) without panicking or printing.
 func FuzzSpan(f *testing.F) {
+	// Seeds: the file header and first two chunk slots of every corpus
+	// file (whole files are too slow to mutate), and small generated logs.
+	const maxLen = fileHeaderBlock + 2*chunkSize
 	for _, b := range spanCorpus(f) {
-		f.Add(b)
+		f.Add(b[:min(len(b), maxLen)])
+	}
+	for _, o := range []benchgen.Options{{Records: 30, IC: []int{0, 29}, Seed: 1}, {Records: 300, Seed: 2}} {
+		b, err := benchgen.Bytes(o)
+		require.NoError(f, err)
+		f.Add(b[:min(len(b), maxLen)])
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
+		if len(data) > maxLen {
+			data = data[:maxLen]
+		}
 		var logged bytes.Buffer
 		w, flags := log.Writer(), log.Flags()
 		log.SetOutput(&logged)
