@@ -215,7 +215,6 @@ const (
 	channelWorker      = "Microsoft-Windows-Hyper-V-Worker-Admin"
 )
 
-type coverKey struct{ host, channel string }
 
 // readEVTX reads one event log opened by open (from bytes or in place).
 func readEVTX(ctx context.Context, f *collect.File, open func(*evtx.Options) (*evtx.File, error), o *Options, events *atomic.Int64, out *fileOut) {
@@ -230,46 +229,33 @@ func readEVTX(ctx context.Context, f *collect.File, open func(*evtx.Options) (*e
 		return
 	}
 	out.ok = true
-	cover := map[coverKey]*kb.LogCoverage{}
-	var order []coverKey
-	records, dropped := 0, 0
-	for rec, err := range ef.Records(ctx) {
-		if err != nil {
-			if ctx.Err() != nil {
-				return
-			}
-			continue // counted in Stats().Problems
-		}
-		records++
-		k := coverKey{rec.Computer, rec.Channel}
-		c, ok := cover[k]
-		if !ok {
-			c = &kb.LogCoverage{Host: rec.Computer, Channel: rec.Channel, File: f.Path}
-			cover[k] = c
-			order = append(order, k)
-		}
-		c.Records++
-		if c.First.IsZero() || rec.TimeCreated.Before(c.First) {
-			c.First = rec.TimeCreated
-		}
-		if rec.TimeCreated.After(c.Last) {
-			c.Last = rec.TimeCreated
-		}
-		ic, ok := evtx.ExtractIC(rec)
-		if !ok {
-			continue
-		}
+	// Coverage from the record headers (no decoding but a probe for the
+	// channel and computer), IC events from the pre-filtered parallel pass:
+	// together what a full decode would give, without decoding every record.
+	sp, err := ef.Span(ctx)
+	if err != nil {
+		return // cancelled
+	}
+	ics, st, err := ef.ScanIC(ctx, nil)
+	if err != nil {
+		return // cancelled
+	}
+	dropped := 0
+	for _, ic := range ics {
 		if events.Add(1) > int64(o.MaxEvents) {
 			dropped++
 			continue
 		}
-		out.events = append(out.events, eventOf(ic, rec))
+		e := eventOf(ic, sp.Channel)
+		out.events = append(out.events, e)
+		if ic.Computer != "" {
+			out.computers = appendFold(out.computers, ic.Computer)
+		}
 	}
 	if dropped > 0 {
 		out.addProblem(o, problem(f.Path, SeverityError, "events-limit", "", fmt.Errorf("%w: %d IC events not kept (Options.MaxEvents = %d)", ErrDamaged, dropped, o.MaxEvents)))
 	}
-	st := ef.Stats()
-	damaged := st.RecordsFailed > 0 || st.ChunksSkipped > 0
+	damaged := sp.Damaged > 0 || sp.ChunksSkipped > 0 || st.RecordsFailed > 0 || st.ChunksSkipped > 0
 	for _, p := range st.Problems {
 		sev := SeverityError
 		if p.Kind.Warning() {
@@ -279,36 +265,25 @@ func readEVTX(ctx context.Context, f *collect.File, open func(*evtx.Options) (*e
 		}
 		out.addProblem(o, problem(f.Path, sev, "evtx-"+strings.ReplaceAll(p.Kind.String(), "_", "-"), "", fmt.Errorf("%w: %w", ErrDamaged, p.Err)))
 	}
-	out.info.Records = records
+	out.info.Records = sp.Records
 	out.info.Events = len(out.events)
-	hasIntegration, hasSystem := false, false
-	for _, k := range order {
-		c := cover[k]
-		c.Damaged = damaged
-		out.coverage = append(out.coverage, *c)
-		if k.host != "" {
-			out.computers = appendFold(out.computers, k.host)
-		}
-		switch {
-		case isIntegrationChannel(k.channel):
-			hasIntegration = true
-		case strings.EqualFold(k.channel, channelSystem):
-			hasSystem = true
-		}
+	channel := sp.Channel
+	if !sp.Decoded || channel == "" {
+		// Nothing decoded: the channel can only come from the file name
+		// Windows gives the log.
+		channel = channelFromName(f.Name())
 	}
-	if records == 0 {
-		// An empty log says nothing by its records; its channel can only
-		// come from the file name Windows gives it.
-		if ch := channelFromName(f.Name()); ch != "" {
-			out.coverage = append(out.coverage, kb.LogCoverage{Channel: ch, File: f.Path, Damaged: damaged})
-			hasIntegration = isIntegrationChannel(ch)
-			hasSystem = ch == channelSystem
-		}
+	if sp.Computer != "" {
+		out.computers = appendFold(out.computers, sp.Computer)
+	}
+	if channel != "" {
+		out.coverage = append(out.coverage, kb.LogCoverage{Host: sp.Computer, Channel: channel, File: f.Path,
+			First: sp.First, Last: sp.Last, Records: sp.Records, Damaged: damaged})
 	}
 	switch {
-	case hasIntegration:
+	case isIntegrationChannel(channel):
 		out.info.Role = RoleIntegrationLog
-	case hasSystem:
+	case strings.EqualFold(channel, channelSystem):
 		out.info.Role = RoleSystemLog
 	default:
 		out.info.Role = RoleOtherLog
@@ -350,10 +325,10 @@ func appendFold(list []string, s string) []string {
 	return append(list, s)
 }
 
-func eventOf(ic evtx.ICEvent, rec evtx.Record) kb.Event {
+func eventOf(ic evtx.ICEvent, channel string) kb.Event {
 	return kb.Event{
 		Provider:         ic.Provider,
-		Channel:          rec.Channel,
+		Channel:          channel,
 		EventID:          uint32(ic.EventID),
 		Component:        ic.Component,
 		VMName:           ic.VMName,
