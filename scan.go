@@ -215,7 +215,6 @@ const (
 	channelWorker      = "Microsoft-Windows-Hyper-V-Worker-Admin"
 )
 
-
 // readEVTX reads one event log opened by open (from bytes or in place).
 func readEVTX(ctx context.Context, f *collect.File, open func(*evtx.Options) (*evtx.File, error), o *Options, events *atomic.Int64, out *fileOut) {
 	var eo evtx.Options
