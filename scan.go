@@ -264,6 +264,11 @@ func readEVTX(ctx context.Context, f *collect.File, open func(*evtx.Options) (*e
 		}
 		out.addProblem(o, problem(f.Path, sev, "evtx-"+strings.ReplaceAll(p.Kind.String(), "_", "-"), "", fmt.Errorf("%w: %w", ErrDamaged, p.Err)))
 	}
+	if (sp.Damaged > 0 || sp.ChunksSkipped > 0) && !hasLoss(st.Problems) {
+		// Damage outside the chunks that hold IC evidence: no IC evidence is
+		// lost, but the log is not whole.
+		out.addProblem(o, problem(f.Path, SeverityError, "evtx-damage", "", fmt.Errorf("%w: %d damaged record regions, %d chunks unreadable (none holding IC events)", ErrDamaged, sp.Damaged, sp.ChunksSkipped)))
+	}
 	out.info.Records = sp.Records
 	out.info.Events = len(out.events)
 	channel := sp.Channel
@@ -290,6 +295,16 @@ func readEVTX(ctx context.Context, f *collect.File, open func(*evtx.Options) (*e
 	if len(out.computers) == 1 {
 		out.info.Host = out.computers[0]
 	}
+}
+
+// hasLoss reports whether some problem lost data (is not a warning).
+func hasLoss(ps []evtx.Problem) bool {
+	for _, p := range ps {
+		if !p.Kind.Warning() {
+			return true
+		}
+	}
+	return false
 }
 
 func isIntegrationChannel(ch string) bool {
