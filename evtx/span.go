@@ -43,14 +43,38 @@ type Span struct {
 	// Records pass yields.
 	Decoded           bool
 	Channel, Computer string
+	// Channels and Computers are the distinct non-empty channels and
+	// computers (exact strings, in the order met) of the records Span
+	// decoded: the first decodable record, and the first decodable record
+	// of up to SpanSamples chunks spread evenly over the file (the first
+	// and last slots included). A native Windows log has one channel, and
+	// one computer unless the host was renamed; more than one value means
+	// a mixed log (forwarded events, a renamed host, a generated log) whose
+	// coverage cannot be told from one record: see Mixed. One value does not
+	// prove the log pure: records between the samples are not decoded.
+	Channels, Computers []string
 }
+
+// Mixed reports whether the sampled records name more than one channel or
+// more than one computer (compared exactly): the log's coverage is then not
+// that of its first record, and only a full decode can tell it per channel
+// and computer.
+func (s Span) Mixed() bool { return len(s.Channels) > 1 || len(s.Computers) > 1 }
 
 // SpanProbes is the number of records Span decodes at most, in file order,
 // looking for one that decodes and gives Channel and Computer.
 const SpanProbes = 8
 
+// SpanSamples is the number of chunks whose first records Span decodes to
+// sample Channels and Computers; it tries at most spanSampleTries records
+// in each.
+const SpanSamples = 16
+
+const spanSampleTries = 2
+
 // Span reads the record headers of every chunk slot and returns the log's
-// Span, decoding at most SpanProbes records. Chunks and records are found
+// Span, decoding at most SpanProbes records, plus at most spanSampleTries
+// records in each of SpanSamples chunks. Chunks and records are found
 // exactly as Records finds them (slots by file size and "ElfChnk\0" magic,
 // record headers up to the chunk's free-space offset plus the records that
 // continue the identifier sequence), so the counts agree with a full decode;
@@ -65,7 +89,7 @@ const SpanProbes = 8
 // is cancelled (checked before each chunk); the Span then covers the chunks
 // read so far.
 func (f *File) Span(ctx context.Context) (Span, error) {
-	s := spanner{f: *f}
+	s := spanner{f: *f, sample: spanSampleSlots(f.slots())}
 	s.f.stats = Stats{}
 	s.f.headerP = nil
 	s.dec = newDecoder(&s.f)
@@ -99,13 +123,30 @@ func (f *File) Span(ctx context.Context) (Span, error) {
 	return s.span, nil
 }
 
+// spanSampleSlots returns the chunk slots whose first records Span
+// samples: SpanSamples slots (or every slot, if fewer) evenly spread from
+// the first to the last.
+func spanSampleSlots(slots int) map[int]bool {
+	n := min(slots, SpanSamples)
+	out := make(map[int]bool, n)
+	for k := 0; k < n; k++ {
+		if n == 1 {
+			out[0] = true
+			break
+		}
+		out[int(int64(k)*int64(slots-1)/int64(n-1))] = true
+	}
+	return out
+}
+
 // spanner is the state of one Span pass. f is a copy of the caller's File
 // so that decoding the probes never touches the caller's Stats.
 type spanner struct {
 	f      File
 	dec    *decoder
 	buf    []byte
-	probes int
+	probes int          // records decoded looking for the first decodable one
+	sample map[int]bool // chunk slots sampled for Channels and Computers
 	span   Span
 }
 
@@ -131,7 +172,14 @@ func (s *spanner) records(i int, off int64, data []byte) {
 	if v := int64(ch.freeSpaceOff); v >= chunkHeaderSize && v <= int64(len(data)) {
 		fso = int(v)
 	}
+	// Records are decoded from the chunk's first one on, in order and
+	// without gaps, as Records decodes them, so the decoder's template
+	// cache is the one the full decode has at each of them.
 	started := false
+	tries := 0
+	if !s.sample[i] {
+		tries = spanSampleTries
+	}
 	done := 0
 	var lastID uint64
 	for pos := chunkHeaderSize; len(data)-pos >= recordHeader; {
@@ -181,22 +229,30 @@ func (s *spanner) records(i int, off int64, data []byte) {
 				s.span.Last = t
 			}
 		}
-		if !s.span.Decoded && s.probes < SpanProbes {
+		first := !s.span.Decoded && s.probes < SpanProbes
+		if first || tries < spanSampleTries {
 			if !started {
 				s.dec.startChunk(i, off, data)
 				started = true
 			}
-			s.probe(pos, size)
+			if first {
+				s.probes++
+			}
+			tries++
+			if s.probe(pos, size, first) {
+				tries = spanSampleTries // this chunk is sampled
+			}
 		}
 		pos += size
 	}
 }
 
-// probe decodes the record at pos for its channel and computer. A panic
+// probe decodes the record at pos for its channel and computer and reports
+// whether it decoded; first says that no earlier record decoded (within
+// SpanProbes attempts), so that this one gives Channel and Computer. A panic
 // (golang-evtx is called inside decode's own recover; this one guards the
 // conversion) counts as a failed probe.
-func (s *spanner) probe(pos, size int) {
-	s.probes++
+func (s *spanner) probe(pos, size int, first bool) bool {
 	rec, err := func() (rec Record, err error) {
 		defer func() {
 			if p := recover(); p != nil {
@@ -206,9 +262,27 @@ func (s *spanner) probe(pos, size int) {
 		return s.dec.decode(pos, size)
 	}()
 	if err != nil {
-		return
+		return false
 	}
-	s.span.Decoded = true
-	s.span.Channel = rec.Channel
-	s.span.Computer = rec.Computer
+	if first {
+		s.span.Decoded = true
+		s.span.Channel = rec.Channel
+		s.span.Computer = rec.Computer
+	}
+	s.span.Channels = appendNew(s.span.Channels, rec.Channel)
+	s.span.Computers = appendNew(s.span.Computers, rec.Computer)
+	return true
+}
+
+// appendNew appends v to list unless it is empty or already there.
+func appendNew(list []string, v string) []string {
+	if v == "" {
+		return list
+	}
+	for _, x := range list {
+		if x == v {
+			return list
+		}
+	}
+	return append(list, v)
 }

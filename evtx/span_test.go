@@ -36,19 +36,37 @@ func spanReference(t testing.TB, f *File) spanRef {
 	t.Helper()
 	ref := spanRef{decodedAt: -1}
 	failed := 0
+	// Span samples the first decodable of the first spanSampleTries
+	// records of each sampled chunk: count the decode attempts per chunk.
+	sampled := spanSampleSlots(f.slots())
+	tries := map[int]int{}
+	got := map[int]bool{}
 	for r, err := range f.Records(context.Background()) {
 		if err != nil {
 			var fe *FormatError
 			require.ErrorAs(t, err, &fe)
 			if errors.Is(err, ErrDecode) {
 				failed++
+				tries[fe.Chunk]++
 			}
 			continue
 		}
+		take := sampled[r.Chunk] && !got[r.Chunk] && tries[r.Chunk] < spanSampleTries
+		tries[r.Chunk]++
+		if take {
+			got[r.Chunk] = true
+		}
 		if ref.decodedAt < 0 {
 			ref.decodedAt = failed
-			ref.span.Decoded = true
-			ref.span.Channel, ref.span.Computer = r.Channel, r.Computer
+			if failed < SpanProbes {
+				ref.span.Decoded = true
+				ref.span.Channel, ref.span.Computer = r.Channel, r.Computer
+				take = true
+			}
+		}
+		if take {
+			ref.span.Channels = appendNew(ref.span.Channels, r.Channel)
+			ref.span.Computers = appendNew(ref.span.Computers, r.Computer)
 		}
 		if !r.TimeCreated.IsZero() {
 			if ref.minCreated.IsZero() || r.TimeCreated.Before(ref.minCreated) {
@@ -68,10 +86,6 @@ func spanReference(t testing.TB, f *File) spanRef {
 	ref.span.Records = st.RecordsAttempted - ref.span.Damaged
 	ref.span.ChunksParsed = st.ChunksParsed
 	ref.span.ChunksSkipped = st.ChunksSkipped
-	if ref.decodedAt >= SpanProbes {
-		ref.span.Decoded = false
-		ref.span.Channel, ref.span.Computer = "", ""
-	}
 	return ref
 }
 
@@ -102,6 +116,8 @@ func checkSpan(t *testing.T, b []byte, sameTimes bool) Span {
 	assert.Equal(t, ref.span.Decoded, got.Decoded, "decoded")
 	assert.Equal(t, ref.span.Channel, got.Channel, "channel")
 	assert.Equal(t, ref.span.Computer, got.Computer, "computer")
+	assert.Equal(t, ref.span.Channels, got.Channels, "sampled channels")
+	assert.Equal(t, ref.span.Computers, got.Computers, "sampled computers")
 	if !got.First.IsZero() {
 		assert.False(t, got.Last.Before(got.First), "first <= last")
 	}
@@ -353,6 +369,8 @@ func FuzzSpan(f *testing.F) {
 		require.Equal(t, ref.span.Decoded, got.Decoded)
 		require.Equal(t, ref.span.Channel, got.Channel)
 		require.Equal(t, ref.span.Computer, got.Computer)
+		require.Equal(t, ref.span.Channels, got.Channels)
+		require.Equal(t, ref.span.Computers, got.Computers)
 		if !got.First.IsZero() {
 			require.False(t, got.Last.Before(got.First))
 		}
@@ -379,7 +397,88 @@ func ExampleFile_Span() {
 	}
 	fmt.Println(s.Records, "records in", s.ChunksParsed, "chunks; channel", s.Channel)
 	fmt.Println("decoded a record:", s.Decoded, "; time covered:", s.Last.Sub(s.First) > 0)
+	fmt.Println("sampled channels:", s.Channels, "computers:", s.Computers, "mixed:", s.Mixed())
 	// Output:
 	// 3000 records in 23 chunks; channel System
 	// decoded a record: true ; time covered: true
+	// sampled channels: [System] computers: [HV01.corp.example] mixed: false
+}
+
+func TestSpanSampleSlots(t *testing.T) {
+	tests := []struct {
+		slots int
+		want  []int
+	}{
+		{0, nil},
+		{1, []int{0}},
+		{3, []int{0, 1, 2}},
+		{SpanSamples, nil}, // every slot: checked below
+		{1000, nil},        // SpanSamples slots from 0 to 999: checked below
+	}
+	for _, tc := range tests {
+		got := spanSampleSlots(tc.slots)
+		assert.Len(t, got, min(tc.slots, SpanSamples), "slots %d", tc.slots)
+		for _, i := range tc.want {
+			assert.True(t, got[i], "slots %d: slot %d sampled", tc.slots, i)
+		}
+		if tc.slots > 0 {
+			assert.True(t, got[0] && got[tc.slots-1], "slots %d: first and last sampled", tc.slots)
+		}
+		for i := range got {
+			assert.True(t, i >= 0 && i < tc.slots, "slots %d: slot %d in range", tc.slots, i)
+		}
+	}
+}
+
+func TestSpanMixed(t *testing.T) {
+	// write returns a log of n records, 10 a chunk, whose channel and
+	// computer are chosen per record.
+	write := func(n int, channel, computer func(i int) string) []byte {
+		rnd := rand.New(rand.NewSource(9))
+		w := evtxwriter.New(evtxwriter.Options{MaxRecordsPerChunk: 10})
+		for i := 0; i < n; i++ {
+			e := spanEvent(i, rnd)
+			e.Channel, e.Computer = channel(i), computer(i)
+			require.NoError(t, w.Add(e))
+		}
+		b, err := w.Bytes()
+		require.NoError(t, err)
+		return b
+	}
+	const sys, integ = "System", "Microsoft-Windows-Hyper-V-Integration-Admin"
+	tests := []struct {
+		name                string
+		b                   []byte
+		channels, computers []string
+	}{
+		{"pure", write(300, func(int) string { return sys }, func(int) string { return "HV01" }), []string{sys}, []string{"HV01"}},
+		{"host renamed halfway", write(300, func(int) string { return sys }, func(i int) string {
+			if i < 150 {
+				return "HV01"
+			}
+			return "HV01-NEW"
+		}), []string{sys}, []string{"HV01", "HV01-NEW"}},
+		{"forwarded: channel per chunk", write(300, func(i int) string {
+			if (i/10)%2 == 1 {
+				return integ
+			}
+			return sys
+		}, func(int) string { return "HV01" }), []string{sys, integ}, []string{"HV01"}},
+		// A first record of another channel (a generated System log that
+		// starts with an Integration record) is seen as mixed too.
+		{"first record differs", write(300, func(i int) string {
+			if i == 0 {
+				return integ
+			}
+			return sys
+		}, func(int) string { return "HV01" }), []string{integ, sys}, []string{"HV01"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			s := checkSpan(t, tc.b, true)
+			assert.Equal(t, tc.channels, s.Channels)
+			assert.Equal(t, tc.computers, s.Computers)
+			assert.Equal(t, len(tc.channels) > 1 || len(tc.computers) > 1, s.Mixed())
+		})
+	}
 }
