@@ -45,13 +45,16 @@ type Span struct {
 	Channel, Computer string
 	// Channels and Computers are the distinct non-empty channels and
 	// computers (exact strings, in the order met) of the records Span
-	// decoded: the first decodable record, and the first decodable record
-	// of up to SpanSamples chunks spread evenly over the file (the first
-	// and last slots included). A native Windows log has one channel, and
-	// one computer unless the host was renamed; more than one value means
-	// a mixed log (forwarded events, a renamed host, a generated log) whose
-	// coverage cannot be told from one record: see Mixed. One value does not
-	// prove the log pure: records between the samples are not decoded.
+	// decoded: the first decodable record, the first decodable record of
+	// up to SpanSamples chunks spread evenly over the file (the first and
+	// last slots included), then the newest record (the first with the
+	// highest identifier) and the records before it in its chunk, so that
+	// the computer's current name is among them. A native Windows log has
+	// one channel, and one computer unless the host was renamed; more than
+	// one value means a mixed log (forwarded events, a renamed host, a
+	// generated log) whose coverage cannot be told from one record: see
+	// Mixed. One value does not prove the log pure: the records between the
+	// samples are not decoded.
 	Channels, Computers []string
 }
 
@@ -74,53 +77,69 @@ const spanSampleTries = 2
 
 // Span reads the record headers of every chunk slot and returns the log's
 // Span, decoding at most SpanProbes records, plus at most spanSampleTries
-// records in each of SpanSamples chunks. Chunks and records are found
+// records in each of SpanSamples chunks, plus the newest record's chunk up
+// to that record (at most one chunk's decode). Chunks and records are found
 // exactly as Records finds them (slots by file size and "ElfChnk\0" magic,
 // record headers up to the chunk's free-space offset plus the records that
 // continue the identifier sequence), so the counts agree with a full decode;
 // checksums are not verified and no Problem is produced: damage shows as
 // Damaged and ChunksSkipped (ScanIC reports the problems).
 //
-// Span reads the input once, one 64 KiB chunk at a time (none for
-// FromBytes), on the caller's goroutine; the few records it decodes are
+// Span reads the input once (and the newest record's chunk again), one
+// 64 KiB chunk at a time (none for FromBytes), on the caller's goroutine; the few records it decodes are
 // decoded inside recover(). It only reads the File: it does not change
 // Stats and may run concurrently with ScanIC, but not with Records or
 // ParallelRecords, which update Stats. The error is non-nil only when ctx
 // is cancelled (checked before each chunk); the Span then covers the chunks
 // read so far.
 func (f *File) Span(ctx context.Context) (Span, error) {
-	s := spanner{f: *f, sample: spanSampleSlots(f.slots())}
+	s := spanner{f: *f, sample: spanSampleSlots(f.slots()), newestChunk: -1}
 	s.f.stats = Stats{}
 	s.f.headerP = nil
 	s.dec = newDecoder(&s.f)
-	mem, inMem := f.r.(bytesReaderAt)
-	if !inMem {
+	if _, inMem := f.r.(bytesReaderAt); !inMem {
 		s.buf = make([]byte, chunkSize)
 	}
 	for i := 0; i < f.slots(); i++ {
 		if err := ctx.Err(); err != nil {
 			return s.span, err
 		}
-		off := int64(fileHeaderBlock) + int64(i)*chunkSize
-		n := min(int64(chunkSize), f.size-off)
-		var data []byte
-		if inMem {
-			if off > int64(len(mem)) || int64(len(mem))-off < n {
-				s.span.ChunksSkipped++ // cannot happen: size is len(mem)
-				continue
-			}
-			data = mem[off : off+n]
-		} else {
-			if got, _ := f.r.ReadAt(s.buf[:n], off); int64(got) != n {
-				// Records reports the short read as ProblemChunkSkipped.
-				s.span.ChunksSkipped++
-				continue
-			}
-			data = s.buf[:n]
+		off, data, ok := s.read(i)
+		if !ok {
+			// Records reports the short read as ProblemChunkSkipped.
+			s.span.ChunksSkipped++
+			continue
 		}
 		s.chunk(i, off, data)
 	}
+	if s.newestChunk >= 0 {
+		// The newest record (highest identifier) names the computer as it
+		// is now; it is decoded with the records before it in its chunk,
+		// as Records decodes them.
+		if off, data, ok := s.read(s.newestChunk); ok {
+			s.final = true
+			s.records(s.newestChunk, off, data)
+		}
+	}
 	return s.span, nil
+}
+
+// read returns the bytes of chunk slot i and its file offset; false on a
+// short read.
+func (s *spanner) read(i int) (int64, []byte, bool) {
+	f := &s.f
+	off := int64(fileHeaderBlock) + int64(i)*chunkSize
+	n := min(int64(chunkSize), f.size-off)
+	if mem, ok := f.r.(bytesReaderAt); ok {
+		if off > int64(len(mem)) || int64(len(mem))-off < n {
+			return off, nil, false // cannot happen: size is len(mem)
+		}
+		return off, mem[off : off+n], true
+	}
+	if got, _ := f.r.ReadAt(s.buf[:n], off); int64(got) != n {
+		return off, nil, false
+	}
+	return off, s.buf[:n], true
 }
 
 // spanSampleSlots returns the chunk slots whose first records Span
@@ -148,6 +167,14 @@ type spanner struct {
 	probes int          // records decoded looking for the first decodable one
 	sample map[int]bool // chunk slots sampled for Channels and Computers
 	span   Span
+	// The newest record: the first with the highest identifier among
+	// those Records would decode (under MaxRecordsPerChunk).
+	newestID    uint64
+	newestChunk int // -1: none
+	newestPos   int
+	// final is the last pass over the newest record's chunk: decode every
+	// record up to the newest, count nothing.
+	final bool
 }
 
 // chunk mirrors File.chunk: the same slots are empty, skipped or parsed.
@@ -195,7 +222,7 @@ func (s *spanner) records(i int, off int64, data []byte) {
 			if next < 0 {
 				end = fso
 			}
-			if !allZero(data[pos:end]) {
+			if !s.final && !allZero(data[pos:end]) {
 				s.span.Damaged++
 			}
 			if next < 0 {
@@ -220,6 +247,21 @@ func (s *spanner) records(i int, off int64, data []byte) {
 			return
 		}
 		done++
+		if s.final {
+			if !started {
+				s.dec.startChunk(i, off, data)
+				started = true
+			}
+			s.probe(pos, size, false)
+			if pos >= s.newestPos {
+				return
+			}
+			pos += size
+			continue
+		}
+		if id := le.Uint64(data[pos+8:]); s.newestChunk < 0 || id > s.newestID {
+			s.newestID, s.newestChunk, s.newestPos = id, i, pos
+		}
 		s.span.Records++
 		if t := filetime(int64(le.Uint64(data[pos+16:]))); !t.IsZero() {
 			if s.span.First.IsZero() || t.Before(s.span.First) {

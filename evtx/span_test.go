@@ -41,6 +41,18 @@ func spanReference(t testing.TB, f *File) spanRef {
 	sampled := spanSampleSlots(f.slots())
 	tries := map[int]int{}
 	got := map[int]bool{}
+	// Span then decodes the newest record (the first with the highest
+	// identifier Records attempts to decode) and those before it in its
+	// chunk: their channels and computers come last.
+	type attempt struct {
+		chunk   int
+		offset  int64
+		id      uint64
+		rec     Record
+		decoded bool
+	}
+	var attempts []attempt
+	newest := -1
 	for r, err := range f.Records(context.Background()) {
 		if err != nil {
 			var fe *FormatError
@@ -48,8 +60,16 @@ func spanReference(t testing.TB, f *File) spanRef {
 			if errors.Is(err, ErrDecode) {
 				failed++
 				tries[fe.Chunk]++
+				attempts = append(attempts, attempt{chunk: fe.Chunk, offset: fe.Offset, id: fe.RecordID})
+				if newest < 0 || fe.RecordID > attempts[newest].id {
+					newest = len(attempts) - 1
+				}
 			}
 			continue
+		}
+		attempts = append(attempts, attempt{chunk: r.Chunk, offset: r.Offset, id: r.RecordID, rec: r, decoded: true})
+		if newest < 0 || r.RecordID > attempts[newest].id {
+			newest = len(attempts) - 1
 		}
 		take := sampled[r.Chunk] && !got[r.Chunk] && tries[r.Chunk] < spanSampleTries
 		tries[r.Chunk]++
@@ -74,6 +94,14 @@ func spanReference(t testing.TB, f *File) spanRef {
 			}
 			if r.TimeCreated.After(ref.maxCreated) {
 				ref.maxCreated = r.TimeCreated
+			}
+		}
+	}
+	if newest >= 0 {
+		for _, a := range attempts[:newest+1] {
+			if a.decoded && a.chunk == attempts[newest].chunk && a.offset <= attempts[newest].offset {
+				ref.span.Channels = appendNew(ref.span.Channels, a.rec.Channel)
+				ref.span.Computers = appendNew(ref.span.Computers, a.rec.Computer)
 			}
 		}
 	}
@@ -454,6 +482,14 @@ func TestSpanMixed(t *testing.T) {
 		{"pure", write(300, func(int) string { return sys }, func(int) string { return "HV01" }), []string{sys}, []string{"HV01"}},
 		{"host renamed halfway", write(300, func(int) string { return sys }, func(i int) string {
 			if i < 150 {
+				return "HV01"
+			}
+			return "HV01-NEW"
+		}), []string{sys}, []string{"HV01", "HV01-NEW"}},
+		// Renamed inside the newest chunk: the newest record and those
+		// before it in its chunk are decoded.
+		{"host renamed in the last chunk", write(95, func(int) string { return sys }, func(i int) string {
+			if i < 93 {
 				return "HV01"
 			}
 			return "HV01-NEW"
