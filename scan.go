@@ -215,7 +215,17 @@ const (
 	channelWorker      = "Microsoft-Windows-Hyper-V-Worker-Admin"
 )
 
+type coverKey struct{ host, channel string }
+
 // readEVTX reads one event log opened by open (from bytes or in place).
+//
+// The fast path of package evtx: Span gives the coverage from the record
+// headers (decoding a few sampled records for the channel and computer)
+// and ScanIC the IC events, decoding only the chunks that can hold them.
+// A log whose sampled records name more than one channel or computer
+// (forwarded events, a renamed host) has no single coverage: it is
+// decoded in full, as before, to keep one coverage entry per channel and
+// computer.
 func readEVTX(ctx context.Context, f *collect.File, open func(*evtx.Options) (*evtx.File, error), o *Options, events *atomic.Int64, out *fileOut) {
 	var eo evtx.Options
 	if o.EVTX != nil {
@@ -228,16 +238,23 @@ func readEVTX(ctx context.Context, f *collect.File, open func(*evtx.Options) (*e
 		return
 	}
 	out.ok = true
-	// Coverage from the record headers (no decoding but a probe for the
-	// channel and computer), IC events from the pre-filtered parallel pass:
-	// together what a full decode would give, without decoding every record.
 	sp, err := ef.Span(ctx)
 	if err != nil {
 		return // cancelled
 	}
+	if sp.Mixed() {
+		readEVTXFull(ctx, f, ef, o, events, out)
+		return
+	}
 	ics, st, err := ef.ScanIC(ctx, nil)
 	if err != nil {
 		return // cancelled
+	}
+	channel := sp.Channel
+	if !sp.Decoded || channel == "" {
+		// Nothing decoded: the channel can only come from the file name
+		// Windows gives the log.
+		channel = channelFromName(f.Name())
 	}
 	dropped := 0
 	for _, ic := range ics {
@@ -245,8 +262,7 @@ func readEVTX(ctx context.Context, f *collect.File, open func(*evtx.Options) (*e
 			dropped++
 			continue
 		}
-		e := eventOf(ic, sp.Channel)
-		out.events = append(out.events, e)
+		out.events = append(out.events, eventOf(ic, channel))
 		if ic.Computer != "" {
 			out.computers = appendFold(out.computers, ic.Computer)
 		}
@@ -254,7 +270,90 @@ func readEVTX(ctx context.Context, f *collect.File, open func(*evtx.Options) (*e
 	if dropped > 0 {
 		out.addProblem(o, problem(f.Path, SeverityError, "events-limit", "", fmt.Errorf("%w: %d IC events not kept (Options.MaxEvents = %d)", ErrDamaged, dropped, o.MaxEvents)))
 	}
+	// ScanIC reports what the full decode reports for the chunks it
+	// decodes, and every skipped chunk; damaged bytes between the records
+	// of the chunks it does not decode are seen by Span only. Span counts
+	// record headers: those that do not decode are known only in the
+	// decoded chunks.
 	damaged := sp.Damaged > 0 || sp.ChunksSkipped > 0 || st.RecordsFailed > 0 || st.ChunksSkipped > 0
+	records, regions := sp.Records, 0
+	for _, p := range st.Problems {
+		sev := SeverityError
+		if p.Kind.Warning() {
+			sev = SeverityWarning
+		} else {
+			damaged = true
+		}
+		switch {
+		case p.Kind == evtx.ProblemRecordFailed && errors.Is(p.Err, evtx.ErrDecode):
+			records--
+		case p.Kind == evtx.ProblemRecordFailed:
+			regions++
+		case p.Kind == evtx.ProblemRecordLimit:
+			records -= p.Lost
+		}
+		out.addProblem(o, problem(f.Path, sev, "evtx-"+strings.ReplaceAll(p.Kind.String(), "_", "-"), "", fmt.Errorf("%w: %w", ErrDamaged, p.Err)))
+	}
+	if n := sp.Damaged - regions; n > 0 {
+		out.addProblem(o, problem(f.Path, SeverityError, "evtx-damage", "", fmt.Errorf("%w: %d damaged record regions (in chunks holding no IC events)", ErrDamaged, n)))
+	}
+	records = max(records, 0)
+	out.info.Records = records
+	out.info.Events = len(out.events)
+	if sp.Computer != "" {
+		out.computers = appendFold(out.computers, sp.Computer)
+	}
+	if channel != "" {
+		out.coverage = append(out.coverage, kb.LogCoverage{Host: sp.Computer, Channel: channel, File: f.Path,
+			First: sp.First, Last: sp.Last, Records: records, Damaged: damaged})
+	}
+	setLogRole(out, isIntegrationChannel(channel), strings.EqualFold(channel, channelSystem))
+}
+
+// readEVTXFull decodes every record (in parallel) for a log that holds
+// several channels or computers: one coverage entry per (computer,
+// channel).
+func readEVTXFull(ctx context.Context, f *collect.File, ef *evtx.File, o *Options, events *atomic.Int64, out *fileOut) {
+	cover := map[coverKey]*kb.LogCoverage{}
+	var order []coverKey
+	records, dropped := 0, 0
+	for rec, err := range ef.ParallelRecords(ctx, nil) {
+		if err != nil {
+			if ctx.Err() != nil {
+				return
+			}
+			continue // counted in Stats().Problems
+		}
+		records++
+		k := coverKey{rec.Computer, rec.Channel}
+		c, ok := cover[k]
+		if !ok {
+			c = &kb.LogCoverage{Host: rec.Computer, Channel: rec.Channel, File: f.Path}
+			cover[k] = c
+			order = append(order, k)
+		}
+		c.Records++
+		if c.First.IsZero() || rec.TimeCreated.Before(c.First) {
+			c.First = rec.TimeCreated
+		}
+		if rec.TimeCreated.After(c.Last) {
+			c.Last = rec.TimeCreated
+		}
+		ic, ok := evtx.ExtractIC(rec)
+		if !ok {
+			continue
+		}
+		if events.Add(1) > int64(o.MaxEvents) {
+			dropped++
+			continue
+		}
+		out.events = append(out.events, eventOf(ic, rec.Channel))
+	}
+	if dropped > 0 {
+		out.addProblem(o, problem(f.Path, SeverityError, "events-limit", "", fmt.Errorf("%w: %d IC events not kept (Options.MaxEvents = %d)", ErrDamaged, dropped, o.MaxEvents)))
+	}
+	st := ef.Stats()
+	damaged := st.RecordsFailed > 0 || st.ChunksSkipped > 0
 	for _, p := range st.Problems {
 		sev := SeverityError
 		if p.Kind.Warning() {
@@ -264,30 +363,33 @@ func readEVTX(ctx context.Context, f *collect.File, open func(*evtx.Options) (*e
 		}
 		out.addProblem(o, problem(f.Path, sev, "evtx-"+strings.ReplaceAll(p.Kind.String(), "_", "-"), "", fmt.Errorf("%w: %w", ErrDamaged, p.Err)))
 	}
-	if (sp.Damaged > 0 || sp.ChunksSkipped > 0) && !hasLoss(st.Problems) {
-		// Damage outside the chunks that hold IC evidence: no IC evidence is
-		// lost, but the log is not whole.
-		out.addProblem(o, problem(f.Path, SeverityError, "evtx-damage", "", fmt.Errorf("%w: %d damaged record regions, %d chunks unreadable (none holding IC events)", ErrDamaged, sp.Damaged, sp.ChunksSkipped)))
-	}
-	out.info.Records = sp.Records
+	out.info.Records = records
 	out.info.Events = len(out.events)
-	channel := sp.Channel
-	if !sp.Decoded || channel == "" {
-		// Nothing decoded: the channel can only come from the file name
-		// Windows gives the log.
-		channel = channelFromName(f.Name())
+	hasIntegration, hasSystem := false, false
+	for _, k := range order {
+		c := cover[k]
+		c.Damaged = damaged
+		out.coverage = append(out.coverage, *c)
+		if k.host != "" {
+			out.computers = appendFold(out.computers, k.host)
+		}
+		switch {
+		case isIntegrationChannel(k.channel):
+			hasIntegration = true
+		case strings.EqualFold(k.channel, channelSystem):
+			hasSystem = true
+		}
 	}
-	if sp.Computer != "" {
-		out.computers = appendFold(out.computers, sp.Computer)
-	}
-	if channel != "" {
-		out.coverage = append(out.coverage, kb.LogCoverage{Host: sp.Computer, Channel: channel, File: f.Path,
-			First: sp.First, Last: sp.Last, Records: sp.Records, Damaged: damaged})
-	}
+	setLogRole(out, hasIntegration, hasSystem)
+}
+
+// setLogRole sets an event log's role and, when its records name one
+// computer, its host.
+func setLogRole(out *fileOut, hasIntegration, hasSystem bool) {
 	switch {
-	case isIntegrationChannel(channel):
+	case hasIntegration:
 		out.info.Role = RoleIntegrationLog
-	case strings.EqualFold(channel, channelSystem):
+	case hasSystem:
 		out.info.Role = RoleSystemLog
 	default:
 		out.info.Role = RoleOtherLog
@@ -295,16 +397,6 @@ func readEVTX(ctx context.Context, f *collect.File, open func(*evtx.Options) (*e
 	if len(out.computers) == 1 {
 		out.info.Host = out.computers[0]
 	}
-}
-
-// hasLoss reports whether some problem lost data (is not a warning).
-func hasLoss(ps []evtx.Problem) bool {
-	for _, p := range ps {
-		if !p.Kind.Warning() {
-			return true
-		}
-	}
-	return false
 }
 
 func isIntegrationChannel(ch string) bool {
