@@ -15,7 +15,7 @@ import (
 
 // Version names the generator's output. Change it whenever the output of
 // Generate changes, so that Cached files are regenerated.
-const Version = "v1"
+const Version = "v2"
 
 // Options describe a log to generate.
 type Options struct {
@@ -35,6 +35,13 @@ type Options struct {
 	Writer evtxwriter.Options
 	// Computer names the host in every record; default "HV01.corp.example".
 	Computer string
+	// SystemOnly keeps every record in the System channel, as in a real
+	// host's System.evtx: the IC records are then only the kinds Windows
+	// writes there (VmSwitch 27/26, VMSMP 26, storvsp 6/5), never the
+	// Integration-Admin or Worker-Admin events, which live in their own
+	// logs. Without it the IC records cycle through every kind ExtractIC
+	// knows, channels mixed (the equivalence tests want that variety).
+	SystemOnly bool
 }
 
 // Spread returns n positions spread over records records: the first, the
@@ -76,7 +83,11 @@ func Generate(o Options) ([]byte, []evtxwriter.Location, []int, error) {
 		at := base.Add(time.Duration(i) * 1700 * time.Millisecond)
 		var e evtxwriter.Event
 		if isIC[i] {
-			e = icEvent(k, at)
+			if o.SystemOnly {
+				e = systemICEvent(k, at)
+			} else {
+				e = icEvent(k, at)
+			}
 			k++
 			icIdx = append(icIdx, i)
 		} else {
@@ -137,15 +148,15 @@ const RecordsFor100MiB = 215000
 
 // System100 is a ~100 MiB System log with 36 IC records spread over it.
 func System100() Options {
-	return Options{Records: RecordsFor100MiB, IC: Spread(36, RecordsFor100MiB), Seed: 1}
+	return Options{Records: RecordsFor100MiB, IC: Spread(36, RecordsFor100MiB), Seed: 1, SystemOnly: true}
 }
 
 // Quiet100 is a ~100 MiB log with no relevant record.
-func Quiet100() Options { return Options{Records: RecordsFor100MiB, Seed: 2} }
+func Quiet100() Options { return Options{Records: RecordsFor100MiB, Seed: 2, SystemOnly: true} }
 
 // System10 is a ~10 MiB System log with 12 IC records (for slow peers).
 func System10() Options {
-	return Options{Records: RecordsFor100MiB / 10, IC: Spread(12, RecordsFor100MiB/10), Seed: 3}
+	return Options{Records: RecordsFor100MiB / 10, IC: Spread(12, RecordsFor100MiB/10), Seed: 3, SystemOnly: true}
 }
 
 // Collection returns the options of the n logs of a generated collection:
@@ -307,4 +318,38 @@ func icEvent(k int, at time.Time) evtxwriter.Event {
 		e.Data = []evtxwriter.Field{{Name: "VmName", Value: vm}, {Name: "VmId", Value: strings.Trim(id, "{}")}}
 		return e
 	}
+}
+
+// systemICEvent returns the k-th IC evidence event of a System log: the
+// kinds Windows writes to the System channel, in their real layouts.
+func systemICEvent(k int, at time.Time) evtxwriter.Event {
+	vm := fmt.Sprintf("VM%03d", k)
+	id := fmt.Sprintf("{5e0b5b3a-1b2c-4d3e-8f90-%012x}", 0xabcdef000000+k)
+	e := evtxwriter.Event{Time: at, Level: 3, Computer: "HV01.corp.example", Channel: "System", Keywords: 0x8000000000000000}
+	switch k % 5 {
+	case 0, 1:
+		e.Provider = "Microsoft-Windows-Hyper-V-VmSwitch"
+		e.ProviderGUID = "{67dc0d66-3695-47c0-9642-33f76f7bd7ad}"
+		e.EventID = 27
+		if k%5 == 1 {
+			e.EventID, e.Level = 26, 2
+		}
+		e.Data = []evtxwriter.Field{{Name: "VMName", Value: vm}, {Name: "VMId", Value: id}, {Name: "ServerVersion", Value: "4.0"}, {Name: "ClientVersion", Value: "3.2"}}
+	case 2:
+		e.Provider = "VMSMP"
+		e.Layout = evtxwriter.Classic
+		e.EventID, e.Level = 26, 2
+		e.HasQualifiers, e.Qualifiers = true, 49152
+		e.Data = []evtxwriter.Field{{Value: ""}, {Value: vm}, {Value: strings.Trim(id, "{}")}, {Value: "4.0"}, {Value: "2.0"}}
+	default:
+		e.Provider = "storvsp"
+		e.Layout = evtxwriter.Classic
+		e.EventID = 6
+		e.HasQualifiers, e.Qualifiers = true, 32768
+		if k%5 == 4 {
+			e.EventID, e.Level, e.Qualifiers = 5, 2, 49152
+		}
+		e.Data = []evtxwriter.Field{{Value: "\\Device\\00000041"}, {Value: vm}, {Value: strings.Trim(id, "{}")}, {Value: "5.1"}, {Value: "4.2"}}
+	}
+	return e
 }
