@@ -113,6 +113,17 @@
 // not walked, hence not reported). Neither pass may run concurrently with
 // another pass on the same File.
 //
+// File.Span summarises a log for coverage without decoding it: it walks
+// the record headers by the same slot, free-space and identifier rules as
+// Records (Span.Records + Span.Damaged = Stats.RecordsAttempted), takes the
+// first and last written time from the headers' FILETIMEs, and decodes only
+// a few records (the first decodable one, SpanProbes; two in each of
+// SpanSamples chunks spread over the file; the newest record's chunk) for
+// the channel and computer. Span.Mixed reports a log whose samples name
+// several channels or computers (forwarded events, a renamed host), for
+// which a caller wanting exact per-computer coverage should decode in full.
+// Span leaves Stats unchanged and may run alongside ScanIC.
+//
 // # Normalisation
 //
 // Record has EventID and Qualifiers apart, ProviderGUID upper-case with
