@@ -3,45 +3,13 @@ package hvic_test
 import (
 	"context"
 	"io/fs"
-	"os"
 	"path/filepath"
-	"runtime"
-	"runtime/debug"
-	"strconv"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/hvic/hvic"
 	"github.com/hvic/hvic/internal/benchgen"
 )
-
-// vmHWM resets the process's peak resident set (Linux clear_refs 5) and
-// returns a function that reads it back (VmHWM) in MiB; -1 when the kernel
-// does not offer it.
-func vmHWM() func() float64 {
-	runtime.GC()
-	debug.FreeOSMemory()
-	if err := os.WriteFile("/proc/self/clear_refs", []byte("5"), 0); err != nil {
-		return func() float64 { return -1 }
-	}
-	return func() float64 {
-		st, err := os.ReadFile("/proc/self/status")
-		if err != nil {
-			return -1
-		}
-		for _, line := range strings.Split(string(st), "\n") {
-			if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
-				kb, err := strconv.ParseFloat(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")), 64)
-				if err != nil {
-					return -1
-				}
-				return kb / 1024
-			}
-		}
-		return -1
-	}
-}
 
 // BenchmarkScanCollection500 scans a generated collection of five ~109 MiB
 // host System logs (about 545 MiB, 36 IC records each; generated once and
@@ -77,7 +45,7 @@ func BenchmarkScanCollection500(b *testing.B) {
 	b.SetBytes(total)
 	b.ReportAllocs()
 	progress, events := 0, 0
-	peak := vmHWM()
+	peak := benchgen.ResetPeakRSS()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		res, err := hvic.ScanPaths(ctx, []string{root}, &hvic.Options{Progress: func(hvic.Progress) { progress++ }})

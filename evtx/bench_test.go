@@ -3,9 +3,6 @@ package evtx
 import (
 	"context"
 	"os"
-	"runtime"
-	"runtime/debug"
-	"strings"
 	"sync"
 	"testing"
 
@@ -62,33 +59,6 @@ func countRecords(b *testing.B, path string) int {
 	return n
 }
 
-// peakRSS resets the process's peak resident set (Linux clear_refs 5) and
-// returns a function that reads it back (VmHWM), in MiB; -1 when the
-// kernel does not offer it.
-func peakRSS() func() float64 {
-	runtime.GC()
-	debug.FreeOSMemory()
-	if err := os.WriteFile("/proc/self/clear_refs", []byte("5"), 0); err != nil {
-		return func() float64 { return -1 }
-	}
-	return func() float64 {
-		st, err := os.ReadFile("/proc/self/status")
-		if err != nil {
-			return -1
-		}
-		for _, line := range strings.Split(string(st), "\n") {
-			if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
-				var kb float64
-				for _, c := range strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")) {
-					kb = kb*10 + float64(c-'0')
-				}
-				return kb / 1024
-			}
-		}
-		return -1
-	}
-}
-
 func benchPass(b *testing.B, name string, pass func(f *File) int) {
 	path := benchInputs(b)[name]
 	st, err := os.Stat(path)
@@ -98,7 +68,7 @@ func benchPass(b *testing.B, name string, pass func(f *File) int) {
 	records := countRecords(b, path)
 	b.SetBytes(st.Size())
 	b.ReportAllocs()
-	peak := peakRSS()
+	peak := benchgen.ResetPeakRSS()
 	b.ResetTimer()
 	found := 0
 	for i := 0; i < b.N; i++ {

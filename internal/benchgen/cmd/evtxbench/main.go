@@ -18,7 +18,6 @@ import (
 	"os"
 	"runtime"
 	"strconv"
-	"strings"
 	"time"
 
 	gevtx "github.com/0xrawsec/golang-evtx/evtx"
@@ -72,7 +71,7 @@ func run(args []string) error {
 	}
 	wall, cpu := time.Since(start).Seconds(), cpuSeconds()-cpu0
 	fmt.Printf("mode=%s file=%s bytes=%d wall=%.4f cpu=%.4f MBps=%.1f records=%d %s peakRSS_MiB=%.1f gomaxprocs=%d\n",
-		mode, path, st.Size(), wall, cpu, float64(st.Size())/1e6/wall, n, extra, peakRSS(), runtime.GOMAXPROCS(0))
+		mode, path, st.Size(), wall, cpu, float64(st.Size())/1e6/wall, n, extra, benchgen.PeakRSS(), runtime.GOMAXPROCS(0))
 	return nil
 }
 
@@ -131,21 +130,4 @@ func measure(mode, path string) (int, string, error) {
 		return n, fmt.Sprintf("maxjobs=%d", gevtx.MaxJobs), nil
 	}
 	return 0, "", fmt.Errorf("unknown mode %q", mode)
-}
-
-// peakRSS reads VmHWM from /proc/self/status, in MiB; 0 when unavailable.
-func peakRSS() float64 {
-	b, err := os.ReadFile("/proc/self/status")
-	if err != nil {
-		return 0
-	}
-	for _, line := range strings.Split(string(b), "\n") {
-		if strings.HasPrefix(line, "VmHWM:") {
-			var kb float64
-			if _, err := fmt.Sscanf(strings.TrimSpace(strings.TrimPrefix(line, "VmHWM:")), "%f kB", &kb); err == nil {
-				return kb / 1024
-			}
-		}
-	}
-	return 0
 }
