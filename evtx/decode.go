@@ -42,6 +42,12 @@ var (
 	errShortRead = errors.New("evtx: binary XML runs past the end of the record")
 )
 
+// budgetReader is the io.ReadSeeker golang-evtx parses from. It aborts a
+// record by panicking (budget spent, read past the record, seek before the
+// chunk), never by returning an error: golang-evtx prints every read error
+// it sees (see doc.go, Silence). These panics, and the depth cap in
+// instance, happen only beneath decoder.parse, whose deferred recover turns
+// each into an ErrDecode for that one record; none can leave the package.
 type budgetReader struct {
 	data    []byte
 	pos     int64
@@ -182,7 +188,7 @@ func (d *decoder) parse(pos int) (root *xnode, err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			root = nil
-			if e, ok := p.(error); ok && (errors.Is(e, errBudget) || errors.Is(e, errShortRead) || errors.Is(e, errMalformed)) {
+			if e, ok := p.(error); ok && (errors.Is(e, errBudget) || errors.Is(e, errShortRead) || errors.Is(e, errMalformed) || errors.Is(e, ErrTooLarge)) {
 				err = fmt.Errorf("%w: %w", ErrDecode, e)
 				return
 			}

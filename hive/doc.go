@@ -69,8 +69,8 @@
 // inputs that matter here: Subkeys() and OpenKey() recurse without limit
 // through ri lists (a stack overflow that recover() cannot stop), names
 // ignore the compressed-name flag, FILETIMEs lose precision, ValueData()
-// panics on short data, RecoverHive() applies no page of real logs. The
-// package never calls those. regparser's full path also serves as the
+// panics on short data, and its log replay (RecoverHive) applies no page of
+// real logs. The package never calls those. regparser's full path also serves as the
 // independent cross-check in the tests (same keys, values and data on clean
 // hives) and as the baseline of the 100 MiB benchmark.
 //
