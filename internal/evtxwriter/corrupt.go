@@ -98,6 +98,26 @@ func CorruptRecordData(b []byte, chunk, rec int) error {
 	return nil
 }
 
+// ZeroAcross zeroes n bytes across the end of the rec-th record (0-based) of
+// chunk (0-based) in b, in place: its last tail bytes (its trailing size
+// copy among them) and the n-tail bytes that follow it (the next record's
+// signature first). It is the damage of a copy taken while Windows was
+// writing, as in omerbenamram/evtx's sample_with_a_bad_chunk_magic.evtx.
+// Chunk CRCs are left as they were.
+func ZeroAcross(b []byte, chunk, rec, tail, n int) error {
+	off, err := RecordOffset(b, chunk, rec)
+	if err != nil {
+		return err
+	}
+	size := int64(binary.LittleEndian.Uint32(b[off+4:]))
+	start := off + size - int64(tail)
+	if tail < 4 || int64(tail) > size-24 || n < tail || start+int64(n) > int64(len(b)) {
+		return fmt.Errorf("%w: %d bytes from %d before the end of record %d of chunk %d", ErrNoSuch, n, tail, rec, chunk)
+	}
+	clear(b[start : start+int64(n)])
+	return nil
+}
+
 // CorruptChunkMagic overwrites the "ElfChnk\0" signature of chunk (0-based)
 // in b, in place.
 func CorruptChunkMagic(b []byte, chunk int) error {

@@ -75,6 +75,13 @@ func TestCorruptions(t *testing.T) {
 			assert.NotEqual(t, orig[locs[2].Offset:locs[3].Offset], b[locs[2].Offset:locs[3].Offset])
 			assert.Equal(t, orig[:locs[2].Offset], b[:locs[2].Offset])
 		}},
+		{"zero across", func(b []byte) error { return ZeroAcross(b, 1, 2, 10, 30) }, func(t *testing.T, orig, b []byte, locs []Location) {
+			end := locs[6].Offset + int64(locs[6].Size)
+			assert.Equal(t, make([]byte, 30), b[end-10:end+20])
+			assert.Equal(t, orig[:end-10], b[:end-10])
+			assert.Equal(t, orig[end+20:], b[end+20:])
+			assert.Equal(t, end, locs[7].Offset, "the next record's header is zeroed")
+		}},
 		{"chunk magic", func(b []byte) error { return CorruptChunkMagic(b, 2) }, func(t *testing.T, orig, b []byte, locs []Location) {
 			assert.Equal(t, "ElfJunk\x00", string(b[fileHeaderBlock+2*chunkSize:][:8]))
 		}},
@@ -112,6 +119,7 @@ func TestCorruptionErrors(t *testing.T) {
 		"record magic":      CorruptRecordMagic(b, 0, 9),
 		"record data":       CorruptRecordData(b, 5, 0),
 		"chunk magic":       CorruptChunkMagic(b, 3),
+		"zero across":       ZeroAcross(b, 0, 0, 2, 10),
 		"chunk CRC":         CorruptChunkCRC(b, -1),
 		"chunk header CRC":  CorruptChunkHeaderCRC(b, 7),
 		"file header short": CorruptFileHeaderCRC(short[:50]),
