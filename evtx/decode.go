@@ -127,6 +127,9 @@ type decoder struct {
 	// limits
 	fields, bytes int
 	truncated     bool
+	// partial: the record being decoded has a damaged tail; the templates
+	// it defines are not kept (see decodePartial)
+	partial bool
 }
 
 func newDecoder(f *File) *decoder { return &decoder{f: f} }
@@ -157,7 +160,11 @@ func (d *decoder) decode(pos, size int) (rec Record, err error) {
 		d.dropNewTemplates()
 		return Record{}, err
 	}
-	d.keepTemplates()
+	if d.partial {
+		d.dropNewTemplates()
+	} else {
+		d.keepTemplates()
+	}
 	if root == nil {
 		return Record{}, fmt.Errorf("%w: no event element", ErrDecode)
 	}
@@ -178,6 +185,25 @@ func (d *decoder) decode(pos, size int) (rec Record, err error) {
 	if d.truncated {
 		d.f.stats.Problems = append(d.f.stats.Problems, d.f.problem(ProblemDataLimit, d.chunk, rec.Offset, rec.RecordID, 0, "event data",
 			fmt.Errorf("%w: event data cut at %d fields / %d bytes", ErrTooLarge, d.f.opts.MaxDataFields, d.f.opts.MaxDataSize)))
+	}
+	return rec, nil
+}
+
+// decodePartial decodes a record whose tail is damaged (its trailing size
+// copy is wrong) from what its header declares. The templates it defines are
+// forgotten afterwards, decoded or not: a half-overwritten definition must not
+// be used for the chunk's later records. A record that gives no provider
+// name is refused: its System part is gone (a zeroed body decodes to an
+// empty event).
+func (d *decoder) decodePartial(pos, size int) (Record, error) {
+	d.partial = true
+	rec, err := d.decode(pos, size)
+	d.partial = false
+	if err != nil {
+		return Record{}, err
+	}
+	if rec.Provider == "" {
+		return Record{}, fmt.Errorf("%w: no provider name decoded from what is left of the record", ErrDecode)
 	}
 	return rec, nil
 }

@@ -30,6 +30,29 @@
 // sequence are read (the open chunk of a dirty log); the rest is slack of a
 // reused chunk and is ignored, as other tools do.
 //
+// A record whose header is whole but whose end is damaged (the trailing
+// copy of its size is wrong: a copy taken while Windows was writing zeroes
+// a run across the end of one record and the start of the next) is decoded
+// from what is left and yielded with Record.Partial set and a
+// ProblemRecordPartial, when a provider name can still be decoded; else it
+// is one failed record. The rest of the damaged run is then walked as
+// above.
+//
+// # Decoded and recovered
+//
+// A sequential reader (python-evtx, libevtx, the Rust evtx crate) follows
+// the record sizes from a chunk's first record to its free-space offset,
+// stops at the first bad header and skips chunks cut short by the end of
+// the file. The records it reaches are counted in Stats.RecordsDecoded;
+// the further records this package finds by resynchronising after damage,
+// past a lagging free-space offset or in a truncated chunk are yielded with
+// Record.Recovered set and counted in Stats.RecordsRecovered. So
+// RecordsDecoded compares with what those tools read, and
+// RecordsDecoded + RecordsRecovered is what a consumer of Records gets.
+// On the reference corpus (testdata/evtx/README.md) RecordsDecoded is
+// within 2 of python-evtx's count on every file but one, where python-evtx
+// itself fails (it decodes 8-bit strings as ASCII).
+//
 // Each record's BinXML is decoded by github.com/0xrawsec/golang-evtx
 // v1.2.9 (its exported Parse, with the chunk's template cache) on the
 // caller's goroutine inside recover(); none of its goroutine APIs
@@ -135,7 +158,8 @@
 // strings keep their place. Only when those bytes cannot be located with
 // certainty is golang-evtx's shortened list used and
 // Record.DataMayBeShifted set; ExtractIC then recovers IC values by pattern
-// (GUID, version) and flags the event Ambiguous. ICEvent.VMID is lower-case
+// (GUID, version) and flags the event Ambiguous; an event taken from a
+// Partial record is flagged Ambiguous too. ICEvent.VMID is lower-case
 // without braces ("5e0b5b3a-1b2c-4d3e-8f90-abcdef012345").
 //
 // # Guarantees and limits

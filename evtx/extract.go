@@ -49,6 +49,14 @@ func isGUID(s string) bool {
 func NormalizeVMID(s string) (string, bool) { return parseGUID(s) }
 
 func extractIC(r *Record) (ICEvent, bool) {
+	ev, ok := extractFields(r)
+	if ok && r.Partial {
+		addNote(&ev, "the record's end is damaged (Record.Partial): its data may be cut short")
+	}
+	return ev, ok
+}
+
+func extractFields(r *Record) (ICEvent, bool) {
 	ev := ICEvent{
 		Provider: r.Provider,
 		EventID:  r.EventID,

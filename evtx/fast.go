@@ -67,9 +67,11 @@ type ScanStats struct {
 	ChunksEmpty    int // all-zero slots
 	ChunksSkipped  int // slots neither parsed nor empty (bad magic, truncated, bad header)
 
-	// Record counts cover the decoded chunks only.
+	// Record counts cover the decoded chunks only; they mean what the
+	// fields of Stats with the same names mean.
 	RecordsAttempted int
 	RecordsDecoded   int
+	RecordsRecovered int
 	RecordsFailed    int
 
 	BytesRead int64 // input bytes read (each byte once)
@@ -147,6 +149,7 @@ func mergeStats(dst, src *Stats) {
 	dst.ChunksSkipped += src.ChunksSkipped
 	dst.RecordsAttempted += src.RecordsAttempted
 	dst.RecordsDecoded += src.RecordsDecoded
+	dst.RecordsRecovered += src.RecordsRecovered
 	dst.RecordsFailed += src.RecordsFailed
 	dst.Problems = append(dst.Problems, src.Problems...)
 }
@@ -159,6 +162,7 @@ func (s *ScanStats) add(b *batch) {
 	s.ChunksSkipped += b.stats.ChunksSkipped
 	s.RecordsAttempted += b.stats.RecordsAttempted
 	s.RecordsDecoded += b.stats.RecordsDecoded
+	s.RecordsRecovered += b.stats.RecordsRecovered
 	s.RecordsFailed += b.stats.RecordsFailed
 	s.BytesRead += b.bytes
 	s.Problems = append(s.Problems, b.stats.Problems...)

@@ -129,6 +129,7 @@ func checkEquivalent(t *testing.T, b []byte, thorough bool) []ICEvent {
 	assert.Equal(t, want, got, "DecodeAll events")
 	assert.Equal(t, keys(full.Problems), keys(st.Problems), "DecodeAll problems")
 	assert.Equal(t, full.RecordsDecoded, st.RecordsDecoded)
+	assert.Equal(t, full.RecordsRecovered, st.RecordsRecovered)
 	assert.Equal(t, full.RecordsFailed, st.RecordsFailed)
 	assert.Equal(t, full.ChunksParsed, st.ChunksDecoded)
 	checkParallelRecords(t, b)

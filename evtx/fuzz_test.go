@@ -55,7 +55,7 @@ func drain(t testing.TB, f *File) {
 		require.LessOrEqual(t, len(r.Data), DefaultMaxDataFields)
 	}
 	s := f.Stats()
-	require.Equal(t, s.RecordsAttempted, s.RecordsDecoded+s.RecordsFailed)
+	require.Equal(t, s.RecordsAttempted, s.RecordsDecoded+s.RecordsRecovered+s.RecordsFailed)
 	require.Equal(t, s.ChunkSlots, s.ChunksParsed+s.ChunksEmpty+s.ChunksSkipped)
 	for _, p := range s.Problems {
 		var fe *FormatError

@@ -2,6 +2,7 @@ package evtx
 
 import (
 	"context"
+	"encoding/binary"
 	"errors"
 	"path/filepath"
 	"strings"
@@ -200,7 +201,7 @@ func TestDamage(t *testing.T) {
 		is      error
 	}{
 		{"record magic", func(b []byte) ([]byte, error) { return b, evtxwriter.CorruptRecordMagic(b, 1, 7) },
-			399, 1, 0, []ProblemKind{ProblemRecordFailed, ProblemChunkDataCRC}, ErrCorrupt},
+			399, 1, 0, []ProblemKind{ProblemRecordFailed, ProblemChunkDataCRC}, ErrCorrupt}, // records 9.. of chunk 1 are Recovered
 		{"chunk magic", func(b []byte) ([]byte, error) { return b, evtxwriter.CorruptChunkMagic(b, 2) },
 			300, 0, 1, []ProblemKind{ProblemChunkSkipped}, ErrCorrupt},
 		{"chunk data CRC", func(b []byte) ([]byte, error) { return b, evtxwriter.CorruptChunkCRC(b, 0) },
@@ -221,7 +222,20 @@ func TestDamage(t *testing.T) {
 			recs, errs := collect(t, f)
 			s := f.Stats()
 			assert.Len(t, recs, tc.decoded)
-			assert.Equal(t, tc.decoded, s.RecordsDecoded)
+			assert.Equal(t, tc.decoded, s.RecordsDecoded+s.RecordsRecovered, "yielded")
+			recovered := 0
+			for _, r := range recs {
+				if r.Recovered {
+					recovered++
+					assert.Equal(t, 1, r.Chunk, "only records after the damage in its chunk are recovered")
+				}
+			}
+			assert.Equal(t, recovered, s.RecordsRecovered)
+			if tc.failed == 0 {
+				assert.Zero(t, recovered, "nothing to recover from")
+			} else {
+				assert.Positive(t, recovered)
+			}
 			assert.Equal(t, tc.failed, s.RecordsFailed)
 			assert.Equal(t, tc.skipped, s.ChunksSkipped)
 			assert.Len(t, errs, tc.failed+tc.skipped)
@@ -303,4 +317,92 @@ func TestNewReaderReadError(t *testing.T) {
 	assert.Equal(t, 3, s.ChunkSlots)
 	assert.Equal(t, 1, s.ChunksSkipped)
 	assert.Equal(t, s.ChunkSlots, s.ChunksParsed+s.ChunksEmpty+s.ChunksSkipped)
+}
+
+// TestPartialAndRecovered damages a generated log the way a copy taken
+// during a write does (a zeroed run over the end of one record and the
+// start of the next, evtxwriter.ZeroAcross): the damaged record is yielded
+// as Partial, the next one is lost, and the rest of the chunk is found by
+// resynchronising and counted as recovered, not decoded.
+func TestPartialAndRecovered(t *testing.T) {
+	const n = 120
+	clean := genLog(t, n, evtxwriter.Options{MaxRecordsPerChunk: 40}, 3)
+	for _, tc := range []struct {
+		name    string
+		tail    int
+		partial bool
+	}{
+		{"end of the event data zeroed", 12, true},
+		{"whole body zeroed", -1, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			b := append([]byte(nil), clean...)
+			off, err := evtxwriter.RecordOffset(b, 1, 5)
+			require.NoError(t, err)
+			size := int(binary.LittleEndian.Uint32(b[off+4:]))
+			tail := tc.tail
+			if tail < 0 {
+				tail = size - recordHeader
+			}
+			require.NoError(t, evtxwriter.ZeroAcross(b, 1, 5, tail, tail+40))
+			f, err := FromBytes(b, nil)
+			require.NoError(t, err)
+			recs, errs := collect(t, f)
+			s := f.Stats()
+
+			// Chunk 1 holds records 41..80 (identifiers): 41-45 decoded, 46
+			// partial or failed, 47 lost (one damaged region), 48-80
+			// recovered.
+			wantDecoded, wantFailed := n-1-33, 1
+			if !tc.partial {
+				wantDecoded--
+				wantFailed++
+			}
+			assert.Equal(t, wantDecoded, s.RecordsDecoded)
+			assert.Equal(t, 33, s.RecordsRecovered)
+			assert.Equal(t, wantFailed, s.RecordsFailed)
+			assert.Len(t, errs, wantFailed)
+			assert.Equal(t, s.RecordsAttempted, s.RecordsDecoded+s.RecordsRecovered+s.RecordsFailed)
+			var partial []Record
+			for _, r := range recs {
+				if r.Partial {
+					partial = append(partial, r)
+				}
+				wantRecovered := r.Chunk == 1 && r.RecordID >= 48
+				assert.Equal(t, wantRecovered, r.Recovered, "record %d", r.RecordID)
+			}
+			kinds := map[ProblemKind]int{}
+			for _, p := range s.Problems {
+				kinds[p.Kind]++
+				if p.Kind == ProblemRecordPartial {
+					assert.Zero(t, p.Lost)
+					assert.Equal(t, off, p.Offset)
+					assert.ErrorIs(t, p.Err, ErrCorrupt)
+				}
+			}
+			if !tc.partial {
+				assert.Empty(t, partial)
+				assert.Zero(t, kinds[ProblemRecordPartial])
+				assert.ErrorIs(t, errs[0], ErrCorrupt, "the zeroed record fails")
+				return
+			}
+			require.Len(t, partial, 1)
+			p := partial[0]
+			assert.EqualValues(t, 46, p.RecordID)
+			assert.Equal(t, off, p.Offset)
+			assert.Equal(t, "Microsoft-Windows-Hyper-V-Integration-KvpExchange", p.Provider)
+			assert.EqualValues(t, 4010, p.EventID)
+			assert.Equal(t, "HV01", p.Computer)
+			assert.False(t, p.Recovered, "a sequential reader reaches it")
+			assert.Equal(t, 1, kinds[ProblemRecordPartial])
+			ev, ok := ExtractIC(p)
+			require.True(t, ok)
+			assert.True(t, ev.Ambiguous)
+			assert.Contains(t, ev.Note, "Record.Partial")
+
+			sp, err := f.Span(context.Background())
+			require.NoError(t, err)
+			assert.Equal(t, s.RecordsAttempted, sp.Records+sp.Damaged, "Span walks what Records walks")
+		})
+	}
 }

@@ -58,6 +58,20 @@ type Record struct {
 	// shifted left. False when empty strings were recovered exactly.
 	DataMayBeShifted bool
 
+	// Recovered is true when a sequential reader would not reach the
+	// record: it was found by resynchronising on a later record header
+	// after damage in its chunk, beyond the chunk's free space offset (a
+	// chunk header lagging behind its records), or in a chunk cut short by
+	// the end of the file. python-evtx and libevtx stop before such
+	// records; this package reads them and counts them in
+	// Stats.RecordsRecovered instead of RecordsDecoded.
+	Recovered bool
+	// Partial is true when the record's end is damaged (its trailing size
+	// copy is wrong) and its fields were decoded from what is left: the
+	// System part is normally whole, the event data may be cut short or
+	// missing. A ProblemRecordPartial is listed for it.
+	Partial bool
+
 	Chunk  int   // chunk slot index (0 = the chunk at file offset 4096)
 	Offset int64 // file offset of the record header
 }
@@ -152,9 +166,22 @@ type Stats struct {
 	ChunksEmpty   int // slots that are all zero bytes (never used: not a problem)
 	ChunksSkipped int // slots neither parsed nor empty (bad magic, truncated, bad header)
 
-	RecordsAttempted int // well-formed record headers found, plus damaged regions between them
-	RecordsDecoded   int // records yielded
-	RecordsFailed    int // records not decoded, plus damaged regions (each counted once; see Problem.Lost)
+	// RecordsAttempted counts the record headers found (well-formed, or
+	// whole but for a damaged end) plus the damaged regions between them:
+	// RecordsDecoded + RecordsRecovered + RecordsFailed.
+	RecordsAttempted int
+	// RecordsDecoded counts the records yielded that a sequential reader
+	// (one that follows the record sizes from the chunk's first record and
+	// stops at the first bad header, as python-evtx and libevtx do) also
+	// reaches; Partial records among them.
+	RecordsDecoded int
+	// RecordsRecovered counts the further records yielded that only
+	// resynchronisation reaches (Record.Recovered): after damage inside a
+	// chunk, beyond a lagging free space offset, or in a truncated chunk.
+	RecordsRecovered int
+	// RecordsFailed counts records not decoded, plus damaged regions (each
+	// counted once; see Problem.Lost).
+	RecordsFailed int
 
 	Problems []Problem // file-header problems first, then in file order
 }
@@ -176,6 +203,7 @@ const (
 	ProblemRecordLimit                // records beyond MaxRecordsPerChunk were not decoded
 	ProblemDataLimit                  // fields beyond MaxDataFields / MaxDataSize were dropped
 	ProblemDataShifted                // unused: reserved
+	ProblemRecordPartial              // a record's end is damaged; it was yielded with what could be decoded (Record.Partial)
 )
 
 var problemNames = [...]string{
@@ -189,6 +217,8 @@ var problemNames = [...]string{
 	ProblemRecordFailed:   "record_failed",
 	ProblemRecordLimit:    "record_limit",
 	ProblemDataLimit:      "data_limit",
+	ProblemDataShifted:    "data_shifted",
+	ProblemRecordPartial:  "record_partial",
 }
 
 // String returns the stable snake_case name of k.
@@ -218,7 +248,7 @@ type Problem struct {
 	Chunk    int    // chunk slot index, -1 for the file header
 	Offset   int64  // file offset of the damaged structure
 	RecordID uint64 // record identifier when known, else 0
-	Lost     int    // records lost: 1 per failed record, the identifier gap for a damaged region, the record headers seen in a skipped chunk; 0 for warnings
+	Lost     int    // records lost: 1 per failed record, the identifier gap for a damaged region, the record headers seen in a skipped chunk; 0 for warnings and partial records
 	Err      error
 }
 

@@ -154,7 +154,14 @@ func rtCheckAll(t *testing.T, events []evtxwriter.Event, locs []evtxwriter.Locat
 	for k, i := range want {
 		rtCheck(t, events[i], locs[i], res.records[k])
 	}
-	assert.Equal(t, len(want), res.stats.RecordsDecoded)
+	assert.Equal(t, len(want), res.stats.RecordsDecoded+res.stats.RecordsRecovered)
+	recovered := 0
+	for _, r := range res.records {
+		if r.Recovered {
+			recovered++
+		}
+	}
+	assert.Equal(t, recovered, res.stats.RecordsRecovered)
 }
 
 func TestRoundTripLayouts(t *testing.T) {

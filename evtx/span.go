@@ -13,12 +13,13 @@ import (
 // written FILETIME) without decoding their binary XML, except for the first
 // record(s) that give Channel and Computer.
 type Span struct {
-	// Records is the number of well-formed record headers a Records pass
-	// walks in the chunks it parses: each is a record that the full decode
-	// either yields or reports as failed (a decode error, or beyond
+	// Records is the number of record headers a Records pass walks in the
+	// chunks it parses (well-formed ones, and those whole but for a
+	// damaged end, see Record.Partial): each is a record that the full
+	// decode either yields or reports as failed (a decode error, or beyond
 	// Options.MaxRecordsPerChunk). Records + Damaged equals the full
 	// decode's Stats.RecordsAttempted, which is RecordsDecoded +
-	// RecordsFailed.
+	// RecordsRecovered + RecordsFailed.
 	Records int
 	// Damaged is the number of damaged regions between records (bytes
 	// that are neither a well-formed record nor zero): each counts as one
@@ -216,7 +217,21 @@ func (s *spanner) records(i int, off int64, data []byte) {
 				return
 			}
 		}
+		partial := false
 		if !ok {
+			next := nextRecord(data[:fso], pos+1)
+			end := next
+			if next < 0 {
+				end = fso
+			}
+			if ps, pok := partialAt(data, pos, end); pok && done < s.f.opts.MaxRecordsPerChunk {
+				// A record whose end is damaged: Records attempts it
+				// (Record.Partial, or one failed record) and walks the
+				// rest of the region after it.
+				size, partial = ps, true
+			}
+		}
+		if !ok && !partial {
 			next := nextRecord(data[:fso], pos+1)
 			end := next
 			if next < 0 {
@@ -232,7 +247,7 @@ func (s *spanner) records(i int, off int64, data []byte) {
 			continue
 		}
 		lastID = le.Uint64(data[pos+8:])
-		if done >= s.f.opts.MaxRecordsPerChunk {
+		if !partial && done >= s.f.opts.MaxRecordsPerChunk {
 			// Records counts every well-formed header from here to the
 			// chunk's end (slack included) as attempted and failed.
 			for p := pos; ; {
@@ -252,7 +267,7 @@ func (s *spanner) records(i int, off int64, data []byte) {
 				s.dec.startChunk(i, off, data)
 				started = true
 			}
-			s.probe(pos, size, false)
+			s.probe(pos, size, false, partial)
 			if pos >= s.newestPos {
 				return
 			}
@@ -281,7 +296,7 @@ func (s *spanner) records(i int, off int64, data []byte) {
 				s.probes++
 			}
 			tries++
-			if s.probe(pos, size, first) {
+			if s.probe(pos, size, first, partial) {
 				tries = spanSampleTries // this chunk is sampled
 			}
 		}
@@ -291,16 +306,21 @@ func (s *spanner) records(i int, off int64, data []byte) {
 
 // probe decodes the record at pos for its channel and computer and reports
 // whether it decoded; first says that no earlier record decoded (within
-// SpanProbes attempts), so that this one gives Channel and Computer. A panic
+// SpanProbes attempts), so that this one gives Channel and Computer; partial
+// says that the record's end is damaged (decoded as Records decodes such a
+// record, keeping none of its templates). A panic
 // (golang-evtx is called inside decode's own recover; this one guards the
 // conversion) counts as a failed probe.
-func (s *spanner) probe(pos, size int, first bool) bool {
+func (s *spanner) probe(pos, size int, first, partial bool) bool {
 	rec, err := func() (rec Record, err error) {
 		defer func() {
 			if p := recover(); p != nil {
 				err = fmt.Errorf("%w: internal error: %v", ErrDecode, p)
 			}
 		}()
+		if partial {
+			return s.dec.decodePartial(pos, size)
+		}
 		return s.dec.decode(pos, size)
 	}()
 	if err != nil {

@@ -285,6 +285,13 @@ func allZero(b []byte) bool {
 
 // records walks the record headers of one chunk. Bytes between records that
 // are not all zero count as one damaged record.
+//
+// A record is counted as recovered (Record.Recovered, Stats.RecordsRecovered)
+// rather than decoded when a sequential reader, which follows the record
+// sizes from the chunk's first record to its free space offset and stops at
+// the first bad header (python-evtx, libevtx), would not reach it: it lies
+// after a resynchronisation (the walk had to search for it), beyond the free
+// space offset, or in a chunk cut short by the end of the file.
 func (f *File) records(i int, off int64, data []byte, d *decoder, yield func(Record, error) bool) bool {
 	d.startChunk(i, off, data)
 	// Records end at the chunk's free space offset; what follows is slack
@@ -299,18 +306,36 @@ func (f *File) records(i int, off int64, data []byte, d *decoder, yield func(Rec
 	}
 	done := 0
 	var lastID uint64
+	recovering := len(data) < chunkSize
+	expect := chunkHeaderSize // where a sequential reader looks next
 	for pos := chunkHeaderSize; len(data)-pos >= recordHeader; {
 		size, ok := recordAt(data, pos)
 		if pos >= fso {
 			if !ok || lastID == 0 || binary.LittleEndian.Uint64(data[pos+8:]) != lastID+1 {
 				break
 			}
+			recovering = true
+		}
+		if pos != expect {
+			recovering = true
 		}
 		if !ok {
 			next := nextRecord(data[:fso], pos+1)
 			end := next
 			if next < 0 {
 				end = fso
+			}
+			if ps, pok := partialAt(data, pos, end); pok && done < f.opts.MaxRecordsPerChunk {
+				// The header is whole but the record's end is damaged:
+				// decode what is left, then walk the rest of the region.
+				done++
+				lastID = binary.LittleEndian.Uint64(data[pos+8:])
+				if !f.partial(i, off, pos, ps, recovering, d, yield) {
+					return false
+				}
+				pos += ps
+				expect = pos
+				continue
 			}
 			if !allZero(data[pos:end]) {
 				f.stats.RecordsAttempted++
@@ -367,13 +392,61 @@ func (f *File) records(i int, off int64, data []byte, d *decoder, yield func(Rec
 			if !f.lose(p, yield) {
 				return false
 			}
-		} else {
-			f.stats.RecordsDecoded++
-			if !yield(rec, nil) {
-				return false
-			}
+		} else if !f.yieldRecord(rec, recovering, yield) {
+			return false
 		}
 		pos += size
+		expect = pos
 	}
 	return true
+}
+
+// yieldRecord counts a decoded record as decoded or recovered and yields it.
+func (f *File) yieldRecord(rec Record, recovered bool, yield func(Record, error) bool) bool {
+	rec.Recovered = recovered
+	if recovered {
+		f.stats.RecordsRecovered++
+	} else {
+		f.stats.RecordsDecoded++
+	}
+	return yield(rec, nil)
+}
+
+// partialAt reports whether a record with a damaged end starts at pos: its
+// signature and identifier are in place and its declared size ends within
+// the damaged region (before end, the next well-formed record header or the
+// free space offset), but the trailing copy of the size is wrong. Windows
+// writes the header first; zeroed or overwritten runs usually take the end
+// of one record and the start of the next.
+func partialAt(data []byte, pos, end int) (size int, ok bool) {
+	if pos < 0 || end-pos < recordMinSize || !bytes.Equal(data[pos:pos+4], recordMagic) {
+		return 0, false
+	}
+	s := int64(binary.LittleEndian.Uint32(data[pos+4:]))
+	if s < recordMinSize || s > int64(end-pos) {
+		return 0, false
+	}
+	return int(s), true
+}
+
+// partial decodes the record with a damaged end at pos (ps bytes as its
+// header declares). It counts as one attempt: a Record with Partial set and a
+// ProblemRecordPartial when a provider name can still be decoded, else one
+// failed record.
+func (f *File) partial(i int, off int64, pos, ps int, recovering bool, d *decoder, yield func(Record, error) bool) bool {
+	le := binary.LittleEndian
+	id := le.Uint64(d.data[pos+8:])
+	trailer := le.Uint32(d.data[pos+ps-4:])
+	f.stats.RecordsAttempted++
+	rec, err := d.decodePartial(pos, ps)
+	if err != nil {
+		f.stats.RecordsFailed++
+		p := f.problem(ProblemRecordFailed, i, off+int64(pos), id, 1, "record",
+			fmt.Errorf("%w: record end damaged (size %d, trailing copy %d): %w", ErrCorrupt, ps, trailer, err))
+		return f.lose(p, yield)
+	}
+	rec.Partial = true
+	f.stats.Problems = append(f.stats.Problems, f.problem(ProblemRecordPartial, i, off+int64(pos), id, 0, "record",
+		fmt.Errorf("%w: record end damaged (size %d, trailing copy %d); fields decoded up to the damage", ErrCorrupt, ps, trailer)))
+	return f.yieldRecord(rec, recovering, yield)
 }

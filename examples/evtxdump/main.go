@@ -3,7 +3,9 @@
 //
 //	go run ./examples/evtxdump [-ic] [-summary] FILE...
 //
-// Default: one object per decoded record. -ic: one object per IC event
+// Default: one object per decoded record; "recovered" marks the records a
+// sequential reader would not reach (see evtx.Record.Recovered), "partial"
+// those whose end is damaged. -ic: one object per IC event
 // (evtx.ExtractIC). -summary: one object per file with the record and chunk
 // counts and the problems met. -ic and -summary may be combined. A file
 // that cannot be opened gets one line on stderr naming it; the other files
@@ -48,6 +50,8 @@ type recordLine struct {
 	UserID       string  `json:"user_id,omitempty"`
 	Data         []field `json:"data"`
 	MayBeShifted bool    `json:"data_may_be_shifted,omitempty"`
+	Recovered    bool    `json:"recovered,omitempty"`
+	Partial      bool    `json:"partial,omitempty"`
 }
 
 type icLine struct {
@@ -79,13 +83,14 @@ type problemLine struct {
 }
 
 type summaryLine struct {
-	File           string        `json:"file"`
-	RecordsDecoded int           `json:"records_decoded"`
-	RecordsFailed  int           `json:"records_failed"`
-	ChunksTotal    int           `json:"chunks_total"`
-	ChunksSkipped  int           `json:"chunks_skipped"`
-	Dirty          bool          `json:"dirty"`
-	Problems       []problemLine `json:"problems"`
+	File             string        `json:"file"`
+	RecordsDecoded   int           `json:"records_decoded"`
+	RecordsRecovered int           `json:"records_recovered"`
+	RecordsFailed    int           `json:"records_failed"`
+	ChunksTotal      int           `json:"chunks_total"`
+	ChunksSkipped    int           `json:"chunks_skipped"`
+	Dirty            bool          `json:"dirty"`
+	Problems         []problemLine `json:"problems"`
 }
 
 func stamp(t time.Time) string {
@@ -148,6 +153,7 @@ func dump(ctx context.Context, path string, enc *json.Encoder, ic, summary bool)
 				Time: stamp(rec.TimeCreated), Provider: rec.Provider, ProviderGUID: rec.ProviderGUID,
 				EventID: rec.EventID, Level: rec.Level, Channel: rec.Channel, Computer: rec.Computer,
 				UserID: rec.UserID, Data: make([]field, 0, len(rec.Data)), MayBeShifted: rec.DataMayBeShifted,
+				Recovered: rec.Recovered, Partial: rec.Partial,
 			}
 			if rec.HasQualifiers {
 				q := rec.Qualifiers
@@ -178,7 +184,7 @@ func dump(ctx context.Context, path string, enc *json.Encoder, ic, summary bool)
 	if summary {
 		s := f.Stats()
 		l := summaryLine{
-			File: path, RecordsDecoded: s.RecordsDecoded, RecordsFailed: s.RecordsFailed,
+			File: path, RecordsDecoded: s.RecordsDecoded, RecordsRecovered: s.RecordsRecovered, RecordsFailed: s.RecordsFailed,
 			ChunksTotal: s.ChunkSlots, ChunksSkipped: s.ChunksSkipped, Dirty: f.Header().Dirty(),
 			Problems: make([]problemLine, 0, len(s.Problems)),
 		}
