@@ -5,6 +5,7 @@ import (
 	"errors"
 	"path/filepath"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -99,6 +100,9 @@ func TestCorpusCounts(t *testing.T) {
 				assert.NotZero(t, r.RecordID)
 				assert.False(t, r.TimeCreated.IsZero())
 				assert.Equal(t, "UTC", r.TimeCreated.Location().String())
+				for _, d := range r.Data {
+					assert.True(t, utf8.ValidString(d.Name) && utf8.ValidString(d.Value), "record %d: %q is not UTF-8", r.RecordID, d.Value)
+				}
 			}
 			s := f.Stats()
 			assert.Equal(t, tc.decoded, s.RecordsDecoded, "decoded")
@@ -209,4 +213,27 @@ func TestCorpusDamageDetail(t *testing.T) {
 		assert.Equal(t, 89, n, "the records wholly present in the cut third chunk")
 		assert.Equal(t, 89, s.RecordsRecovered)
 	})
+	t.Run("ANSI strings", func(t *testing.T) {
+		got, _ := read(t, "williballenthin__python-evtx/dns_log_malformed.evtx")
+		require.Len(t, got, 5)
+		r := got[2]
+		v, ok := r.DataValue("QNAME")
+		require.True(t, ok)
+		assert.Equal(t, "b._dns-sd._udp.@\u00a65\x01.", v, "0xA6 read as Windows-1252, as evtxexport prints it")
+	})
+}
+
+func TestANSIString(t *testing.T) {
+	for in, want := range map[string]string{
+		"":                     "",
+		"plain":                "plain",
+		"\xa6":                 "\u00a6",
+		"caf\xe9 \x80":         "caf\u00e9 \u20ac",
+		"\x01\x7f":             "\x01\x7f",
+		"\x81\x8d\x8f\x90\x9d": "\u0081\u008d\u008f\u0090\u009d",
+	} {
+		got := ansiString([]byte(in))
+		assert.Equal(t, want, got, "%q", in)
+		assert.True(t, utf8.ValidString(got))
+	}
 }

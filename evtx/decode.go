@@ -13,9 +13,11 @@ import (
 	"sync"
 	"time"
 	"unicode/utf16"
+	"unicode/utf8"
 
 	gevtx "github.com/0xrawsec/golang-evtx/evtx"
 	glog "github.com/0xrawsec/golang-utils/log"
+	"golang.org/x/text/encoding/charmap"
 )
 
 var silenceOnce sync.Once
@@ -410,7 +412,7 @@ func valueString(e gevtx.Element) (string, bool) {
 		return v.String(), true
 	case *gevtx.AnsiString:
 		b, _ := v.Value().([]byte)
-		return strings.TrimRight(string(b), "\x00"), true
+		return strings.TrimRight(ansiString(b), "\x00"), true
 	case *gevtx.ValueGUID:
 		return "{" + v.String() + "}", true
 	case *gevtx.ValueFileTime:
@@ -443,6 +445,36 @@ func valueString(e gevtx.Element) (string, bool) {
 		return v.String(), true
 	}
 	return "", false
+}
+
+// ansiString decodes an 8-bit ("ANSI") string value. The code page is not
+// recorded in the log; Windows-1252 is assumed, as libevtx does by default,
+// so that bytes above 0x7F (the DNS names of python-evtx's
+// dns_log_malformed.evtx, which python-evtx cannot decode as ASCII) give
+// valid UTF-8, e.g. 0xA6 -> "¦". The five bytes Windows-1252 leaves
+// undefined map to the C1 controls of the same value, as Windows' own
+// table does, so no byte is lost.
+func ansiString(b []byte) string {
+	ascii := true
+	for _, c := range b {
+		if c >= 0x80 {
+			ascii = false
+			break
+		}
+	}
+	if ascii {
+		return string(b)
+	}
+	var sb strings.Builder
+	sb.Grow(len(b) + len(b)/2)
+	for _, c := range b {
+		r := charmap.Windows1252.DecodeByte(c)
+		if r == utf8.RuneError {
+			r = rune(c)
+		}
+		sb.WriteRune(r)
+	}
+	return sb.String()
 }
 
 // rawFiletime reads the unexported FILETIME of a ValueFileTime (golang-evtx

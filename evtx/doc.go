@@ -160,7 +160,9 @@
 // Record.DataMayBeShifted set; ExtractIC then recovers IC values by pattern
 // (GUID, version) and flags the event Ambiguous; an event taken from a
 // Partial record is flagged Ambiguous too. ICEvent.VMID is lower-case
-// without braces ("5e0b5b3a-1b2c-4d3e-8f90-abcdef012345").
+// without braces ("5e0b5b3a-1b2c-4d3e-8f90-abcdef012345"). 8-bit ("ANSI")
+// string values are decoded as Windows-1252, libevtx's default code page
+// (the log does not record the code page), so every value is valid UTF-8.
 //
 // # Guarantees and limits
 //
