@@ -3,6 +3,7 @@ package evtx
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"log"
@@ -249,12 +250,38 @@ func TestSpanGenerated(t *testing.T) {
 		}
 		return nil
 	})
+	// A zeroed run across a record's end (Record.Partial when the System
+	// part survives, else a failed record) and the next record's start.
+	zeroAcross := func(chunk, rec, tail int) []byte {
+		return damage(manyChunks, func(b []byte) error {
+			if tail < 0 {
+				off, err := evtxwriter.RecordOffset(b, chunk, rec)
+				if err != nil {
+					return err
+				}
+				tail = int(binary.LittleEndian.Uint32(b[off+4:])) - recordHeader
+			}
+			return evtxwriter.ZeroAcross(b, chunk, rec, tail, tail+40)
+		})
+	}
+	lastChunk := f.slots() - 1
+	lastRec := 0
+	for {
+		if _, err := evtxwriter.RecordOffset(manyChunks, lastChunk, lastRec+1); err != nil {
+			break
+		}
+		lastRec++
+	}
 	tests := []struct {
 		name        string
 		b           []byte
 		wantDecoded bool
 	}{
 		{"one record", spanLog(t, 1, evtxwriter.Options{}, 2), true},
+		{"record end zeroed", zeroAcross(1, 5, 12), true},
+		{"record body zeroed", zeroAcross(1, 5, -1), true},
+		{"first record end zeroed", zeroAcross(0, 0, 12), true},
+		{"newest record end zeroed", zeroAcross(lastChunk, lastRec, 12), true},
 		{"many chunks", manyChunks, true},
 		{"dirty, open last chunk, trailing empty slots", spanLog(t, 700, evtxwriter.Options{Dirty: true, OpenLastChunk: true, TrailingEmptyChunks: 2}, 3), true},
 		{"few records per chunk", spanLog(t, 200, evtxwriter.Options{MaxRecordsPerChunk: 7}, 4), true},
