@@ -237,3 +237,35 @@ func TestANSIString(t *testing.T) {
 		assert.True(t, utf8.ValidString(got))
 	}
 }
+
+// TestCorpusBinary pins EventData's <Binary> on a classic record: plaso
+// System.evtx record 1 (Service Control Manager 7036), whose data python-evtx
+// prints as base64 "ZQB2AGUAbgB0AGwAbwBnAC8AMQAAAA==" ("eventlog/1" in
+// UTF-16LE); scripts/crosscheck-corpus-fields.sh compares every record.
+func TestCorpusBinary(t *testing.T) {
+	path := filepath.Join("..", "testdata", "evtx", "log2timeline__plaso", "System.evtx")
+	first := func(opts *Options) (Record, Stats) {
+		f, err := Open(path, opts)
+		require.NoError(t, err)
+		defer func() { require.NoError(t, f.Close()) }()
+		for r, err := range f.Records(context.Background()) {
+			require.NoError(t, err)
+			return r, f.Stats()
+		}
+		t.Fatal("no record")
+		return Record{}, Stats{}
+	}
+	r, _ := first(nil)
+	require.EqualValues(t, 1, r.RecordID)
+	assert.Equal(t, "6500760065006E0074006C006F0067002F0031000000", r.Binary)
+	// A MaxDataSize below the data cuts it at a whole byte and says so.
+	// The two fields take 36 bytes (names and values) of the 50.
+	r, s := first(&Options{MaxDataSize: 50})
+	assert.Len(t, r.Data, 2)
+	assert.Equal(t, "6500760065006E", r.Binary)
+	kinds := map[ProblemKind]bool{}
+	for _, p := range s.Problems {
+		kinds[p.Kind] = true
+	}
+	assert.True(t, kinds[ProblemDataLimit])
+}

@@ -672,6 +672,10 @@ func (d *decoder) fill(rec *Record, ev *xnode) {
 	}
 	if ed := ev.child("EventData"); ed != nil {
 		for _, c := range ed.children {
+			if c.name == "Binary" {
+				d.binary(rec, strings.TrimSpace(c.text.String()))
+				continue
+			}
 			if c.name != "Data" {
 				continue
 			}
@@ -719,6 +723,19 @@ func (d *decoder) leaves(rec *Record, x *xnode, depth int) {
 
 // add appends a field; once a limit is hit the rest of the record's data is
 // dropped (not just the oversized field), so positions stay meaningful.
+// binary keeps the hex text of EventData's <Binary> element, within the
+// record's MaxDataSize budget; beyond it the text is cut (at a whole byte)
+// and reported like dropped fields.
+func (d *decoder) binary(rec *Record, hexText string) {
+	left := d.f.opts.MaxDataSize - d.bytes
+	if left < len(hexText) {
+		hexText = hexText[:max(left, 0)&^1]
+		d.truncated = true
+	}
+	d.bytes += len(hexText)
+	rec.Binary = hexText
+}
+
 func (d *decoder) add(rec *Record, name, value string) {
 	if d.truncated || d.fields >= d.f.opts.MaxDataFields || d.bytes+len(name)+len(value) > d.f.opts.MaxDataSize {
 		d.truncated = true

@@ -152,7 +152,8 @@
 // Record has EventID and Qualifiers apart, ProviderGUID upper-case with
 // braces ("{FC65DDD8-D6EF-4962-83D5-6E5CFE9CE148}"), Keywords as uint64,
 // TimeCreated exact to 100 ns in UTC (the FILETIME read without
-// golang-evtx's float conversion), and event data as an ordered []Field.
+// golang-evtx's float conversion), event data as an ordered []Field, and
+// EventData's <Binary> as upper-case hex in Record.Binary.
 // golang-evtx drops empty strings from classic string arrays; the array is
 // re-read here from the record's raw value bytes so that empty insertion
 // strings keep their place. Only when those bytes cannot be located with

@@ -52,6 +52,11 @@ type Record struct {
 	// of EventData, classic string arrays expanded to one Field per string,
 	// and the leaf elements of UserData (Name = element name).
 	Data []Field
+	// Binary is the raw data of EventData's <Binary> element (classic
+	// events' data section, such as a driver's status dump), as upper-case
+	// hexadecimal like Event Viewer shows it; "" when absent. It counts
+	// against Options.MaxDataSize.
+	Binary string
 	// DataMayBeShifted is true when a classic unnamed string array could
 	// not be re-read from its raw bytes and golang-evtx's list was used:
 	// that list drops empty strings, so the positions of later items may be

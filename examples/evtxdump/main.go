@@ -49,6 +49,7 @@ type recordLine struct {
 	Computer     string  `json:"computer"`
 	UserID       string  `json:"user_id,omitempty"`
 	Data         []field `json:"data"`
+	Binary       string  `json:"binary,omitempty"`
 	MayBeShifted bool    `json:"data_may_be_shifted,omitempty"`
 	Recovered    bool    `json:"recovered,omitempty"`
 	Partial      bool    `json:"partial,omitempty"`
@@ -153,7 +154,7 @@ func dump(ctx context.Context, path string, enc *json.Encoder, ic, summary bool)
 				Time: stamp(rec.TimeCreated), Provider: rec.Provider, ProviderGUID: rec.ProviderGUID,
 				EventID: rec.EventID, Level: rec.Level, Channel: rec.Channel, Computer: rec.Computer,
 				UserID: rec.UserID, Data: make([]field, 0, len(rec.Data)), MayBeShifted: rec.DataMayBeShifted,
-				Recovered: rec.Recovered, Partial: rec.Partial,
+				Recovered: rec.Recovered, Partial: rec.Partial, Binary: rec.Binary,
 			}
 			if rec.HasQualifiers {
 				q := rec.Qualifiers
