@@ -139,6 +139,19 @@ func TestSilentCorruptions(t *testing.T) {
 			assert.Equal(t, 1, st.RecordsFailed, "one bad record costs one record")
 			assert.Equal(t, 35, st.RecordsDecoded)
 		})
+		t.Run(fmt.Sprintf("zero across %d.%d", l.Chunk, l.Index), func(t *testing.T) {
+			// The end of this record and the start of the next zeroed: this
+			// one is Partial (or failed), the next lost, the rest of the
+			// chunk recovered.
+			b := bytes.Clone(orig)
+			require.NoError(t, evtxwriter.ZeroAcross(b, l.Chunk, l.Index, 12, 52))
+			st := readAllWays(t, b, l.Index%every == 0)
+			assert.LessOrEqual(t, st.RecordsFailed, 2)
+			assert.LessOrEqual(t, 34, st.RecordsDecoded+st.RecordsRecovered)
+			sp, err := mustOpen(t, b).Span(context.Background())
+			require.NoError(t, err)
+			assert.Equal(t, st.RecordsAttempted, sp.Records+sp.Damaged)
+		})
 		t.Run(fmt.Sprintf("record magic %d.%d", l.Chunk, l.Index), func(t *testing.T) {
 			b := bytes.Clone(orig)
 			require.NoError(t, evtxwriter.CorruptRecordMagic(b, l.Chunk, l.Index))
@@ -345,4 +358,11 @@ func silenceSeeds() [][]byte {
 		valueRecord([][2]int{{3, vtArray | vtUInt16}, str}, []byte{1, 2, 3, 'o', 0, 'k', 0}),
 		craftChunk(entity, cat(name, make([]byte, 60-len(name)), u32(0), []byte{0, 0, 0xff, 0xff})),
 	}
+}
+
+func mustOpen(t *testing.T, b []byte) *File {
+	t.Helper()
+	f, err := FromBytes(b, nil)
+	require.NoError(t, err)
+	return f
 }
