@@ -16,9 +16,11 @@ const (
 	CaseMismatchUnclassified                 // versions differ but the host's Integration-Admin log was not read
 	CaseLinuxGuest                           // Linux guest: no IC package; mismatch events harmless
 	CaseUndetermined                         // not enough evidence (or the evidence disagrees)
+	CaseGuestNewer                           // the guest's ICs are newer than the host offers: nothing to upgrade in the guest
+	CaseHostUnversioned                      // 2016+ host: it records no offered version, so "versions match" cannot be established
 )
 
-var caseNames = []string{"unset", "match", "compatible-mismatch", "incompatible-mismatch", "mismatch-unclassified", "linux-guest", "undetermined"}
+var caseNames = []string{"unset", "match", "compatible-mismatch", "incompatible-mismatch", "mismatch-unclassified", "linux-guest", "undetermined", "guest-newer", "host-unversioned"}
 
 // Action is what to do about a VM.
 type Action uint8
@@ -153,6 +155,37 @@ const (
 	ConfidenceVerified                     // read in a public source
 	ConfidenceSeed                         // stated by the source KB article
 )
+
+// ExplainKind says what one Explanation line is about. The Params keys
+// each kind fills are listed with it.
+type ExplainKind uint8
+
+// Explanation kinds, in the order an Assessment lists them.
+const (
+	ExplainUnset        ExplainKind = iota
+	ExplainDecisive                 // the event or value that decided the case; Params: "what" (event or value label), "eventId", "provider", "component", "kind"
+	ExplainVersions                 // host and guest IC versions; Params: "hostVersion", "hostRelease", "guestVersion", "guestRelease", "package", "comparison"
+	ExplainLogPeriod                // one host log read, From..To; Params: "channel", "records", "host", "damaged" ("true" when records were lost)
+	ExplainGuestRefresh             // guest KVP last refreshed (the Auto key's last-write time) in Time; Params: none required
+	ExplainResolved                 // an earlier mismatch event, resolved since (versions equal now); Params as ExplainDecisive
+	ExplainMissing                  // evidence that was not available; Params: "missing" (a Missing name)
+	ExplainNote                     // anything else the reader must know; Params: "note" (a note ID), "detail"
+)
+
+var explainNames = []string{"unset", "decisive", "versions", "log-period", "guest-refresh", "resolved", "missing", "note"}
+
+// String returns the name used in JSON (e.g. "log-period"); unknown values print as "kind(N)".
+func (k ExplainKind) String() string { return enumString(explainNames, int(k), "explanation") }
+
+// MarshalText implements encoding.TextMarshaler.
+func (k ExplainKind) MarshalText() ([]byte, error) { return []byte(k.String()), nil }
+
+// UnmarshalText implements encoding.TextUnmarshaler.
+func (k *ExplainKind) UnmarshalText(b []byte) error {
+	v, err := enumParse(explainNames, b, "explanation")
+	*k = ExplainKind(v)
+	return err
+}
 
 var confidenceNames = []string{"unverified", "verified", "seed"}
 

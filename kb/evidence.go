@@ -121,6 +121,12 @@ type Event struct {
 	Time             time.Time `json:"time"`
 	Host             string    `json:"host,omitempty"` // the record's Computer field
 	Ref              Ref       `json:"ref"`            // file and record ID
+	// Ambiguous is true when a field was taken by position from data that
+	// may have lost empty strings, recovered by pattern, or read from a
+	// record whose end is damaged; Note says which. A verdict resting on
+	// such an event says so.
+	Ambiguous bool   `json:"ambiguous,omitempty"`
+	Note      string `json:"note,omitempty"`
 }
 
 // LogCoverage says that one log of one host was read, and which period it

@@ -45,6 +45,9 @@ type Assessment struct {
 	Remediation *Remediation `json:"remediation,omitempty"` // how to update ICs on this host/guest pair, nil when none applies or unknown
 	Missing     []Missing    `json:"missing,omitempty"`     // evidence that would have sharpened the verdict
 	Refs        []Ref        `json:"refs,omitempty"`        // the evidence that decided the case
+	// Explanation says why, in order: decisive evidence, versions, log
+	// periods and guest KVP refresh, what was missing, notes.
+	Explanation []Explanation `json:"explanation,omitempty"`
 }
 
 // ICVersion is one side of the comparison: the string as read, its parsed
@@ -84,4 +87,24 @@ type Conflict struct {
 	Hosts  []string `json:"hosts,omitempty"`
 	Values []string `json:"values,omitempty"` // the disagreeing values
 	Refs   []Ref    `json:"refs,omitempty"`
+}
+
+// Explanation is one line of why an Assessment came out as it did. An
+// Assessment's Explanation lists them in order: the decisive evidence
+// first, then the two versions, the period of each host log read and the
+// guest's KVP refresh time, then what was missing and any notes. It is
+// plain data; renderers word it (Kind selects the sentence, Params fill it).
+type Explanation struct {
+	Kind ExplainKind `json:"kind"`
+	// Time is the moment the line is about (event time, guest KVP refresh);
+	// From and To bound a period (a host log read). Zero when not known.
+	Time time.Time `json:"time,omitempty"`
+	From time.Time `json:"from,omitempty"`
+	To   time.Time `json:"to,omitempty"`
+	// Ref is the evidence the line is about: an event record, a registry
+	// value, a log file. Nil when none.
+	Ref *Ref `json:"ref,omitempty"`
+	// Params carries the values the sentence needs; the keys each Kind
+	// uses are listed with the Kind.
+	Params map[string]string `json:"params,omitempty"`
 }
