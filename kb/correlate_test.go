@@ -407,7 +407,7 @@ func TestEvaluateFaultKeepsPartialResult(t *testing.T) {
 	require.Len(t, full.VMs, 2)
 	assert.Empty(t, findingsOf(full, RuleInternal))
 
-	out := (&evaluator{t: Default(), o: Options{MaxRefs: defaultMaxRefs}, ev: &ev, faultAfter: 1}).evaluate()
+	out := (&evaluator{t: Default(), o: Options{MaxRefs: defaultMaxRefs, faultAfter: 1}, ev: &ev}).evaluate()
 	require.Len(t, out.VMs, 1, "the VM assessed before the fault is kept")
 	fs := findingsOf(out, RuleInternal)
 	require.Len(t, fs, 1)
@@ -457,7 +457,7 @@ func TestEveryRuleFires(t *testing.T) {
 			guestEv(idA, "dc01", "HV01", v2012R2Jul, os2012R2, tLate), guestEv(idB, "dc01", "HV02", v2012R2Jul, os2012R2, tChange)},
 	}
 	note(Default().Evaluate(conflicts))
-	note((&evaluator{t: Default(), o: Options{MaxRefs: 1}, ev: &conflicts, faultAfter: 1}).evaluate())
+	note((&evaluator{t: Default(), o: Options{MaxRefs: 1, faultAfter: 1}, ev: &conflicts}).evaluate())
 	for _, r := range Default().Rules() {
 		assert.True(t, fired[r.ID], "rule %s never fires", r.ID)
 	}

@@ -121,9 +121,9 @@ const (
 	MissingGuestRegistry                     // the guest's SOFTWARE hive was not read
 	MissingGuestICVersion                    // the guest's IntegrationServicesVersion is absent or unparseable
 	MissingGuestOS                           // the guest's OS version is unknown
-	MissingIntegrationLog                    // the host's Hyper-V-Integration-Admin log was not read
+	MissingIntegrationLog                    // the host's Hyper-V-Integration-Admin (2016+: Worker-Admin) log was not read, or lost records to damage
 	MissingSystemLog                         // the host's System log was not read
-	MissingAutoTime                          // the guest's Auto key last-write time is unknown
+	MissingAutoTime                          // the guest's Auto key last-write time is unknown (Evaluate no longer needs it)
 	MissingVMID                              // the VM ID is unknown
 )
 
@@ -161,6 +161,26 @@ const (
 type ExplainKind uint8
 
 // Explanation kinds, in the order an Assessment lists them.
+//
+// ExplainDecisive and ExplainResolved lines about an event also fill
+// "host" (the record's Computer), and "ambiguous" ("true") with
+// "ambiguousNote" (Event.Note) when the event's fields may be shifted.
+// An ExplainDecisive line about a value instead of an event fills "what"
+// ("IntegrationServicesVersion", or "linux"), "value" (the version) and
+// "basis": "comparison-equal", "comparison-guest-newer",
+// "no-event-in-log-read" (case 2 from a quiet or empty log),
+// "integration-log-not-read", "integration-log-damaged",
+// "host-records-no-version" (2016+ host), or for "linux" the LinuxBy
+// ("hint", "guest-os"). ExplainVersions "hostVersion" is "not-recorded" on
+// a 2016+ host. ExplainNote "note" IDs: "package-guessed" (guest OS
+// unknown, the guest equals the package in "detail"), "package-ambiguous"
+// (it equals neither; "detail" is "win5x,win6x"), "guest-version-short"
+// and "host-version-short" (fewer than four parts; "detail" is the value
+// as read), "other-host-events" (mismatch events from other hosts, not
+// used; "detail" is their count), "linux-hint" (Worker 23014; "detail"
+// names it), "ambiguous-event" (a decisive event's fields may be shifted;
+// "detail" is Event.Note, Ref the record), "host-2016-events" (events
+// decided on a 2016+ host, whose providers are unverified).
 const (
 	ExplainUnset        ExplainKind = iota
 	ExplainDecisive                 // the event or value that decided the case; Params: "what" (event or value label), "eventId", "provider", "component", "kind"

@@ -88,7 +88,11 @@ type GuestEvidence struct {
 	OS OSInfo `json:"os"`
 	// AutoWritten and ParametersWritten are the last-write times of the
 	// Auto and Guest\Parameters keys (zero when the source has none, as in a
-	// .reg export). AutoWritten stands for "the guest's last IC change".
+	// .reg export). The guest's Data Exchange (KVP) service rewrites the
+	// Auto key when it starts and when a published value changes, so
+	// AutoWritten is "guest KVP last refreshed", about the guest's last
+	// boot: it is shown as such and never orders, demotes or discards an
+	// event.
 	AutoWritten       time.Time `json:"autoWritten,omitempty"`
 	ParametersWritten time.Time `json:"parametersWritten,omitempty"`
 	// BackupType is Microsoft\Virtualization\VssRequestor BackupType, nil

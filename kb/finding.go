@@ -35,8 +35,9 @@ type Assessment struct {
 	Case     Case     `json:"case"`
 	Action   Action   `json:"action"`
 	Severity Severity `json:"severity"`
-	// Resolved is true when an incompatibility event predates the guest's
-	// last IC change and the versions now match; ResolvedAt is that change.
+	// Resolved is true when the versions match now and mismatch events
+	// were logged for the VM earlier (resolved since); ResolvedAt is the
+	// time of the latest of those events: the mismatch ended after it.
 	Resolved   bool      `json:"resolved,omitempty"`
 	ResolvedAt time.Time `json:"resolvedAt,omitempty"`
 
