@@ -73,6 +73,9 @@ func (s *vmState) versionParams() {
 
 // remediation attaches the update method for this host and guest.
 func (e *evaluator) remediation(s *vmState) {
+	if s.primary == RuleGuestNewer {
+		return // nothing to update in the guest
+	}
 	switch s.a.Action {
 	case ActionUpgradeRecommended, ActionUpgradeRequired, ActionInvestigate, ActionIgnore:
 	default:

@@ -398,3 +398,133 @@ func TestIssue10RowDetails(t *testing.T) {
 		assert.Equal(t, "HVB", d[0].Params["host"])
 	})
 }
+
+// TestEvidenceSemanticsEdges covers the issue's rules beyond its table.
+func TestEvidenceSemanticsEdges(t *testing.T) {
+	tbl := Default()
+	t.Run("an ambiguous decisive event says so in the finding and the explanation", func(t *testing.T) {
+		e := event(pInt, 4000, idA, "web01", "HV01", jan, 7)
+		e.Ambiguous, e.Note = true, "fields taken by position"
+		res := tbl.Evaluate(older2012R2(mar, e))
+		a := res.VMs[0]
+		assert.Equal(t, CaseIncompatibleMismatch, a.Case)
+		f := primaryFinding(t, res, a)
+		assert.Equal(t, "true", f.Params["ambiguous"])
+		assert.Equal(t, "fields taken by position", f.Params["ambiguousNote"])
+		d := explainOf(a, ExplainDecisive)
+		require.Len(t, d, 1)
+		assert.Equal(t, "true", d[0].Params["ambiguous"])
+		var notes []string
+		for _, n := range explainOf(a, ExplainNote) {
+			notes = append(notes, n.Params["note"]+"|"+n.Params["detail"])
+		}
+		assert.Contains(t, notes, "ambiguous-event|fields taken by position")
+	})
+	pkgEv := func(guestIC string, events ...Event) Evidence {
+		return Evidence{Hosts: []HostEvidence{{Name: "HV01", OS: os2012R2, Registry: true,
+			GuestInstaller: map[string]string{valueWin6x: v2012R2Jul, valueWin5x: v2012R2RTM}}},
+			Guests:   []GuestEvidence{guestEv(idA, "old01", "HV01", guestIC, OSInfo{}, mar)},
+			Events:   events,
+			Coverage: []LogCoverage{sysLog("HV01"), intLog("HV01")}}
+	}
+	t.Run("guest OS unknown, equals Win6x: match, with a note", func(t *testing.T) {
+		a := tbl.Evaluate(pkgEv(v2012R2Jul)).VMs[0]
+		assert.Equal(t, CaseMatch, a.Case)
+		assert.Equal(t, PackageWin6x, a.Package)
+	})
+	t.Run("guest OS unknown, equals neither package: undetermined", func(t *testing.T) {
+		res := tbl.Evaluate(pkgEv("6.3.9600.17831"))
+		a := res.VMs[0]
+		assert.Equal(t, RuleUndetermined, a.RuleID)
+		assert.Equal(t, "package-ambiguous", primaryFinding(t, res, a).Params["reason"])
+	})
+	t.Run("guest OS unknown, equals neither package, a 4000 decides", func(t *testing.T) {
+		a := tbl.Evaluate(pkgEv("6.3.9600.17831", event(pInt, 4000, idA, "old01", "HV01", jan, 1))).VMs[0]
+		assert.Equal(t, CaseIncompatibleMismatch, a.Case)
+	})
+	t.Run("guest newer with a 4000: guest-newer, investigate", func(t *testing.T) {
+		ev := Evidence{Hosts: []HostEvidence{hostEv("HV12", os2012, "6.2.9200.16384")},
+			Guests:   []GuestEvidence{guestEv(idA, "web01", "HV12", v2012R2RTM, os2012R2, mar)},
+			Events:   []Event{event(pInt, 4000, idA, "web01", "HV12", jan, 1)},
+			Coverage: []LogCoverage{sysLog("HV12"), intLog("HV12")}}
+		a := tbl.Evaluate(ev).VMs[0]
+		assert.Equal(t, CaseGuestNewer, a.Case)
+		assert.Equal(t, ActionInvestigate, a.Action)
+		assert.Nil(t, a.Remediation, "no guest upgrade")
+	})
+	t.Run("a damaged Integration-Admin log: unclassified, the period still stated", func(t *testing.T) {
+		ev := older2012R2(mar)
+		ev.Coverage[1].Damaged = true
+		a := tbl.Evaluate(ev).VMs[0]
+		assert.Equal(t, CaseMismatchUnclassified, a.Case)
+		d := explainOf(a, ExplainDecisive)
+		require.Len(t, d, 1)
+		assert.Equal(t, "integration-log-damaged", d[0].Params["basis"])
+		var damaged []string
+		for _, p := range explainOf(a, ExplainLogPeriod) {
+			damaged = append(damaged, p.Params["channel"]+"|"+p.Params["damaged"])
+		}
+		assert.Contains(t, damaged, chInt+"|true")
+	})
+	t.Run("VmSwitch 27 only, Integration-Admin absent: 4000 may hide, unclassified", func(t *testing.T) {
+		ev := older2012R2(mar, event(pSwitch, 27, idA, "web01", "HV01", jan, 1))
+		ev.Coverage = ev.Coverage[:1]
+		a := tbl.Evaluate(ev).VMs[0]
+		assert.Equal(t, CaseMismatchUnclassified, a.Case)
+	})
+	t.Run("a 4000 of another component keeps case 3 after a later 4010", func(t *testing.T) {
+		a := tbl.Evaluate(older2012R2(mar, event("Microsoft-Windows-Hyper-V-Integration-VSS", 4000, idA, "web01", "HV01", jan, 1),
+			event(pInt, 4010, idA, "web01", "HV01", feb, 2))).VMs[0]
+		assert.Equal(t, CaseIncompatibleMismatch, a.Case)
+		d := explainOf(a, ExplainDecisive)
+		require.Len(t, d, 1)
+		assert.Equal(t, "VSS", d[0].Params["component"])
+	})
+	t.Run("KB975354 BackupType only for 6.1-family guests", func(t *testing.T) {
+		ev := Evidence{Hosts: []HostEvidence{hostEv("HV08", os2008R2, "6.1.7601.17514")},
+			Guests:   []GuestEvidence{guestEv(idA, "web01", "HV08", "6.0.6002.18005", OSInfo{Major: 6, Minor: 0, Build: 6002}, mar)},
+			Coverage: []LogCoverage{sysLog("HV08"), intLog("HV08")}}
+		a := tbl.Evaluate(ev).VMs[0]
+		assert.NotContains(t, a.RuleIDs, RuleKB975354Backup)
+		assert.NotContains(t, a.RuleIDs, RuleKB975354Guest)
+	})
+}
+
+// TestEventCatalogue: the rule table is the one list of the events that
+// matter, and a log reader can filter and classify with it.
+func TestEventCatalogue(t *testing.T) {
+	tbl := Default()
+	keys := tbl.EventKeys()
+	require.Len(t, keys, len(tbl.Events()))
+	for _, tt := range []struct {
+		provider string
+		id       uint32
+		kind     EventKind
+	}{
+		{"Microsoft-Windows-Hyper-V-StorageVSP", 6, EventStorageIO},
+		{"storvsp", 5, EventStorageIncompatible},
+		{"storvsp", 6, EventStorageMismatch},
+		{"Microsoft-Windows-Hyper-V-VmSwitch", 26, EventNetIncompatible},
+		{"Microsoft-Windows-Hyper-V-VmSwitch", 27, EventNetMismatch},
+		{"VMSMP", 26, EventNetIncompatible},
+		{"VMSMP", 27, EventNetMismatch},
+		{"Microsoft-Windows-Hyper-V-Integration-Heartbeat", 4000, EventIncompatible},
+		{"Microsoft-Windows-Hyper-V-Integration-VSS", 4010, EventCompatible},
+		{"Microsoft-Windows-Hyper-V-Integration-KvpExchange", 4096, EventKvpNotRunning},
+		{"Microsoft-Windows-Hyper-V-Worker", 23014, EventDegraded},
+		{"Service Control Manager", 4000, EventUnknown},
+		{"Microsoft-Windows-Hyper-V-StorageVSP", 5, EventUnknown},
+	} {
+		assert.Equal(t, tt.kind, tbl.Classify(tt.provider, tt.id), "%s %d", tt.provider, tt.id)
+		if tt.kind == EventUnknown {
+			continue
+		}
+		matched := false
+		for _, k := range keys {
+			if k.EventID == tt.id && k.Kind == tt.kind && (EventRule{Provider: k.Provider, Prefix: k.Prefix, EventID: k.EventID}).Matches(tt.provider, tt.id) {
+				matched = true
+			}
+		}
+		assert.True(t, matched, "EventKeys lists %s %d", tt.provider, tt.id)
+	}
+}
