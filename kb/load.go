@@ -99,44 +99,66 @@ func checkText(path string, t map[string]Text, needRemediation bool) (texts, err
 	return out, nil
 }
 
+// builder builds a Table from its raw form, checking as it goes; ids maps
+// every ID of the table to where it is defined.
+type builder struct {
+	t   *Table
+	ids map[string]string
+}
+
+func (b *builder) claim(id, path string) error {
+	if strings.TrimSpace(id) == "" || id != strings.TrimSpace(id) {
+		return invalid(path, "empty or padded ID %q", id)
+	}
+	if prev, dup := b.ids[id]; dup {
+		return invalid(path, "duplicate ID %q (also %s)", id, prev)
+	}
+	b.ids[id] = path
+	return nil
+}
+
 func build(raw *rawTable) (*Table, error) {
 	if raw.Schema != 1 {
 		return nil, invalid("schema", "schema %d, want 1", raw.Schema)
 	}
-	t := &Table{byID: make(map[string]int, len(raw.Rules))}
-	ids := map[string]string{} // every ID in the table → where it is defined
-	claim := func(id, path string) error {
-		if strings.TrimSpace(id) == "" || id != strings.TrimSpace(id) {
-			return invalid(path, "empty or padded ID %q", id)
-		}
-		if prev, dup := ids[id]; dup {
-			return invalid(path, "duplicate ID %q (also %s)", id, prev)
-		}
-		ids[id] = path
-		return nil
-	}
-
-	for i, r := range raw.Rules {
-		path := fmt.Sprintf("rules[%d]", i)
-		if err := claim(r.ID, path); err != nil {
+	b := &builder{t: &Table{byID: make(map[string]int, len(raw.Rules))}, ids: map[string]string{}}
+	for _, step := range []func() error{
+		func() error { return b.rules(raw.Rules) },
+		func() error { return b.events(raw.Events) },
+		func() error { return b.releases(raw.Releases) },
+		func() error { return b.remediations(raw.Remediations) },
+		func() error { return b.services(raw.Services) },
+	} {
+		if err := step(); err != nil {
 			return nil, err
+		}
+	}
+	return b.t, nil
+}
+
+// rules checks and adds the table's rules.
+func (b *builder) rules(list []rawRule) error {
+	for i, r := range list {
+		path := fmt.Sprintf("rules[%d]", i)
+		if err := b.claim(r.ID, path); err != nil {
+			return err
 		}
 		path = fmt.Sprintf("rules[%s]", r.ID)
 		if r.Source == "" {
-			return nil, invalid(path, "no source article")
+			return invalid(path, "no source article")
 		}
 		if r.Action == 0 || r.Severity == 0 {
-			return nil, invalid(path, "no action or severity")
+			return invalid(path, "no action or severity")
 		}
 		tx, err := checkText(path, r.Text, true)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		if r.Unverified {
 			for _, lang := range requiredLanguages {
 				d := strings.ToLower(tx[lang].Description)
 				if !strings.Contains(d, "unverified") && !strings.Contains(d, "未確認") {
-					return nil, invalid(path, "unverified rule whose %q text does not say so", lang)
+					return invalid(path, "unverified rule whose %q text does not say so", lang)
 				}
 			}
 		}
@@ -145,124 +167,146 @@ func build(raw *rawTable) (*Table, error) {
 		if r.Case != nil {
 			rule.Case = *r.Case
 		}
-		t.rules = append(t.rules, rule)
+		b.t.rules = append(b.t.rules, rule)
 	}
-	sort.Slice(t.rules, func(a, b int) bool { return t.rules[a].ID < t.rules[b].ID })
-	for i, r := range t.rules {
-		t.byID[r.ID] = i
+	rules := b.t.rules
+	sort.Slice(rules, func(i, j int) bool { return rules[i].ID < rules[j].ID })
+	for i, r := range b.t.rules {
+		b.t.byID[r.ID] = i
 	}
 	for _, id := range requiredRules {
-		if _, ok := t.byID[id]; !ok {
-			return nil, invalid("rules", "rule %q, which the evaluator emits, is not defined", id)
+		if _, ok := b.t.byID[id]; !ok {
+			return invalid("rules", "rule %q, which the evaluator emits, is not defined", id)
 		}
 	}
 
-	for i, e := range raw.Events {
+	return nil
+}
+
+// events checks and adds the table's events.
+func (b *builder) events(list []rawEvent) error {
+	for i, e := range list {
 		path := fmt.Sprintf("events[%d]", i)
-		if err := claim(e.ID, path); err != nil {
-			return nil, err
+		if err := b.claim(e.ID, path); err != nil {
+			return err
 		}
 		path = fmt.Sprintf("events[%s]", e.ID)
 		if strings.TrimSpace(e.Provider) == "" || e.Kind == EventUnknown || e.Severity == 0 {
-			return nil, invalid(path, "no provider, kind or severity")
+			return invalid(path, "no provider, kind or severity")
 		}
 		if e.Rule != "" {
-			if _, ok := t.byID[e.Rule]; !ok {
-				return nil, invalid(path, "rule %q does not exist", e.Rule)
+			if _, ok := b.t.byID[e.Rule]; !ok {
+				return invalid(path, "rule %q does not exist", e.Rule)
 			}
 		}
 		tx, err := checkText(path, e.Text, false)
 		if err != nil {
-			return nil, err
+			return err
 		}
-		for _, prev := range t.events {
+		for _, prev := range b.t.events {
 			if prev.EventID == e.EventID && prev.Prefix == e.Prefix && strings.EqualFold(prev.Provider, e.Provider) {
-				return nil, invalid(path, "same provider and ID as %s", prev.ID)
+				return invalid(path, "same provider and ID as %s", prev.ID)
 			}
 		}
-		t.events = append(t.events, EventRule{ID: e.ID, Provider: e.Provider, Prefix: e.Prefix, EventID: e.EventID,
+		b.t.events = append(b.t.events, EventRule{ID: e.ID, Provider: e.Provider, Prefix: e.Prefix, EventID: e.EventID,
 			Kind: e.Kind, Severity: e.Severity, HarmlessForLinux: e.HarmlessForLinux, Confidence: e.Confidence, Rule: e.Rule, texts: tx})
 	}
 
-	for i, r := range raw.Releases {
+	return nil
+}
+
+// releases checks and adds the table's releases.
+func (b *builder) releases(list []rawRelease) error {
+	for i, r := range list {
 		path := fmt.Sprintf("releases[%d]", i)
 		v, err := ParseVersion(r.Version)
 		if err != nil {
-			return nil, &TableError{Offset: -1, Path: path, Err: fmt.Errorf("%w: %w", ErrInvalid, err)}
+			return &TableError{Offset: -1, Path: path, Err: fmt.Errorf("%w: %w", ErrInvalid, err)}
 		}
 		if r.Name == "" {
-			return nil, invalid(path, "no name")
+			return invalid(path, "no name")
 		}
-		for _, prev := range t.releases {
+		for _, prev := range b.t.releases {
 			if prev.Version.Equal(v) {
-				return nil, invalid(path, "version %s listed twice", v)
+				return invalid(path, "version %s listed twice", v)
 			}
 		}
-		t.releases = append(t.releases, Release{Version: v, Name: r.Name, KB: r.KB, Confidence: r.Confidence})
+		b.t.releases = append(b.t.releases, Release{Version: v, Name: r.Name, KB: r.KB, Confidence: r.Confidence})
 	}
-	sort.SliceStable(t.releases, func(a, b int) bool { return t.releases[a].Version.Compare(t.releases[b].Version) < 0 })
+	rels := b.t.releases
+	sort.SliceStable(rels, func(i, j int) bool { return rels[i].Version.Compare(rels[j].Version) < 0 })
 
-	for i, r := range raw.Remediations {
+	return nil
+}
+
+// remediations checks and adds the table's remediations.
+func (b *builder) remediations(list []rawRemediation) error {
+	for i, r := range list {
 		path := fmt.Sprintf("remediations[%d]", i)
-		if err := claim(r.ID, path); err != nil {
-			return nil, err
+		if err := b.claim(r.ID, path); err != nil {
+			return err
 		}
 		path = fmt.Sprintf("remediations[%s]", r.ID)
 		var lo, hi Version
 		var err error
 		if r.GuestMin != "" {
 			if lo, err = ParseVersion(r.GuestMin); err != nil {
-				return nil, &TableError{Offset: -1, Path: path + ".guestMin", Err: fmt.Errorf("%w: %w", ErrInvalid, err)}
+				return &TableError{Offset: -1, Path: path + ".guestMin", Err: fmt.Errorf("%w: %w", ErrInvalid, err)}
 			}
 		}
 		if r.GuestMax != "" {
 			if hi, err = ParseVersion(r.GuestMax); err != nil {
-				return nil, &TableError{Offset: -1, Path: path + ".guestMax", Err: fmt.Errorf("%w: %w", ErrInvalid, err)}
+				return &TableError{Offset: -1, Path: path + ".guestMax", Err: fmt.Errorf("%w: %w", ErrInvalid, err)}
 			}
 		}
 		if !lo.IsZero() && !hi.IsZero() && lo.Compare(hi) > 0 {
-			return nil, invalid(path, "guestMin %s above guestMax %s", lo, hi)
+			return invalid(path, "guestMin %s above guestMax %s", lo, hi)
 		}
 		if r.Method == MethodUnknown {
-			return nil, invalid(path, "no method")
+			return invalid(path, "no method")
 		}
 		tx, err := checkText(path, r.Text, false)
 		if err != nil {
-			return nil, err
+			return err
 		}
-		for _, prev := range t.remediations {
+		for _, prev := range b.t.remediations {
 			if prev.HostFamily != r.HostFamily || prev.Linux != r.Linux {
 				continue
 			}
 			if r.Linux || overlaps(prev.GuestMin, prev.GuestMax, lo, hi) {
-				return nil, invalid(path, "overlaps %s for the same host family: the row to use would be ambiguous", prev.ID)
+				return invalid(path, "overlaps %s for the same host family: the row to use would be ambiguous", prev.ID)
 			}
 		}
-		t.remediations = append(t.remediations, Remediation{ID: r.ID, HostFamily: r.HostFamily, GuestMin: lo, GuestMax: hi,
+		b.t.remediations = append(b.t.remediations, Remediation{ID: r.ID, HostFamily: r.HostFamily, GuestMin: lo, GuestMax: hi,
 			Linux: r.Linux, Method: r.Method, Fallback: r.Fallback, Confidence: r.Confidence, texts: tx})
 	}
 
-	for i, s := range raw.Services {
+	return nil
+}
+
+// services checks and adds the table's services.
+func (b *builder) services(list []rawService) error {
+	for i, s := range list {
 		path := fmt.Sprintf("services[%d]", i)
-		if err := claim("service:"+s.ID, path); err != nil {
-			return nil, err
+		if err := b.claim("service:"+s.ID, path); err != nil {
+			return err
 		}
 		if s.ServiceName == "" {
-			return nil, invalid(path, "no service name")
+			return invalid(path, "no service name")
 		}
 		switch s.DefaultEnabled {
 		case "", "enabled", "disabled":
 		default:
-			return nil, invalid(path, "defaultEnabled %q", s.DefaultEnabled)
+			return invalid(path, "defaultEnabled %q", s.DefaultEnabled)
 		}
 		tx, err := checkText(path, s.Text, false)
 		if err != nil {
-			return nil, err
+			return err
 		}
-		t.services = append(t.services, Service{ID: s.ID, ServiceName: s.ServiceName, Component: s.Component,
+		b.t.services = append(b.t.services, Service{ID: s.ID, ServiceName: s.ServiceName, Component: s.Component,
 			LinuxDaemon: s.LinuxDaemon, DefaultEnabled: s.DefaultEnabled, texts: tx})
 	}
-	return t, nil
+	return nil
 }
 
 // overlaps reports whether the inclusive ranges [a1, a2] and [b1, b2]
