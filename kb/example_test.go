@@ -87,3 +87,46 @@ func ExampleTable_ClassifyEvent() {
 	// Microsoft-Windows-Hyper-V-StorageVSP 6 true storage-io false
 	// Hyper-V-VmSwitch 27 true net-mismatch true
 }
+
+// An Assessment's Explanation says why: the decisive event first, the two
+// versions with their release names, the period of each host log read,
+// the guest's KVP refresh (the Auto key's last write, which never orders
+// events).
+func ExampleAssessment_explanation() {
+	start := time.Date(2024, 1, 10, 8, 0, 0, 0, time.UTC)
+	ev := kb.Evidence{
+		Hosts: []kb.HostEvidence{{Name: "HV01", Registry: true,
+			OS:             kb.OSInfo{Name: "Windows Server 2012 R2 Datacenter", Version: "6.3", Build: 9600},
+			GuestInstaller: map[string]string{"Microsoft-Hyper-V-Guest-Installer-Win6x-Package": "6.3.9600.18398"}}},
+		Guests: []kb.GuestEvidence{{VMID: "6b5c3a1e-0f2d-4c1b-9a8e-1234567890ab", VMName: "web01", HostNames: []string{"HV01"},
+			ICVersion: "6.3.9600.16384", OS: kb.OSInfo{Major: 6, Minor: 3, Build: 9600}, AutoWritten: start.Add(15 * time.Second)}},
+		Events: []kb.Event{{Provider: "Microsoft-Windows-Hyper-V-Integration-Heartbeat", EventID: 4000,
+			VMID: "6b5c3a1e-0f2d-4c1b-9a8e-1234567890ab", Host: "HV01", Time: start,
+			Ref: kb.Ref{File: "HV01/Integration-Admin.evtx", RecordID: 42}}},
+		Coverage: []kb.LogCoverage{{Host: "HV01", Channel: "Microsoft-Windows-Hyper-V-Integration-Admin",
+			First: start.AddDate(0, -1, 0), Last: start.AddDate(0, 1, 0), Records: 120}},
+	}
+	a := kb.Default().Evaluate(ev).VMs[0]
+	fmt.Println(a.VMName, a.Case, a.Action)
+	for _, x := range a.Explanation {
+		switch x.Kind {
+		case kb.ExplainDecisive:
+			fmt.Println(x.Kind, x.Params["eventId"], x.Params["component"], x.Time.Format(time.RFC3339), x.Ref.RecordID)
+		case kb.ExplainVersions:
+			fmt.Println(x.Kind, x.Params["hostRelease"], "/", x.Params["guestRelease"])
+		case kb.ExplainLogPeriod:
+			fmt.Println(x.Kind, x.Params["channel"], x.From.Format("2006-01-02"), x.To.Format("2006-01-02"), x.Params["records"])
+		case kb.ExplainGuestRefresh:
+			fmt.Println(x.Kind, x.Time.Format(time.RFC3339))
+		default:
+			fmt.Println(x.Kind, x.Params)
+		}
+	}
+	// Output:
+	// web01 incompatible-mismatch upgrade-required
+	// decisive 4000 Heartbeat 2024-01-10T08:00:00Z 42
+	// versions Windows Server 2012 R2 July 2016 rollup / Windows Server 2012 R2 RTM
+	// log-period Microsoft-Windows-Hyper-V-Integration-Admin 2023-12-10 2024-02-10 120
+	// guest-refresh 2024-01-10T08:00:15Z
+	// missing map[missing:system-log]
+}
