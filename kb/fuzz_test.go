@@ -62,6 +62,11 @@ func FuzzEvaluate(f *testing.F) {
 	require.NoError(f, err)
 	f.Add(seed)
 	f.Add([]byte(`{"guests":[{"vmId":"{X}","icVersion":"6.3"}],"events":[{"provider":"storvsp","eventId":5,"vmName":"a"}]}`))
+	for _, r := range issue10Rows() {
+		b, err := json.Marshal(r.ev)
+		require.NoError(f, err)
+		f.Add(b)
+	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		var ev Evidence
 		if json.Unmarshal(data, &ev) != nil {
@@ -70,6 +75,13 @@ func FuzzEvaluate(f *testing.F) {
 		res := Default().Evaluate(ev)
 		for _, f := range res.Findings {
 			require.NotEqual(t, RuleInternal, f.RuleID, f.Params["error"])
+		}
+		for _, a := range res.VMs {
+			require.NotEmpty(t, a.RuleID)
+			// The explanation keeps its documented order.
+			for i := 1; i < len(a.Explanation); i++ {
+				require.LessOrEqual(t, a.Explanation[i-1].Kind, a.Explanation[i].Kind)
+			}
 		}
 	})
 }
