@@ -33,18 +33,29 @@
 // Table.Evaluate correlates evidence by VM ID (braces and case ignored)
 // first and VM name second, and reports a name carried by several IDs as a
 // conflict instead of guessing. Per VM it picks the host package (Win6x or
-// Win5x from the guest's OS version; Win6x, said so, when the OS is
-// unknown), compares the versions numerically, and decides the Case from
-// the versions and the events, time-aware: an incompatibility event older
-// than the guest's Auto key last-write time, with versions now equal, means
-// "resolved since"; a newer one keeps the case open, and with equal versions
-// means the evidence disagrees (investigate). Without the host's
-// Integration-Admin log the absence of event 4000 proves nothing
-// (mismatch-unclassified). Windows Server 2016+ hosts record no host
-// version: the verdict rests on events. Each Assessment carries the
-// versions with their known release names, the remediation row for the
-// host/guest pair, the deciding evidence and the missing evidence. Output
-// order is deterministic (host, VM name, VM ID, rule ID).
+// Win5x from the guest's OS version; with the OS unknown, Win6x, or the
+// package the guest's version equals when the host's two differ),
+// compares the versions numerically (a version of fewer than four parts is
+// malformed, never padded), and decides the Case from the versions and the
+// events of the VM's current host: per component the latest negotiation
+// counts; an incompatibility (4000, VmSwitch/VMSMP 26, storvsp 5) as the
+// latest of any component is case 3, however old, while the versions
+// differ; otherwise a compatible mismatch (4010, 27, storvsp 6) is case 2.
+// Equal versions are case 1, earlier events listed as resolved since. A
+// host log that was read covers the VM from its first record on (empty or
+// quiet alike); only without the host's Integration-Admin log (Worker-Admin
+// on 2016+ hosts), or with a damaged one, is a mismatch with no deciding
+// event mismatch-unclassified. The guest's Auto key last-write time is
+// "guest KVP last refreshed", about its last boot: it never orders events.
+// Other outcomes: guest-newer (guest ICs newer than the host's: nothing to
+// upgrade in the guest), host-unversioned (a 2016+ host records no version
+// and no event decides: the Windows Update row), and investigate for a VM
+// known only from the host's events, which may run Linux (the case its
+// events would mean for Windows is given). KB975354 findings are
+// advisories with action none. Each Assessment carries the versions with
+// their known release names, the remediation row for the host/guest pair,
+// the deciding evidence, the missing evidence and an ordered Explanation.
+// Output order is deterministic (host, VM name, VM ID, rule ID).
 //
 // # The table format
 //
