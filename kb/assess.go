@@ -296,12 +296,15 @@ func (e *evaluator) noteMissing(s *vmState) {
 	}
 	intLog := func(ch string) bool { return isIntegrationChannel(ch, s.a.HostFamily) }
 	s.intCovered = h.covered(intLog, true)
-	if !s.intCovered && !vm.linux {
+	switch {
+	case s.intCovered || vm.linux:
+	case h.covered(intLog, false):
+		// Read, but records were lost: never "not read".
+		s.intDamaged = true
+		s.params["integrationLog"] = "damaged"
+		s.note("integration-log-damaged", "", nil)
+	default:
 		s.miss(MissingIntegrationLog)
-		if h.covered(intLog, false) {
-			s.intDamaged = true
-			s.params["integrationLog"] = "damaged"
-		}
 	}
 	if !h.covered(isSystemChannel, false) && !vm.linux {
 		s.miss(MissingSystemLog)

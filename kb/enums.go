@@ -121,7 +121,7 @@ const (
 	MissingGuestRegistry                     // the guest's SOFTWARE hive was not read
 	MissingGuestICVersion                    // the guest's IntegrationServicesVersion is absent or unparseable
 	MissingGuestOS                           // the guest's OS version is unknown
-	MissingIntegrationLog                    // the host's Hyper-V-Integration-Admin (2016+: Worker-Admin) log was not read, or lost records to damage
+	MissingIntegrationLog                    // the host's Hyper-V-Integration-Admin (2016+: Worker-Admin) log was not read (a log read with damage is a note, not missing)
 	MissingSystemLog                         // the host's System log was not read
 	MissingAutoTime                          // the guest's Auto key last-write time is unknown (Evaluate no longer needs it)
 	MissingVMID                              // the VM ID is unknown
@@ -180,7 +180,10 @@ type ExplainKind uint8
 // used; "detail" is their count), "linux-hint" (Worker 23014; "detail"
 // names it), "ambiguous-event" (a decisive event's fields may be shifted;
 // "detail" is Event.Note, Ref the record), "host-2016-events" (events
-// decided on a 2016+ host, whose providers are unverified).
+// decided on a 2016+ host, whose providers are unverified),
+// "integration-log-damaged" (the Integration-Admin or Worker-Admin log was
+// read but lost records, so it cannot prove a 4000 absent; its period is
+// in the log-period line marked "damaged").
 const (
 	ExplainUnset        ExplainKind = iota
 	ExplainDecisive                 // the event or value that decided the case; Params: "what" (event or value label), "eventId", "provider", "component", "kind"

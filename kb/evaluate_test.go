@@ -307,7 +307,7 @@ func caseScenarios() []caseScenario {
 				Coverage: []LogCoverage{cov("HV01", chSys),
 					{Host: "HV01", Channel: chInt, First: t0, Last: tLogLast, Damaged: true}}},
 			want: vmWant{cse: CaseMismatchUnclassified, action: ActionUpgradeRecommended, rules: []string{RuleUnclassified}, pkg: PackageWin6x, basis: BasisGuestOS,
-				missing: []Missing{MissingIntegrationLog}, remedy: "REM-2012R2-CURRENT", params: map[string]string{"integrationLog": "damaged"}, refs: 2},
+				remedy: "REM-2012R2-CURRENT", params: map[string]string{"integrationLog": "damaged"}, refs: 2},
 		},
 		{
 			name: "2016+ host known from the guest's Parameters only, Worker-Admin read",

@@ -465,6 +465,12 @@ func TestEvidenceSemanticsEdges(t *testing.T) {
 			damaged = append(damaged, p.Params["channel"]+"|"+p.Params["damaged"])
 		}
 		assert.Contains(t, damaged, chInt+"|true")
+		assert.Empty(t, a.Missing, "a log read is never missing")
+		var notes []string
+		for _, n := range explainOf(a, ExplainNote) {
+			notes = append(notes, n.Params["note"])
+		}
+		assert.Contains(t, notes, "integration-log-damaged")
 	})
 	t.Run("VmSwitch 27 only, Integration-Admin absent: 4000 may hide, unclassified", func(t *testing.T) {
 		ev := older2012R2(mar, event(pSwitch, 27, idA, "web01", "HV01", jan, 1))
