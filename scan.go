@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"path"
 	"sort"
@@ -175,7 +176,11 @@ func readFile(ctx context.Context, f *collect.File, o *Options, events *atomic.I
 			return
 		}
 	}
-	data, err := f.ReadAll(o.MaxFileSize)
+	if f.Kind == collect.KindHive {
+		readHive(ctx, f, o, out)
+		return
+	}
+	data, err := f.ReadAll(readLimit(f, o))
 	if err != nil {
 		code := "unreadable"
 		if errors.Is(err, collect.ErrTooLarge) {
@@ -187,10 +192,8 @@ func readFile(ctx context.Context, f *collect.File, o *Options, events *atomic.I
 	switch f.Kind {
 	case collect.KindEVTX:
 		readEVTX(ctx, f, func(eo *evtx.Options) (*evtx.File, error) { return evtx.FromBytes(data, eo) }, o, events, out)
-	case collect.KindHive:
-		readHive(f, data, o, out)
 	case collect.KindRegExport, collect.KindRegQuery:
-		readExport(f, data, o, out)
+		readExport(ctx, f, data, o, out)
 	}
 }
 
@@ -449,22 +452,85 @@ func eventOf(ic evtx.ICEvent, channel string) kb.Event {
 	}
 }
 
-func readHive(f *collect.File, data []byte, o *Options, out *fileOut) {
+// readHive opens a hive in place when its file allows (read once, its
+// logs read only as far as replay needs), else from its bytes.
+func readHive(ctx context.Context, f *collect.File, o *Options, out *fileOut) {
+	ho := o.hiveOptions()
 	var logs []hive.LogFile
 	for _, l := range f.Logs {
 		out.info.Logs = append(out.info.Logs, l.Path)
-		ld, err := l.ReadAll(o.MaxFileSize)
+		lf, closeLog, err := openHiveLog(l, hive.MaxLogBytes(f.Size, &ho))
 		if err != nil {
 			out.addProblem(o, problem(l.Path, SeverityWarning, "log-unreadable", "read transaction log", fmt.Errorf("%w: %w", ErrUnreadable, err)))
 			continue
 		}
-		logs = append(logs, hive.LogFile{Name: l.Path, Data: ld})
+		defer closeLog()
+		logs = append(logs, lf)
 	}
-	h, err := hive.FromBytes(data, logs, o.Hive)
+	h, err := openHive(ctx, f, logs, &ho)
 	if err != nil {
-		out.problems = append(out.problems, problem(f.Path, SeverityError, "hive-unreadable", "open hive", fmt.Errorf("%w: %w", ErrUnreadable, err)))
+		if ctx.Err() == nil {
+			out.problems = append(out.problems, problem(f.Path, SeverityError, "hive-unreadable", "open hive", fmt.Errorf("%w: %w", ErrUnreadable, err)))
+		}
 		return
 	}
+	hiveProblems(h, o, f, out)
+	facts := hive.ExtractFacts(h, f.Path)
+	factsDone(facts, o, out)
+	out.ownName = ownName(h)
+}
+
+// hiveOptions are the hive reader's limits within MaxFileSize.
+func (o *Options) hiveOptions() hive.Options {
+	var ho hive.Options
+	if o.Hive != nil {
+		ho = *o.Hive
+	}
+	if ho.MaxHiveSize <= 0 || ho.MaxHiveSize > o.MaxFileSize {
+		ho.MaxHiveSize = min(o.MaxFileSize, hive.DefaultMaxHiveSize)
+	}
+	if ho.MaxLogSize <= 0 || ho.MaxLogSize > o.MaxFileSize {
+		ho.MaxLogSize = min(o.MaxFileSize, hive.DefaultMaxLogSize)
+	}
+	return ho
+}
+
+func openHive(ctx context.Context, f *collect.File, logs []hive.LogFile, ho *hive.Options) (*hive.Hive, error) {
+	ra, ok, err := f.OpenReaderAt()
+	if err != nil {
+		return nil, err
+	}
+	if ok {
+		defer ra.Close()
+		return hive.FromReader(ctx, f.Path, io.NewSectionReader(ra, 0, f.Size), f.Size, logs, ho)
+	}
+	data, err := f.ReadAll(ho.MaxHiveSize)
+	if err != nil {
+		return nil, err
+	}
+	return hive.FromBytes(ctx, data, logs, ho)
+}
+
+// openHiveLog gives a transaction log in place when its file allows, else
+// its bytes up to limit.
+func openHiveLog(l *collect.File, limit int64) (hive.LogFile, func(), error) {
+	ra, ok, err := l.OpenReaderAt()
+	if err != nil {
+		return hive.LogFile{}, nil, err
+	}
+	if ok {
+		return hive.LogFile{Name: l.Path, Reader: ra, Size: l.Size}, func() { ra.Close() }, nil
+	}
+	data, err := l.ReadAll(limit)
+	if err != nil {
+		return hive.LogFile{}, nil, err
+	}
+	return hive.LogFile{Name: l.Path, Data: data}, func() {}, nil
+}
+
+// hiveProblems reports what opening the hive found: refused logs, a stale
+// image, damage.
+func hiveProblems(h *hive.Hive, o *Options, f *collect.File, out *fileOut) {
 	rec := h.Recovery()
 	out.info.Dirty = rec.Dirty
 	out.replayed = rec.Recovered && len(rec.Applied) > 0
@@ -485,9 +551,6 @@ func readHive(f *collect.File, data []byte, o *Options, out *fileOut) {
 		}
 		out.addProblem(o, problem(f.Path, SeverityError, "hive-damage", "", fmt.Errorf("%w: %w", ErrDamaged, err)))
 	}
-	facts := hive.ExtractFacts(h, f.Path)
-	factsDone(facts, o, out)
-	out.ownName = ownName(h)
 }
 
 // isLogProblem reports whether err is already reported as a refused log.
@@ -500,25 +563,45 @@ func isLogProblem(err error, rec hive.Recovery) bool {
 	return false
 }
 
-func readExport(f *collect.File, data []byte, o *Options, out *fileOut) {
+// readLimit is the most read into memory for f: MaxFileSize, and for a
+// text export the export parser's own MaxSize.
+func readLimit(f *collect.File, o *Options) int64 {
+	if f.Kind == collect.KindRegExport || f.Kind == collect.KindRegQuery {
+		return o.exportOptions().MaxSize
+	}
+	return o.MaxFileSize
+}
+
+// exportOptions are the export parsers' limits within MaxFileSize: their
+// own defaults (64 MiB of text) apply inside a scan.
+func (o *Options) exportOptions() hive.ExportOptions {
 	var eo hive.ExportOptions
 	if o.Export != nil {
 		eo = *o.Export
 	}
-	eo.File = f.Path
-	if eo.MaxSize <= 0 || eo.MaxSize > o.MaxFileSize {
-		eo.MaxSize = o.MaxFileSize
+	if eo.MaxSize <= 0 {
+		eo.MaxSize = hive.DefaultMaxExportSize
 	}
+	eo.MaxSize = min(eo.MaxSize, o.MaxFileSize)
+	return eo
+}
+
+func readExport(ctx context.Context, f *collect.File, data []byte, o *Options, out *fileOut) {
+	eo := o.exportOptions()
+	eo.File = f.Path
 	var (
 		ex  *hive.Export
 		err error
 	)
 	if f.Kind == collect.KindRegExport {
-		ex, err = hive.ParseReg(data, &eo)
+		ex, err = hive.ParseReg(ctx, data, &eo)
 	} else {
-		ex, err = hive.ParseRegQuery(data, &eo)
+		ex, err = hive.ParseRegQuery(ctx, data, &eo)
 	}
 	if err != nil {
+		if ctx.Err() != nil {
+			return
+		}
 		out.problems = append(out.problems, problem(f.Path, SeverityError, "export-unreadable", "parse", fmt.Errorf("%w: %w", ErrUnreadable, err)))
 		return
 	}
@@ -542,7 +625,8 @@ func factsDone(facts hive.Facts, o *Options, out *fileOut) {
 	}
 	for _, err := range facts.Problems {
 		sev := SeverityWarning
-		if errors.Is(err, hive.ErrCorrupt) || errors.Is(err, hive.ErrTruncated) {
+		if errors.Is(err, hive.ErrCorrupt) || errors.Is(err, hive.ErrTruncated) || errors.Is(err, hive.ErrTooLarge) {
+			// Damage or a limit: evidence may be missing.
 			sev = SeverityError
 		}
 		out.addProblem(o, problem(out.info.Path, sev, "registry-problem", "", fmt.Errorf("%w: %w", ErrDamaged, err)))

@@ -2,6 +2,7 @@ package hive
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -108,7 +109,7 @@ func BenchmarkOpen100MiB(b *testing.B) {
 	b.Run("hvic/Open+lookups", func(b *testing.B) {
 		b.SetBytes(int64(len(data)))
 		for i := 0; i < b.N; i++ {
-			h, err := Open(path, nil)
+			h, err := Open(context.Background(), path, nil)
 			require.NoError(b, err)
 			n, err := hvicLookups(h)
 			require.NoError(b, err)
@@ -118,7 +119,7 @@ func BenchmarkOpen100MiB(b *testing.B) {
 	b.Run("hvic/Open+ExtractFacts", func(b *testing.B) {
 		b.SetBytes(int64(len(data)))
 		for i := 0; i < b.N; i++ {
-			h, err := Open(path, nil)
+			h, err := Open(context.Background(), path, nil)
 			require.NoError(b, err)
 			f := ExtractFacts(h, path)
 			require.NotNil(b, f)
@@ -127,7 +128,7 @@ func BenchmarkOpen100MiB(b *testing.B) {
 	b.Run("hvic/FromBytes+lookups", func(b *testing.B) {
 		b.SetBytes(int64(len(data)))
 		for i := 0; i < b.N; i++ {
-			h, err := FromBytes(data, nil, nil)
+			h, err := FromBytes(context.Background(), data, nil, nil)
 			require.NoError(b, err)
 			n, err := hvicLookups(h)
 			require.NoError(b, err)

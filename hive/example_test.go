@@ -1,6 +1,7 @@
 package hive_test
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -23,7 +24,7 @@ func ExampleFromBytes() {
 		return
 	}
 	for _, logs := range [][]hive.LogFile{nil, {{Name: "SOFTWARE.LOG1", Data: log1}}} {
-		h, err := hive.FromBytes(base, logs, nil)
+		h, err := hive.FromBytes(context.Background(), base, logs, nil)
 		if err != nil {
 			fmt.Println(err)
 			return
@@ -44,7 +45,7 @@ func ExampleFromBytes() {
 }
 
 func ExampleHive_Walk() {
-	h, err := hive.Open("../testdata/hive/msuhanov__yarp/UnicodeHive", nil)
+	h, err := hive.Open(context.Background(), "../testdata/hive/msuhanov__yarp/UnicodeHive", nil)
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -67,7 +68,7 @@ func ExampleHive_Walk() {
 }
 
 func ExampleHive_Key_notFound() {
-	h, err := hive.Open("../testdata/hive/msuhanov__yarp/EmptyHive", nil)
+	h, err := hive.Open(context.Background(), "../testdata/hive/msuhanov__yarp/EmptyHive", nil)
 	if err != nil {
 		fmt.Println(err)
 		return

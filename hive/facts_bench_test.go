@@ -2,6 +2,7 @@ package hive
 
 import (
 	"bytes"
+	"context"
 	"sync"
 	"testing"
 
@@ -44,7 +45,7 @@ func BenchmarkFacts100MiB(b *testing.B) {
 	b.SetBytes(int64(len(data)))
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		h, err := FromBytes(data, nil, nil)
+		h, err := FromBytes(context.Background(), data, nil, nil)
 		if err != nil {
 			b.Fatal(err)
 		}

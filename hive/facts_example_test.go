@@ -1,6 +1,7 @@
 package hive_test
 
 import (
+	"context"
 	"fmt"
 
 	"github.com/hvic/hvic/hive"
@@ -12,7 +13,7 @@ func ExampleExtractFacts() {
 		"    IntegrationServicesVersion    REG_SZ    6.3.9600.16384\r\n" +
 		"HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Virtual Machine\\Guest\\Parameters\r\n" +
 		"    VirtualMachineName    REG_SZ    WEB01\r\n"
-	src, err := hive.ParseRegQuery([]byte(text), &hive.ExportOptions{File: "auto.txt"})
+	src, err := hive.ParseRegQuery(context.Background(), []byte(text), &hive.ExportOptions{File: "auto.txt"})
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -31,7 +32,7 @@ func ExampleParseReg() {
 	reg := "Windows Registry Editor Version 5.00\r\n\r\n" +
 		"[HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion\\Virtualization\\GuestInstaller\\Version]\r\n" +
 		"\"Microsoft-Hyper-V-Guest-Installer-Win6x-Package\"=\"6.2.9200.16433\"\r\n"
-	e, err := hive.ParseReg([]byte(reg), nil)
+	e, err := hive.ParseReg(context.Background(), []byte(reg), nil)
 	if err != nil {
 		fmt.Println(err)
 		return

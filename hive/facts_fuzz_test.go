@@ -1,6 +1,9 @@
 package hive
 
-import "testing"
+import (
+	"context"
+	"testing"
+)
 
 // FuzzExtractFacts dispatches any input by Sniff to the hive reader or an
 // export parser and extracts facts: nothing may panic, and a role other
@@ -11,19 +14,19 @@ func FuzzExtractFacts(f *testing.F) {
 		var src KeyReader
 		switch Sniff(data) {
 		case KindHive:
-			h, err := FromBytes(data, nil, &Options{MaxHiveSize: 1 << 20, MaxDepth: 64, MaxSubkeys: 4096, MaxValues: 1024, MaxValueSize: 1 << 16})
+			h, err := FromBytes(context.Background(), data, nil, &Options{MaxHiveSize: 1 << 20, MaxDepth: 64, MaxSubkeys: 4096, MaxValues: 1024, MaxValueSize: 1 << 16})
 			if err != nil {
 				return
 			}
 			src = h
 		case KindReg:
-			e, err := ParseReg(data, nil)
+			e, err := ParseReg(context.Background(), data, nil)
 			if err != nil {
 				return
 			}
 			src = e
 		case KindRegQuery:
-			e, err := ParseRegQuery(data, nil)
+			e, err := ParseRegQuery(context.Background(), data, nil)
 			if err != nil {
 				return
 			}

@@ -1,6 +1,7 @@
 package hive
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -208,7 +209,7 @@ func TestFactsThroughReader(t *testing.T) {
 			if fx.Log1 != nil {
 				logs = []LogFile{{Name: fx.Name + ".LOG1", Data: fx.Log1}}
 			}
-			h, err := FromBytes(fx.Data, logs, nil)
+			h, err := FromBytes(context.Background(), fx.Data, logs, nil)
 			require.NoError(t, err)
 			f := ExtractFacts(h, fx.Name)
 			assert.Empty(t, f.Problems)
@@ -233,7 +234,7 @@ func TestFactsThroughReader(t *testing.T) {
 			assert.Equal(t, fx.Shape.ProductName, f.Guest.OS.ProductName.Value)
 
 			// Without replay the stale version shows.
-			stale, err := FromBytes(fx.Data, logs, &Options{NoReplay: true})
+			stale, err := FromBytes(context.Background(), fx.Data, logs, &Options{NoReplay: true})
 			require.NoError(t, err)
 			sf := ExtractFacts(stale, fx.Name)
 			require.Equal(t, RoleGuest, sf.Role)
@@ -275,7 +276,7 @@ func TestRoleText(t *testing.T) {
 
 func TestExportUnicodeAndDefaults(t *testing.T) {
 	in := "Windows Registry Editor Version 5.00\n[HKLM\\SOFTWARE\\k]\n\"emoji\"=\"🙂 ok\"\n\"x\"=\"1\"\n\"X\"=\"2\"\n\"x\"=-\n\"x\"=\"3\"\n[-HKLM\\SOFTWARE\\missing]\n[-HKLM\\SOFTWARE\\a\\missing]\n"
-	e, err := ParseReg([]byte(in), &ExportOptions{File: "u.reg"})
+	e, err := ParseReg(context.Background(), []byte(in), &ExportOptions{File: "u.reg"})
 	require.NoError(t, err)
 	assert.Equal(t, "u.reg", e.File())
 	k, err := e.Key("k")
@@ -300,7 +301,7 @@ func TestFactsOnRealHives(t *testing.T) {
 			return nil
 		}
 		t.Run(strings.TrimPrefix(p, root), func(t *testing.T) {
-			h, err := Open(p, nil)
+			h, err := Open(context.Background(), p, nil)
 			if err != nil {
 				assert.True(t, errors.Is(err, ErrNotHive) || errors.Is(err, ErrTruncated) || errors.Is(err, ErrBadBaseBlock) || errors.Is(err, ErrCorrupt), err)
 				return

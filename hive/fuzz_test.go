@@ -1,6 +1,7 @@
 package hive
 
 import (
+	"context"
 	"path/filepath"
 	"testing"
 
@@ -81,7 +82,7 @@ func FuzzOpen(f *testing.F) {
 		f.Add(data, `A\B\c`)
 	}
 	f.Fuzz(func(t *testing.T, data []byte, path string) {
-		h, err := FromBytes(data, nil, fuzzOpts)
+		h, err := FromBytes(context.Background(), data, nil, fuzzOpts)
 		if err != nil {
 			require.Nil(t, h)
 			return
@@ -104,7 +105,7 @@ func FuzzReplay(f *testing.F) {
 		}
 	}
 	f.Fuzz(func(t *testing.T, base, log1, log2 []byte) {
-		h, err := FromBytes(base, []LogFile{{Name: "h.LOG1", Data: log1}, {Name: "h.LOG2", Data: log2}}, fuzzOpts)
+		h, err := FromBytes(context.Background(), base, []LogFile{{Name: "h.LOG1", Data: log1}, {Name: "h.LOG2", Data: log2}}, fuzzOpts)
 		if err != nil {
 			require.Nil(t, h)
 			return

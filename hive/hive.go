@@ -1,6 +1,11 @@
 package hive
 
 import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path"
@@ -80,11 +85,34 @@ func (o *Options) withDefaults() Options {
 	return r
 }
 
-// LogFile is one transaction log given to FromBytes: its file name (used
-// in Recovery and errors only) and its whole content.
+// LogFile is one transaction log given to FromBytes or FromReader: its
+// file name (used in Recovery and errors only) and its content, either
+// whole in Data or, when Data is nil, read in place through Reader (Size
+// bytes long). Only the log header and the entries replay applies are
+// read, up to MaxLogBytes of the hive.
 type LogFile struct {
-	Name string
-	Data []byte
+	Name   string
+	Data   []byte
+	Reader io.ReaderAt
+	Size   int64
+}
+
+// source returns the log's content as a ReaderAt and its length.
+func (l LogFile) source() (io.ReaderAt, int64) {
+	if l.Data != nil || l.Reader == nil {
+		return bytes.NewReader(l.Data), int64(len(l.Data))
+	}
+	return l.Reader, max(l.Size, 0)
+}
+
+// MaxLogBytes is how many bytes of one transaction log are read for a
+// hive of hiveSize bytes: four times the hive plus 16 MiB, and at most
+// Options.MaxLogSize. Entries past it are not applied and reported. The
+// image replay builds never grows past the base file plus the bytes the
+// applied entries carry (and never past MaxHiveSize).
+func MaxLogBytes(hiveSize int64, opts *Options) int64 {
+	o := opts.withDefaults()
+	return min(o.MaxLogSize, 4*max(hiveSize, 0)+16<<20)
 }
 
 // LogFormat tells the two transaction-log formats apart.
@@ -167,6 +195,9 @@ type Hive struct {
 	name     string
 	opts     Options
 	img      []byte // base block + hive bins, logs applied
+	private  bool   // img is the Hive's own (replay may write it in place)
+	limit    int64  // replay never grows img past this many bytes
+	logLimit int64  // bytes of each log read (MaxLogBytes)
 	fromLog  []bool // per 4 KiB page of the bins: restored by replay
 	root     uint32 // root cell offset (relative to the first hbin)
 	binsSize int64  // hive bins data size in effect (base block or last log entry)
@@ -192,65 +223,70 @@ type Info struct {
 
 // Open reads the hive file at path, and the sibling transaction logs whose
 // names are the hive's name plus ".LOG", ".LOG1" or ".LOG2" in any case,
-// and replays them when the hive is dirty. A missing or bad log never
-// fails Open: it is reported in Recovery and Problems.
-func Open(path string, opts *Options) (*Hive, error) {
-	o := opts.withDefaults()
-	base, err := readFileLimited(os.Open, path, o.MaxHiveSize)
-	if err != nil {
-		return nil, err
-	}
+// and replays them when the hive is dirty. The hive is read whole (once,
+// bounded by MaxHiveSize); the logs are read in place, only as far as
+// replay needs. A missing or bad log never fails Open: it is reported in
+// Recovery and Problems. A done ctx stops reading and replay within a
+// chunk and fails Open with ctx's error.
+func Open(ctx context.Context, path string, opts *Options) (*Hive, error) {
 	dir, file := filepath.Split(path)
 	if dir == "" {
 		dir = "."
 	}
-	var logs []LogFile
-	var problems []error
+	var names []string
 	if entries, err := os.ReadDir(dir); err == nil {
-		for _, name := range siblingLogs(entries, file) {
-			p := filepath.Join(dir, name)
-			data, err := readFileLimited(os.Open, p, o.MaxLogSize)
-			if err != nil {
-				problems = append(problems, err)
-				continue
-			}
-			logs = append(logs, LogFile{Name: name, Data: data})
-		}
+		names = siblingLogs(entries, file)
 	}
-	h, err := fromBytes(file, base, logs, o)
-	if err != nil {
-		return nil, err
-	}
-	h.problems = append(problems, h.problems...)
-	return h, nil
+	return openWith(ctx, func(p string) (fs.File, error) { return os.Open(filepath.Join(dir, p)) }, file, names, opts)
 }
 
 // OpenFS is Open on a file of fsys; name uses fs.FS slash-separated paths.
-func OpenFS(fsys fs.FS, name string, opts *Options) (*Hive, error) {
-	o := opts.withDefaults()
-	open := func(p string) (fs.File, error) { return fsys.Open(p) }
-	base, err := readFileLimited(open, name, o.MaxHiveSize)
-	if err != nil {
-		return nil, err
-	}
+func OpenFS(ctx context.Context, fsys fs.FS, name string, opts *Options) (*Hive, error) {
 	dir, file := path.Split(name)
 	dir = strings.TrimSuffix(dir, "/")
 	if dir == "" {
 		dir = "."
 	}
+	var names []string
+	if entries, err := fs.ReadDir(fsys, dir); err == nil {
+		names = siblingLogs(entries, file)
+	}
+	return openWith(ctx, func(p string) (fs.File, error) { return fsys.Open(path.Join(dir, p)) }, file, names, opts)
+}
+
+// openWith opens file and its logs (names) through open, relative to the
+// hive's folder.
+func openWith(ctx context.Context, open func(string) (fs.File, error), file string, names []string, opts *Options) (*Hive, error) {
+	o := opts.withDefaults()
+	f, err := open(file)
+	if err != nil {
+		return nil, fmt.Errorf("hive: %w", err)
+	}
+	defer f.Close()
+	size := int64(-1)
+	if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() {
+		size = fi.Size()
+	}
 	var logs []LogFile
 	var problems []error
-	if entries, err := fs.ReadDir(fsys, dir); err == nil {
-		for _, n := range siblingLogs(entries, file) {
-			data, err := readFileLimited(open, path.Join(dir, n), o.MaxLogSize)
-			if err != nil {
-				problems = append(problems, err)
-				continue
-			}
-			logs = append(logs, LogFile{Name: n, Data: data})
+	for _, n := range names {
+		l, closer, err := openLog(open, n, MaxLogBytes(max(size, 0), &o))
+		if err != nil {
+			problems = append(problems, err)
+			continue
+		}
+		defer closer()
+		logs = append(logs, l)
+	}
+	var h *Hive
+	if size >= 0 {
+		h, err = FromReader(ctx, file, f, size, logs, &o)
+	} else {
+		var base []byte
+		if base, err = readFileLimited(func(string) (fs.File, error) { return f, nil }, file, o.MaxHiveSize); err == nil {
+			h, err = fromBytes(ctx, file, base, true, logs, o)
 		}
 	}
-	h, err := fromBytes(file, base, logs, o)
 	if err != nil {
 		return nil, err
 	}
@@ -258,12 +294,56 @@ func OpenFS(fsys fs.FS, name string, opts *Options) (*Hive, error) {
 	return h, nil
 }
 
+// openLog opens one log: in place when its file offers io.ReaderAt, else
+// read whole up to limit bytes.
+func openLog(open func(string) (fs.File, error), name string, limit int64) (LogFile, func(), error) {
+	f, err := open(name)
+	if err != nil {
+		return LogFile{}, nil, fmt.Errorf("hive: %w", err)
+	}
+	if ra, ok := f.(io.ReaderAt); ok {
+		if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() {
+			return LogFile{Name: name, Reader: ra, Size: fi.Size()}, func() { f.Close() }, nil
+		}
+	}
+	defer f.Close()
+	data, err := readFileLimited(func(string) (fs.File, error) { return f, nil }, name, limit)
+	if errors.Is(err, ErrTooLarge) {
+		// Read what replay may use; the entries past it are reported.
+		data, err = io.ReadAll(io.LimitReader(f, limit))
+	}
+	if err != nil {
+		return LogFile{}, nil, err
+	}
+	return LogFile{Name: name, Data: data}, func() {}, nil
+}
+
 // FromBytes reads a hive from its bytes and replays the given logs when it
-// is dirty. base is never modified: replay works on a copy. When no log is
-// applied the Hive, and the Data of the values it returns, refer to base,
-// which the caller must then leave unchanged.
-func FromBytes(base []byte, logs []LogFile, opts *Options) (*Hive, error) {
-	return fromBytes("", base, logs, opts.withDefaults())
+// is dirty. base is never modified: replay works on one copy. When no log
+// is applied the Hive, and the Data of the values it returns, refer to
+// base, which the caller must then leave unchanged. A done ctx stops
+// replay and fails with ctx's error.
+func FromBytes(ctx context.Context, base []byte, logs []LogFile, opts *Options) (*Hive, error) {
+	return fromBytes(ctx, "", base, false, logs, opts.withDefaults())
+}
+
+// FromReader reads a hive of size bytes from r (name is used in errors
+// and Problems), then replays the given logs when it is dirty. The hive is
+// read once into a buffer that replay then updates in place, sized for the
+// growth the logs allow, so no copy is made; runs of zero bytes (a sparse
+// file) are not copied, so they cost no resident memory. A size over
+// MaxHiveSize fails with ErrTooLarge without reading; fewer bytes than size
+// is a truncated hive. ctx is checked between 1 MiB chunks.
+func FromReader(ctx context.Context, name string, r io.Reader, size int64, logs []LogFile, opts *Options) (*Hive, error) {
+	o := opts.withDefaults()
+	if size > o.MaxHiveSize {
+		return nil, &FormatError{File: name, Offset: o.MaxHiveSize, What: "file size", Err: fmt.Errorf("%w: %d bytes, limit %d", ErrTooLarge, size, o.MaxHiveSize)}
+	}
+	base, err := readImage(ctx, r, max(size, 0), growth(max(size, 0), logs, o))
+	if err != nil {
+		return nil, fmt.Errorf("hive: %s: %w", name, err)
+	}
+	return fromBytes(ctx, name, base, true, logs, o)
 }
 
 // Name returns the file name given to Open or OpenFS ("" for FromBytes).

@@ -1,6 +1,7 @@
 package hive
 
 import (
+	"context"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -80,7 +81,7 @@ func TestCorpus(t *testing.T) {
 	for _, tc := range tests {
 		covered[tc.file] = true
 		t.Run(tc.file, func(t *testing.T) {
-			h, err := Open(filepath.Join(corpus, tc.file), nil)
+			h, err := Open(context.Background(), filepath.Join(corpus, tc.file), nil)
 			if tc.err != nil {
 				require.ErrorIs(t, err, tc.err)
 				var fe *FormatError
@@ -159,7 +160,7 @@ func TestNames(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.file+"/"+tc.path, func(t *testing.T) {
-			h, err := Open(filepath.Join(corpus, tc.file), nil)
+			h, err := Open(context.Background(), filepath.Join(corpus, tc.file), nil)
 			require.NoError(t, err)
 			k, err := h.Key(tc.lookup)
 			require.NoError(t, err)
@@ -204,7 +205,7 @@ func TestValues(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.file+"/"+tc.key+"/"+tc.value, func(t *testing.T) {
-			h, err := Open(filepath.Join(corpus, tc.file), nil)
+			h, err := Open(context.Background(), filepath.Join(corpus, tc.file), nil)
 			require.NoError(t, err)
 			k, err := h.Key(tc.key)
 			require.NoError(t, err)
@@ -235,7 +236,7 @@ func TestBigEndianDword(t *testing.T) {
 	// The sample's only REG_DWORD_BIG_ENDIAN is the default value of
 	// SAM\Domains\Account\Aliases, stored resident with size 0x80000000:
 	// no data at all. It must read as empty, not as the number 0.
-	h, err := Open(filepath.Join(corpus, "EricZimmerman__Registry/SAM_hasBigEndianDWord"), nil)
+	h, err := Open(context.Background(), filepath.Join(corpus, "EricZimmerman__Registry/SAM_hasBigEndianDWord"), nil)
 	require.NoError(t, err)
 	var found []string
 	require.NoError(t, h.Walk("", func(k *Key, err error) error {
@@ -259,7 +260,7 @@ func TestBigEndianDword(t *testing.T) {
 }
 
 func TestLastWriteFullPrecision(t *testing.T) {
-	h, err := Open(filepath.Join(corpus, "msuhanov__yarp/UnicodeHive"), nil)
+	h, err := Open(context.Background(), filepath.Join(corpus, "msuhanov__yarp/UnicodeHive"), nil)
 	require.NoError(t, err)
 	k, err := h.Key(`Привет\Ключ`)
 	require.NoError(t, err)
@@ -271,7 +272,7 @@ func TestLastWriteFullPrecision(t *testing.T) {
 
 func mustOpen(t *testing.T, rel string) *Hive {
 	t.Helper()
-	h, err := Open(filepath.Join(corpus, rel), nil)
+	h, err := Open(context.Background(), filepath.Join(corpus, rel), nil)
 	require.NoError(t, err)
 	return h
 }
@@ -305,7 +306,7 @@ func TestSelfReferencingIndex(t *testing.T) {
 	// first element back at the ri itself: regparser's Subkeys() recurses
 	// until the stack overflows; this reader must return an error.
 	data := readTestFile(t, "msuhanov__yarp/OldDirtyHive/RecoveredHive_Windows7")
-	h, err := FromBytes(data, nil, nil)
+	h, err := FromBytes(context.Background(), data, nil, nil)
 	require.NoError(t, err)
 	ri := findSubkeyList(t, h, "key_with_many_subkeys")
 	require.Equal(t, "ri", string(data[ri+4:ri+6]))
@@ -328,7 +329,7 @@ func TestSelfReferencingIndex(t *testing.T) {
 				require.NoError(t, err)
 				bad = patch(data, ri+8, off)
 			}
-			h, err := FromBytes(bad, nil, nil)
+			h, err := FromBytes(context.Background(), bad, nil, nil)
 			require.NoError(t, err)
 			k, err := h.Key("key_with_many_subkeys")
 			require.NoError(t, err)
@@ -348,10 +349,10 @@ func TestSelfReferencingIndex(t *testing.T) {
 
 func TestLimits(t *testing.T) {
 	path := filepath.Join(corpus, "msuhanov__yarp/BigDataHive")
-	_, err := Open(path, &Options{MaxHiveSize: 4096})
+	_, err := Open(context.Background(), path, &Options{MaxHiveSize: 4096})
 	require.ErrorIs(t, err, ErrTooLarge)
 
-	h, err := Open(path, &Options{MaxValueSize: 20000})
+	h, err := Open(context.Background(), path, &Options{MaxValueSize: 20000})
 	require.NoError(t, err)
 	k, err := h.Key("key_with_bigdata")
 	require.NoError(t, err)
@@ -359,21 +360,21 @@ func TestLimits(t *testing.T) {
 	require.Len(t, k.Problems, 1)
 	require.ErrorIs(t, k.Problems[0], ErrTooLarge)
 
-	h, err = Open(filepath.Join(corpus, "msuhanov__yarp/OldDirtyHive/RecoveredHive_Windows7"), &Options{MaxSubkeys: 100})
+	h, err = Open(context.Background(), filepath.Join(corpus, "msuhanov__yarp/OldDirtyHive/RecoveredHive_Windows7"), &Options{MaxSubkeys: 100})
 	require.NoError(t, err)
 	k, err = h.Key("key_with_many_subkeys")
 	require.NoError(t, err)
 	require.Len(t, k.Subkeys, 100)
 	require.ErrorIs(t, k.Problems[0], ErrTooLarge)
 
-	h, err = Open(filepath.Join(corpus, "williballenthin__python-registry/issue22.hive"), &Options{MaxValues: 3})
+	h, err = Open(context.Background(), filepath.Join(corpus, "williballenthin__python-registry/issue22.hive"), &Options{MaxValues: 3})
 	require.NoError(t, err)
 	k, err = h.Key("")
 	require.NoError(t, err)
 	require.Len(t, k.Values, 3)
 	require.ErrorIs(t, k.Problems[0], ErrTooLarge)
 
-	h, err = Open(filepath.Join(corpus, "msuhanov__yarp/UnicodeHive"), &Options{MaxDepth: 1})
+	h, err = Open(context.Background(), filepath.Join(corpus, "msuhanov__yarp/UnicodeHive"), &Options{MaxDepth: 1})
 	require.NoError(t, err)
 	_, err = h.Key(`Привет\Ключ`)
 	require.ErrorIs(t, err, ErrTooLarge)
@@ -387,7 +388,7 @@ func TestLimits(t *testing.T) {
 	require.Len(t, deep, 1)
 	require.ErrorIs(t, deep[0], ErrTooLarge)
 
-	_, err = Open(filepath.Join(corpus, "msuhanov__yarp/NewDirtyHive1/NewDirtyHive"), &Options{MaxLogSize: 30000})
+	_, err = Open(context.Background(), filepath.Join(corpus, "msuhanov__yarp/NewDirtyHive1/NewDirtyHive"), &Options{MaxLogSize: 30000})
 	require.NoError(t, err, "a log over the limit is refused, the hive still opens")
 }
 
@@ -409,7 +410,7 @@ func TestBrokenInputs(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			h, err := FromBytes(tc.data, nil, nil)
+			h, err := FromBytes(context.Background(), tc.data, nil, nil)
 			require.ErrorIs(t, err, tc.want)
 			require.Nil(t, h)
 			require.True(t, strings.HasPrefix(err.Error(), "hive: "), err.Error())
@@ -418,7 +419,7 @@ func TestBrokenInputs(t *testing.T) {
 }
 
 func TestOpenErrors(t *testing.T) {
-	_, err := Open(filepath.Join(t.TempDir(), "missing"), nil)
+	_, err := Open(context.Background(), filepath.Join(t.TempDir(), "missing"), nil)
 	require.ErrorIs(t, err, os.ErrNotExist)
 	require.True(t, errors.Is(err, os.ErrNotExist))
 }
@@ -431,7 +432,7 @@ func TestSiblingLogNames(t *testing.T) {
 		require.NoError(t, err)
 		require.NoError(t, os.WriteFile(filepath.Join(dir, to), data, 0o600))
 	}
-	h, err := Open(filepath.Join(dir, "ndh"), nil)
+	h, err := Open(context.Background(), filepath.Join(dir, "ndh"), nil)
 	require.NoError(t, err)
 	var names []string
 	for _, a := range h.Recovery().Applied {
@@ -441,7 +442,7 @@ func TestSiblingLogNames(t *testing.T) {
 }
 
 func Example() {
-	h, err := Open("../testdata/hive/msuhanov__yarp/NewDirtyHive1/NewDirtyHive", nil)
+	h, err := Open(context.Background(), "../testdata/hive/msuhanov__yarp/NewDirtyHive1/NewDirtyHive", nil)
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -481,7 +482,7 @@ func TestDeepChain(t *testing.T) {
 		{&Options{MaxDepth: 5000}, 2001, false},
 		{&Options{MaxDepth: 1 << 40}, 2001, false},
 	} {
-		h, err := FromBytes(data, nil, tc.opts)
+		h, err := FromBytes(context.Background(), data, nil, tc.opts)
 		require.NoError(t, err)
 		keys, errs := 0, 0
 		require.NoError(t, h.Walk("", func(k *Key, err error) error {

@@ -1,6 +1,7 @@
 package hive
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"io/fs"
@@ -56,4 +57,68 @@ func readFileLimited[F fs.File](open func(string) (F, error), p string, limit in
 		return nil, tooLarge()
 	}
 	return data, nil
+}
+
+// imageChunk is the unit readImage reads and checks ctx between.
+const imageChunk = 1 << 20
+
+// readImage reads up to size bytes of r into a new buffer of capacity
+// size+extra. Chunks that are all zero are not copied: the fresh buffer
+// already holds zeros, and its untouched pages cost no resident memory,
+// so a sparse hive costs what it holds. Fewer bytes than size give a
+// shorter buffer (a truncated hive, reported by the reader).
+func readImage(ctx context.Context, r io.Reader, size, extra int64) ([]byte, error) {
+	buf := make([]byte, size, size+max(extra, 0))
+	scratch := make([]byte, min(size, imageChunk))
+	var n int64
+	for n < size {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		c := scratch[:min(size-n, imageChunk)]
+		got, err := io.ReadFull(r, c)
+		if !allZero(c[:got]) {
+			copy(buf[n:], c[:got])
+		}
+		n += int64(got)
+		if err == io.ErrUnexpectedEOF || err == io.EOF {
+			return buf[:n], nil
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	return buf, nil
+}
+
+func allZero(b []byte) bool {
+	for len(b) >= 8 {
+		if le.Uint64(b) != 0 {
+			return false
+		}
+		b = b[8:]
+	}
+	for _, c := range b {
+		if c != 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// growth is how far replay may grow the image of a hive of size bytes:
+// the bytes its logs may contribute (each at most MaxLogBytes) plus 1 MiB
+// for bins whose later pages were never written, and never past
+// MaxHiveSize.
+func growth(size int64, logs []LogFile, o Options) int64 {
+	per := MaxLogBytes(size, &o)
+	g := int64(1 << 20)
+	for _, l := range logs {
+		_, n := l.source()
+		g += min(n, per)
+	}
+	if rest := o.MaxHiveSize - size; g > rest {
+		g = max(rest, 0)
+	}
+	return g
 }

@@ -1,6 +1,7 @@
 package hive
 
 import (
+	"context"
 	"encoding/binary"
 	"testing"
 	"time"
@@ -81,13 +82,13 @@ func TestOldFormatBuilt(t *testing.T) {
 	require.NotNil(t, guest)
 	base, log := oldFormatPair(t, guest)
 
-	stale, err := FromBytes(base, nil, nil)
+	stale, err := FromBytes(context.Background(), base, nil, nil)
 	require.NoError(t, err)
 	require.True(t, stale.Recovery().Dirty)
 	_, err = stale.Key(`Added\By\Log`)
 	require.ErrorIs(t, err, ErrKeyNotFound)
 
-	h, err := FromBytes(base, []LogFile{{Name: "SOFTWARE.LOG1", Data: log}, {Name: "SOFTWARE.LOG2"}}, nil)
+	h, err := FromBytes(context.Background(), base, []LogFile{{Name: "SOFTWARE.LOG1", Data: log}, {Name: "SOFTWARE.LOG2"}}, nil)
 	require.NoError(t, err)
 	rec := h.Recovery()
 	require.True(t, rec.Recovered)
@@ -110,14 +111,14 @@ func TestOldFormatBuilt(t *testing.T) {
 	older := append([]byte(nil), log...)
 	binary.LittleEndian.PutUint64(older[12:], 1)
 	binary.LittleEndian.PutUint32(older[508:], xor32(older))
-	h, err = FromBytes(base, []LogFile{{Name: "SOFTWARE.LOG1", Data: older}}, nil)
+	h, err = FromBytes(context.Background(), base, []LogFile{{Name: "SOFTWARE.LOG1", Data: older}}, nil)
 	require.NoError(t, err)
 	require.False(t, h.Recovery().Recovered)
 	require.Len(t, h.Recovery().Refused, 1)
 	require.ErrorIs(t, h.Recovery().Refused[0].Err, ErrBadLog)
 
 	// A log cut inside its sectors is refused as a whole.
-	h, err = FromBytes(base, []LogFile{{Name: "SOFTWARE.LOG1", Data: log[:len(log)-100]}}, nil)
+	h, err = FromBytes(context.Background(), base, []LogFile{{Name: "SOFTWARE.LOG1", Data: log[:len(log)-100]}}, nil)
 	require.NoError(t, err)
 	require.False(t, h.Recovery().Recovered)
 	require.Len(t, h.Problems(), 2)

@@ -2,13 +2,16 @@ package hive
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 
 	"www.velocidex.com/golang/regparser"
 )
 
 // fromBytes is the common opener: base block checks, replay, root check.
-func fromBytes(name string, base []byte, logs []LogFile, o Options) (h *Hive, err error) {
+// owned says base is the Hive's own buffer, which replay may update in
+// place.
+func fromBytes(ctx context.Context, name string, base []byte, owned bool, logs []LogFile, o Options) (h *Hive, err error) {
 	defer func() {
 		// Nothing below should panic; if it does, the caller gets an error,
 		// never a crash.
@@ -45,7 +48,9 @@ func fromBytes(name string, base []byte, logs []LogFile, o Options) (h *Hive, er
 			return nil, &FormatError{File: name, Offset: 28, What: "base block", Err: fmt.Errorf("%w: file type %d", ErrBadBaseBlock, bb.fileType)}
 		}
 	}
-	h = &Hive{name: name, opts: o, img: base, root: bb.root, minor: bb.minor, profile: regparser.NewRegistryProfile()}
+	h = &Hive{name: name, opts: o, img: base, private: owned, root: bb.root, minor: bb.minor, profile: regparser.NewRegistryProfile()}
+	h.logLimit = MaxLogBytes(int64(len(base)), &o)
+	h.limit = int64(len(base)) + growth(int64(len(base)), logs, o)
 	h.recovery = Recovery{Dirty: bb.dirty(), PrimarySequence: bb.seq1, SecondarySequence: bb.seq2}
 	info := Info{FileName: bb.fileName, LastWritten: filetime(bb.lastWritten), Major: bb.major, Minor: bb.minor, Size: bb.binsSize}
 
@@ -66,7 +71,10 @@ func fromBytes(name string, base []byte, logs []LogFile, o Options) (h *Hive, er
 
 	var restoredFrom *baseBlock
 	if h.recovery.Dirty && !o.NoReplay && len(logs) > 0 {
-		restoredFrom = h.replay(bb, baseTime, logs)
+		restoredFrom = h.replay(ctx, bb, baseTime, logs)
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("hive: %s: %w", name, err)
 	}
 	if !bb.checksumOK {
 		if restoredFrom != nil {
@@ -98,7 +106,10 @@ func fromBytes(name string, base []byte, logs []LogFile, o Options) (h *Hive, er
 	if have := int64(len(h.img)) - baseBlockSize; have < h.binsSize {
 		h.problems = append(h.problems, &FormatError{File: name, Offset: int64(len(h.img)), What: "hive bins", Err: fmt.Errorf("%w: file holds %d of the %d bytes of hive bins", ErrTruncated, have, h.binsSize)})
 	}
-	valid := h.checkBins()
+	valid := h.checkBins(ctx)
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("hive: %s: %w", name, err)
+	}
 	if !bb.checksumOK && !h.recovery.Recovered && valid < h.binsSize {
 		// As yarp does for an unrecovered dirty file: the bins end where
 		// the chain of valid hbin headers ends.
@@ -117,12 +128,15 @@ func fromBytes(name string, base []byte, logs []LogFile, o Options) (h *Hive, er
 // checkBins walks the hive bin headers once and reports the first bad one.
 // Cells are still read by offset past it. It returns the size of the chain
 // of valid bins.
-func (h *Hive) checkBins() int64 {
+func (h *Hive) checkBins(ctx context.Context) int64 {
 	end := baseBlockSize + h.binsSize
 	if int64(len(h.img)) < end {
 		end = int64(len(h.img))
 	}
-	for pos := int64(baseBlockSize); pos < end; {
+	for pos, n := int64(baseBlockSize), 0; pos < end; n++ {
+		if n%4096 == 0 && ctx.Err() != nil {
+			return pos - baseBlockSize
+		}
 		if end-pos < 32 {
 			h.problems = append(h.problems, &FormatError{File: h.name, Offset: pos, What: "hive bin", Err: fmt.Errorf("%w: hive bin header cut", ErrTruncated)})
 			return pos - baseBlockSize

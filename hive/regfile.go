@@ -1,6 +1,7 @@
 package hive
 
 import (
+	"context"
 	"encoding/binary"
 	"encoding/hex"
 	"fmt"
@@ -22,8 +23,9 @@ import (
 // A missing header fails with a *FormatError wrapping ErrSyntax (the input
 // is not a .reg file); input over ExportOptions.MaxSize fails with
 // ErrTooLarge. Any other bad line is skipped and reported in Problems as a
-// *FormatError with its line number, the rest kept.
-func ParseReg(data []byte, opts *ExportOptions) (*Export, error) {
+// *FormatError with its line number, the rest kept. A done ctx (checked
+// every 4096 lines) fails with ctx's error.
+func ParseReg(ctx context.Context, data []byte, opts *ExportOptions) (*Export, error) {
 	o := opts.withDefaults()
 	if int64(len(data)) > o.MaxSize {
 		return nil, &FormatError{File: o.File, Offset: -1, What: "input size", Err: fmt.Errorf("%w: larger than %d bytes", ErrTooLarge, o.MaxSize)}
@@ -54,7 +56,10 @@ func ParseReg(data []byte, opts *ExportOptions) (*Export, error) {
 	p := regParser{e: e, ansi: ansi, version4: version4}
 	var cur *exportKey
 	skip := false // inside a deleted, outside-limit or bad key section
-	for i < len(lines) {
+	for steps := 0; i < len(lines); steps++ {
+		if steps%4096 == 0 && ctx.Err() != nil {
+			return nil, fmt.Errorf("hive: %s: %w", o.File, ctx.Err())
+		}
 		start := i
 		line := strings.TrimRight(lines[i], "\r")
 		i++

@@ -1,6 +1,7 @@
 package hive
 
 import (
+	"context"
 	"errors"
 	"os"
 	"path/filepath"
@@ -74,7 +75,7 @@ func FuzzParseReg(f *testing.F) {
 	f.Add([]byte("REGEDIT4\n[HKLM\\SOFTWARE\\a]\n\"x\"=hex(7):61,00,\\\n00\n[-HKLM\\SOFTWARE\\a]\n"))
 	f.Add([]byte("Windows Registry Editor Version 5.00\n[HKLM\\SOFTWARE\\a]\n@=\"\\\\\\\"\"\n\"d\"=dword:ffffffff\n\"d\"=-\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		e, err := ParseReg(data, &ExportOptions{MaxKeys: 1000, MaxValueSize: 1 << 16, MaxProblems: 100})
+		e, err := ParseReg(context.Background(), data, &ExportOptions{MaxKeys: 1000, MaxValueSize: 1 << 16, MaxProblems: 100})
 		checkExport(t, e, err)
 	})
 }

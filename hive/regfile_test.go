@@ -2,6 +2,7 @@ package hive
 
 import (
 	"bytes"
+	"context"
 	"encoding/binary"
 	"errors"
 	"strings"
@@ -67,7 +68,7 @@ func TestParseRegEncodings(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			assert.Equal(t, KindReg, Sniff(tc.data))
-			e, err := ParseReg(tc.data, &ExportOptions{File: "g.reg"})
+			e, err := ParseReg(context.Background(), tc.data, &ExportOptions{File: "g.reg"})
 			require.NoError(t, err)
 			assert.Empty(t, e.Problems())
 			f := ExtractFacts(e, "g.reg")
@@ -82,7 +83,7 @@ func TestParseRegEncodings(t *testing.T) {
 
 func TestParseRegFiles(t *testing.T) {
 	t.Run("guest utf16", func(t *testing.T) {
-		e, err := ParseReg(readTestdata(t, "guest-2012R2-utf16.reg"), &ExportOptions{File: "guest.reg"})
+		e, err := ParseReg(context.Background(), readTestdata(t, "guest-2012R2-utf16.reg"), &ExportOptions{File: "guest.reg"})
 		require.NoError(t, err)
 		f := ExtractFacts(e, "guest.reg")
 		require.Equal(t, RoleGuest, f.Role)
@@ -128,7 +129,7 @@ func TestParseRegFiles(t *testing.T) {
 		assert.Equal(t, uint64(3), n)
 	})
 	t.Run("host utf8", func(t *testing.T) {
-		e, err := ParseReg(readTestdata(t, "host-2012-utf8.reg"), nil)
+		e, err := ParseReg(context.Background(), readTestdata(t, "host-2012-utf8.reg"), nil)
 		require.NoError(t, err)
 		assert.Empty(t, e.Problems())
 		f := ExtractFacts(e, "host.reg")
@@ -143,7 +144,7 @@ func TestParseRegFiles(t *testing.T) {
 		assert.Equal(t, "Ĳssel Ŝtraße", mustString(t, cv, "RegisteredOwner"))
 	})
 	t.Run("host ansi regedit4", func(t *testing.T) {
-		e, err := ParseReg(readTestdata(t, "host-2008R2-ansi.reg"), &ExportOptions{File: "h4.reg"})
+		e, err := ParseReg(context.Background(), readTestdata(t, "host-2008R2-ansi.reg"), &ExportOptions{File: "h4.reg"})
 		require.NoError(t, err)
 		probs := e.Problems()
 		require.Len(t, probs, 1)
@@ -196,7 +197,7 @@ func TestParseRegErrors(t *testing.T) {
 		{"trailing text", hdr + "[HKLM\\SOFTWARE\\X]\n\"a\"=\"b\"x\n", nil, 1, 3},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			e, err := ParseReg([]byte(tc.in), &ExportOptions{File: "t.reg"})
+			e, err := ParseReg(context.Background(), []byte(tc.in), &ExportOptions{File: "t.reg"})
 			var fe *FormatError
 			if tc.fatal != nil {
 				require.ErrorIs(t, err, tc.fatal)
@@ -217,22 +218,22 @@ func TestParseRegErrors(t *testing.T) {
 
 func TestExportLimits(t *testing.T) {
 	hdr := "Windows Registry Editor Version 5.00\n"
-	_, err := ParseReg([]byte(hdr), &ExportOptions{MaxSize: 10})
+	_, err := ParseReg(context.Background(), []byte(hdr), &ExportOptions{MaxSize: 10})
 	assert.ErrorIs(t, err, ErrTooLarge)
-	_, err = ParseRegQuery([]byte("HKEY_LOCAL_MACHINE\\SOFTWARE\\X\n"), &ExportOptions{MaxSize: 10})
+	_, err = ParseRegQuery(context.Background(), []byte("HKEY_LOCAL_MACHINE\\SOFTWARE\\X\n"), &ExportOptions{MaxSize: 10})
 	assert.ErrorIs(t, err, ErrTooLarge)
 
-	e, err := ParseReg([]byte(hdr+"[HKLM\\SOFTWARE\\A\\B\\C]\n\"v\"=\"w\"\n[HKLM\\SOFTWARE\\D]\n"), &ExportOptions{MaxKeys: 2})
+	e, err := ParseReg(context.Background(), []byte(hdr+"[HKLM\\SOFTWARE\\A\\B\\C]\n\"v\"=\"w\"\n[HKLM\\SOFTWARE\\D]\n"), &ExportOptions{MaxKeys: 2})
 	require.NoError(t, err)
 	assert.Equal(t, 2, e.Len())
 	require.NotEmpty(t, e.Problems())
 	assert.ErrorIs(t, e.Problems()[0], ErrTooLarge)
 
-	e, err = ParseReg([]byte(hdr+"[HKLM\\SOFTWARE\\A]\n\"v\"=hex:01,02,03,04,05\n\"s\"=\"abcdef\"\n"), &ExportOptions{MaxValueSize: 4})
+	e, err = ParseReg(context.Background(), []byte(hdr+"[HKLM\\SOFTWARE\\A]\n\"v\"=hex:01,02,03,04,05\n\"s\"=\"abcdef\"\n"), &ExportOptions{MaxValueSize: 4})
 	require.NoError(t, err)
 	require.Len(t, e.Problems(), 2)
 
-	e, err = ParseReg([]byte(hdr+"[HKLM\\SOFTWARE\\a\\b\\c\\d]\n\"v\"=\"w\"\n[HKLM\\SOFTWARE\\a\\b]\n"), &ExportOptions{MaxDepth: 3})
+	e, err = ParseReg(context.Background(), []byte(hdr+"[HKLM\\SOFTWARE\\a\\b\\c\\d]\n\"v\"=\"w\"\n[HKLM\\SOFTWARE\\a\\b]\n"), &ExportOptions{MaxDepth: 3})
 	require.NoError(t, err)
 	require.Len(t, e.Problems(), 1)
 	assert.ErrorIs(t, e.Problems()[0], ErrTooLarge)
@@ -244,7 +245,7 @@ func TestExportLimits(t *testing.T) {
 	for i := 0; i < 20; i++ {
 		sb.WriteString("bad\n")
 	}
-	e, err = ParseReg(sb.Bytes(), &ExportOptions{MaxProblems: 5})
+	e, err = ParseReg(context.Background(), sb.Bytes(), &ExportOptions{MaxProblems: 5})
 	require.NoError(t, err)
 	probs := e.Problems()
 	require.Len(t, probs, 6)
@@ -254,7 +255,7 @@ func TestExportLimits(t *testing.T) {
 
 func TestExportKeyAndWalk(t *testing.T) {
 	in := "Windows Registry Editor Version 5.00\n[HKLM\\SOFTWARE\\b]\n[HKLM\\SOFTWARE\\A\\x]\n\"v\"=\"1\"\n[HKLM\\SOFTWARE]\n@=\"root\"\n"
-	e, err := ParseReg([]byte(in), nil)
+	e, err := ParseReg(context.Background(), []byte(in), nil)
 	require.NoError(t, err)
 	root, err := e.Key("")
 	require.NoError(t, err)
@@ -314,7 +315,7 @@ func TestParseRegContinuations(t *testing.T) {
 		sb.WriteString("  01,\\\r\n")
 	}
 	sb.WriteString("  02\r\n\"after\"=\"x\"\r\n\"last\"=hex:03,\\\r\n")
-	e, err := ParseReg([]byte(sb.String()), nil)
+	e, err := ParseReg(context.Background(), []byte(sb.String()), nil)
 	require.NoError(t, err)
 	assert.Empty(t, e.Problems())
 	k, err := e.Key("k")

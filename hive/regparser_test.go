@@ -2,6 +2,7 @@ package hive
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"testing"
 
@@ -51,7 +52,7 @@ func TestAgreesWithRegparser(t *testing.T) {
 	} {
 		t.Run(rel, func(t *testing.T) {
 			data := readTestFile(t, rel)
-			h, err := FromBytes(data, nil, nil)
+			h, err := FromBytes(context.Background(), data, nil, nil)
 			require.NoError(t, err)
 			r, err := regparser.NewRegistry(bytes.NewReader(data))
 			require.NoError(t, err)

@@ -1,6 +1,7 @@
 package hive
 
 import (
+	"context"
 	"encoding/binary"
 	"encoding/hex"
 	"fmt"
@@ -34,8 +35,9 @@ var (
 //
 // Input with no key line and nothing else reg.exe prints fails with a
 // *FormatError wrapping ErrSyntax; other bad lines, and reg.exe's own
-// "ERROR:" lines, are reported in Problems and the rest kept.
-func ParseRegQuery(data []byte, opts *ExportOptions) (*Export, error) {
+// "ERROR:" lines, are reported in Problems and the rest kept. A done ctx
+// (checked every 4096 lines) fails with ctx's error.
+func ParseRegQuery(ctx context.Context, data []byte, opts *ExportOptions) (*Export, error) {
 	o := opts.withDefaults()
 	if int64(len(data)) > o.MaxSize {
 		return nil, &FormatError{File: o.File, Offset: -1, What: "input size", Err: fmt.Errorf("%w: larger than %d bytes", ErrTooLarge, o.MaxSize)}
@@ -47,6 +49,9 @@ func ParseRegQuery(data []byte, opts *ExportOptions) (*Export, error) {
 	recognised := 0
 	firstBad := 0
 	for i, raw := range strings.Split(text, "\n") {
+		if i%4096 == 0 && ctx.Err() != nil {
+			return nil, fmt.Errorf("hive: %s: %w", o.File, ctx.Err())
+		}
 		n := i + 1
 		line := strings.TrimRight(raw, "\r")
 		if i == 0 {

@@ -1,6 +1,7 @@
 package hive
 
 import (
+	"context"
 	"strings"
 	"testing"
 
@@ -12,7 +13,7 @@ import (
 func TestParseRegQueryFiles(t *testing.T) {
 	t.Run("english utf16 crlf", func(t *testing.T) {
 		data := readTestdata(t, "host-2012R2-query-utf16.txt")
-		e, err := ParseRegQuery(data, &ExportOptions{File: "q.txt"})
+		e, err := ParseRegQuery(context.Background(), data, &ExportOptions{File: "q.txt"})
 		require.NoError(t, err)
 		probs := e.Problems()
 		require.Len(t, probs, 1, "reg.exe's ERROR line")
@@ -27,7 +28,7 @@ func TestParseRegQueryFiles(t *testing.T) {
 		assert.Equal(t, KindRegQuery, e.Kind())
 	})
 	t.Run("japanese shift-jis", func(t *testing.T) {
-		e, err := ParseRegQuery(readTestdata(t, "guest-2012-query-sjis.txt"), nil)
+		e, err := ParseRegQuery(context.Background(), readTestdata(t, "guest-2012-query-sjis.txt"), nil)
 		require.NoError(t, err)
 		assert.Empty(t, e.Problems())
 		f := ExtractFacts(e, "ja.txt")
@@ -81,7 +82,7 @@ func TestParseRegQueryEncodings(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			assert.Equal(t, KindRegQuery, Sniff(tc.data))
-			e, err := ParseRegQuery(tc.data, nil)
+			e, err := ParseRegQuery(context.Background(), tc.data, nil)
 			require.NoError(t, err)
 			assert.Empty(t, e.Problems())
 			f := ExtractFacts(e, "q")
@@ -124,7 +125,7 @@ func TestParseRegQueryRows(t *testing.T) {
 		{"not a row", "  garbage", 0, nil, true, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			e, err := ParseRegQuery([]byte(key+tc.row+"\n"), &ExportOptions{File: "r"})
+			e, err := ParseRegQuery(context.Background(), []byte(key+tc.row+"\n"), &ExportOptions{File: "r"})
 			require.NoError(t, err)
 			k, err := e.Key("K")
 			require.NoError(t, err)
@@ -165,7 +166,7 @@ func TestParseRegQueryErrors(t *testing.T) {
 		{"too deep", "HKEY_LOCAL_MACHINE\\SOFTWARE" + strings.Repeat("\\k", 600) + "\n    a    REG_SZ    b\n    c    REG_SZ    d\n", false, 1},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			e, err := ParseRegQuery([]byte(tc.in), &ExportOptions{File: "e.txt"})
+			e, err := ParseRegQuery(context.Background(), []byte(tc.in), &ExportOptions{File: "e.txt"})
 			if tc.fatal {
 				require.ErrorIs(t, err, ErrSyntax)
 				var fe *FormatError

@@ -3,6 +3,7 @@ package hive
 import (
 	"bytes"
 	"compress/gzip"
+	"context"
 	"fmt"
 	"io"
 	"os"
@@ -100,7 +101,7 @@ func TestReplayMatchesWindows(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			stale, err := Open(filepath.Join(corpus, tc.hive), &Options{NoReplay: true})
+			stale, err := Open(context.Background(), filepath.Join(corpus, tc.hive), &Options{NoReplay: true})
 			require.NoError(t, err)
 			require.True(t, stale.Recovery().Dirty)
 			require.False(t, stale.Recovery().Recovered)
@@ -109,7 +110,7 @@ func TestReplayMatchesWindows(t *testing.T) {
 			_, err = stale.Key(tc.added)
 			require.ErrorIs(t, err, ErrKeyNotFound)
 
-			h, err := Open(filepath.Join(corpus, tc.hive), nil)
+			h, err := Open(context.Background(), filepath.Join(corpus, tc.hive), nil)
 			require.NoError(t, err)
 			rec := h.Recovery()
 			require.True(t, rec.Dirty)
@@ -136,7 +137,7 @@ func TestReplayMatchesWindows(t *testing.T) {
 			require.NoError(t, err)
 			require.True(t, k.FromLog, "a key written by replay says so")
 
-			want, err := Open(filepath.Join(corpus, tc.recovered), nil)
+			want, err := Open(context.Background(), filepath.Join(corpus, tc.recovered), nil)
 			require.NoError(t, err)
 			require.False(t, want.Recovery().Dirty)
 			requireSameTree(t, tree(t, want), tree(t, h))
@@ -147,7 +148,7 @@ func TestReplayMatchesWindows(t *testing.T) {
 func TestReplayNewDirtyHive2(t *testing.T) {
 	// Windows applies only .LOG2 here: .LOG1 starts before the base's
 	// sequence number (yarp's test_dirty_new2).
-	h, err := Open(filepath.Join(corpus, "msuhanov__yarp/NewDirtyHive2/NewDirtyHive"), nil)
+	h, err := Open(context.Background(), filepath.Join(corpus, "msuhanov__yarp/NewDirtyHive2/NewDirtyHive"), nil)
 	require.NoError(t, err)
 	rec := h.Recovery()
 	require.Len(t, rec.Applied, 1)
@@ -160,7 +161,7 @@ func TestReplayNewDirtyHive2(t *testing.T) {
 }
 
 func TestReplayBadLogsFallBack(t *testing.T) {
-	h, err := Open(filepath.Join(corpus, "msuhanov__yarp/BadLogHive3/BadLogHive"), nil)
+	h, err := Open(context.Background(), filepath.Join(corpus, "msuhanov__yarp/BadLogHive3/BadLogHive"), nil)
 	require.NoError(t, err)
 	rec := h.Recovery()
 	require.True(t, rec.Dirty)
@@ -183,12 +184,12 @@ func TestReplayBadLogsFallBack(t *testing.T) {
 }
 
 func TestReplayRestoresBadBaseBlock(t *testing.T) {
-	stale, err := Open(filepath.Join(corpus, "msuhanov__yarp/BadBaseBlockHive/BadBaseBlockHive"), &Options{NoReplay: true})
+	stale, err := Open(context.Background(), filepath.Join(corpus, "msuhanov__yarp/BadBaseBlockHive/BadBaseBlockHive"), &Options{NoReplay: true})
 	require.NoError(t, err)
 	require.NotEmpty(t, stale.Problems())
 	require.ErrorIs(t, stale.Problems()[0], ErrBadBaseBlock)
 
-	h, err := Open(filepath.Join(corpus, "msuhanov__yarp/BadBaseBlockHive/BadBaseBlockHive"), nil)
+	h, err := Open(context.Background(), filepath.Join(corpus, "msuhanov__yarp/BadBaseBlockHive/BadBaseBlockHive"), nil)
 	require.NoError(t, err)
 	rec := h.Recovery()
 	require.True(t, rec.BaseBlockRestored)
@@ -253,7 +254,7 @@ func TestReplayRegipy(t *testing.T) {
 			}
 			require.Equal(t, tc.regipy, total, "regipy's page count: every HvLE entry's page references")
 
-			h, err := FromBytes(base, logs, nil)
+			h, err := FromBytes(context.Background(), base, logs, nil)
 			require.NoError(t, err)
 			rec := h.Recovery()
 			require.True(t, rec.Dirty)
@@ -273,7 +274,7 @@ func TestReplayRegipy(t *testing.T) {
 			// regipy's compare_hives reports new_subkey differences in both
 			// directions; it skips keys its get_key cannot reopen, so on
 			// SYSTEM_B its total is a little lower.
-			stale, err := FromBytes(base, nil, nil)
+			stale, err := FromBytes(context.Background(), base, nil, nil)
 			require.NoError(t, err)
 			before := tree(t, stale)
 			after := tree(t, h)
@@ -301,7 +302,7 @@ func TestOpenFSFindsLowerCaseLogs(t *testing.T) {
 		"x/transactions_ntuser.dat.log2":  {Data: readTestFile(t, "regipy/transactions_ntuser.dat.log2.gz")},
 		"x/transactions_ntuser.dat.other": {Data: []byte("not a log")},
 	}
-	h, err := OpenFS(fsys, "x/transactions_NTUSER.DAT", nil)
+	h, err := OpenFS(context.Background(), fsys, "x/transactions_NTUSER.DAT", nil)
 	require.NoError(t, err)
 	rec := h.Recovery()
 	require.True(t, rec.Recovered)
@@ -367,7 +368,7 @@ func TestReplayStopsAtFirstInvalidEntry(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			l := tc.mutate(append([]byte(nil), log...))
-			h, err := FromBytes(base, []LogFile{{Name: "SOFTWARE.LOG1", Data: l}}, nil)
+			h, err := FromBytes(context.Background(), base, []LogFile{{Name: "SOFTWARE.LOG1", Data: l}}, nil)
 			require.NoError(t, err, "a bad log never fails the open")
 			k, err := h.Key(`Microsoft\Virtual Machine\Auto`)
 			require.NoError(t, err)
@@ -413,7 +414,7 @@ func TestReplaySplitAcrossLogs(t *testing.T) {
 		{{Name: "S.LOG1", Data: first}, {Name: "S.LOG2", Data: second}},
 		{{Name: "S.LOG1", Data: second}, {Name: "S.LOG2", Data: first}},
 	} {
-		h, err := FromBytes(base, order, nil)
+		h, err := FromBytes(context.Background(), base, order, nil)
 		require.NoError(t, err)
 		rec := h.Recovery()
 		require.Len(t, rec.Applied, 2)
@@ -431,7 +432,7 @@ func TestReplaySplitAcrossLogs(t *testing.T) {
 	le.PutUint32(second[4:], 13)
 	le.PutUint32(second[8:], 13)
 	le.PutUint32(second[508:], xor32(second))
-	h, err := FromBytes(base, []LogFile{{Name: "S.LOG1", Data: first}, {Name: "S.LOG2", Data: second}}, nil)
+	h, err := FromBytes(context.Background(), base, []LogFile{{Name: "S.LOG1", Data: first}, {Name: "S.LOG2", Data: second}}, nil)
 	require.NoError(t, err)
 	require.Len(t, h.Recovery().Applied, 1)
 	require.Len(t, h.Recovery().Refused, 1)
@@ -451,7 +452,7 @@ func TestReplayNotNeeded(t *testing.T) {
 		{"clean", clean, nil},
 		{"NoReplay", base, &Options{NoReplay: true}},
 	} {
-		h, err := FromBytes(tc.data, []LogFile{{Name: "S.LOG1", Data: log}}, tc.opts)
+		h, err := FromBytes(context.Background(), tc.data, []LogFile{{Name: "S.LOG1", Data: log}}, tc.opts)
 		require.NoError(t, err)
 		require.False(t, h.Recovery().Recovered, tc.name)
 		if tc.opts != nil {
@@ -480,7 +481,7 @@ func TestReplaySingleLogScheme(t *testing.T) {
 	// and since its pages are already in the file the tree is unchanged.
 	data := readTestFile(t, "log2timeline__dfwinreg/NTUSER.DAT")
 	log := readTestFile(t, "log2timeline__dfwinreg/NTUSER.DAT.LOG")
-	clean, err := FromBytes(data, nil, nil)
+	clean, err := FromBytes(context.Background(), data, nil, nil)
 	require.NoError(t, err)
 	want := tree(t, clean)
 	tests := []struct {
@@ -494,7 +495,7 @@ func TestReplaySingleLogScheme(t *testing.T) {
 		t.Run(fmt.Sprint(tc.secondary), func(t *testing.T) {
 			b := patch(patch(data, 8, tc.secondary), 4, 133)
 			fixChecksum(b)
-			h, err := FromBytes(b, []LogFile{{Name: "NTUSER.DAT.LOG", Data: log}}, nil)
+			h, err := FromBytes(context.Background(), b, []LogFile{{Name: "NTUSER.DAT.LOG", Data: log}}, nil)
 			require.NoError(t, err)
 			rec := h.Recovery()
 			require.True(t, rec.Dirty)

@@ -1,6 +1,7 @@
 package hive
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"testing"
@@ -90,7 +91,7 @@ func TestRoundTripBuilder(t *testing.T) {
 			b := build(tc.list, tc.utf16, tc.maxLeaf)
 			data, err := b.Bytes()
 			require.NoError(t, err)
-			h, err := FromBytes(data, nil, nil)
+			h, err := FromBytes(context.Background(), data, nil, nil)
 			require.NoError(t, err)
 			require.Empty(t, h.Problems())
 			want := builderTree(b)
@@ -121,7 +122,7 @@ func TestBuilderSelfReferencingRI(t *testing.T) {
 	b.SelfReferencingRI = "Loop"
 	data, err := b.Bytes()
 	require.NoError(t, err)
-	h, err := FromBytes(data, nil, nil)
+	h, err := FromBytes(context.Background(), data, nil, nil)
 	require.NoError(t, err)
 	k, err := h.Key("Loop")
 	require.NoError(t, err)
@@ -144,7 +145,7 @@ func TestBuilderFixtures(t *testing.T) {
 			if f.Log1 != nil {
 				logs = append(logs, LogFile{Name: f.Name + ".LOG1", Data: f.Log1})
 			}
-			h, err := FromBytes(f.Data, logs, nil)
+			h, err := FromBytes(context.Background(), f.Data, logs, nil)
 			require.NoError(t, err)
 			require.Empty(t, h.Problems())
 			rec := h.Recovery()
@@ -166,7 +167,7 @@ func TestBuilderFixtures(t *testing.T) {
 			if f.Log1 != nil {
 				// Without replay the stale version shows, as the builder's
 				// pre-change tree says.
-				stale, err := FromBytes(f.Data, nil, &Options{NoReplay: true})
+				stale, err := FromBytes(context.Background(), f.Data, nil, &Options{NoReplay: true})
 				require.NoError(t, err)
 				want := builderTree(f.Tree)
 				sortedSubkeys(want)

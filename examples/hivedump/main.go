@@ -16,6 +16,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -148,7 +149,7 @@ func dump(file, keyPath string) (*output, error) {
 	var src hive.KeyReader
 	switch kind {
 	case hive.KindHive:
-		h, err := hive.Open(file, nil)
+		h, err := hive.Open(context.Background(), file, nil)
 		if err != nil {
 			return nil, err
 		}
@@ -159,13 +160,13 @@ func dump(file, keyPath string) (*output, error) {
 		}
 		src = h
 	case hive.KindReg:
-		e, err := hive.ParseReg(data, &hive.ExportOptions{File: file})
+		e, err := hive.ParseReg(context.Background(), data, &hive.ExportOptions{File: file})
 		if err != nil {
 			return nil, err
 		}
 		src = e
 	case hive.KindRegQuery:
-		e, err := hive.ParseRegQuery(data, &hive.ExportOptions{File: file})
+		e, err := hive.ParseRegQuery(context.Background(), data, &hive.ExportOptions{File: file})
 		if err != nil {
 			return nil, err
 		}

@@ -2,6 +2,7 @@ package hivewriter_test
 
 import (
 	"bytes"
+	"context"
 	"testing"
 	"time"
 
@@ -52,7 +53,7 @@ func TestRoundTripThroughReader(t *testing.T) {
 			}
 			data, err := b.Bytes()
 			require.NoError(t, err)
-			h, err := hive.FromBytes(data, nil, nil)
+			h, err := hive.FromBytes(context.Background(), data, nil, nil)
 			require.NoError(t, err)
 			assert.Empty(t, h.Problems())
 
@@ -113,7 +114,7 @@ func TestSelfReferencingRI(t *testing.T) {
 	data, err := b.Bytes()
 	require.NoError(t, err)
 	require.Contains(t, string(data), "ri")
-	h, err := hive.FromBytes(data, nil, nil)
+	h, err := hive.FromBytes(context.Background(), data, nil, nil)
 	require.NoError(t, err)
 	_, err = h.Key(`Loop\zzz`)
 	require.Error(t, err)
@@ -155,7 +156,7 @@ func TestDirtyStepsReplay(t *testing.T) {
 		},
 	)
 	require.NoError(t, err)
-	h, err := hive.FromBytes(base, []hive.LogFile{{Name: "x.LOG1", Data: log1}}, nil)
+	h, err := hive.FromBytes(context.Background(), base, []hive.LogFile{{Name: "x.LOG1", Data: log1}}, nil)
 	require.NoError(t, err)
 	rec := h.Recovery()
 	assert.True(t, rec.Dirty)
@@ -187,7 +188,7 @@ func TestDirtyOldReplay(t *testing.T) {
 	want, err := b.Bytes()
 	require.NoError(t, err)
 
-	h, err := hive.FromBytes(base, []hive.LogFile{{Name: "SOFTWARE.LOG1", Data: log}}, nil)
+	h, err := hive.FromBytes(context.Background(), base, []hive.LogFile{{Name: "SOFTWARE.LOG1", Data: log}}, nil)
 	require.NoError(t, err)
 	rec := h.Recovery()
 	assert.True(t, rec.Dirty)
@@ -203,7 +204,7 @@ func TestDirtyOldReplay(t *testing.T) {
 	_, err = h.Key(`Filler\Group00000\Key1`)
 	require.NoError(t, err)
 
-	clean, err := hive.FromBytes(want, nil, nil)
+	clean, err := hive.FromBytes(context.Background(), want, nil, nil)
 	require.NoError(t, err)
 	assert.Equal(t, clean.Info().Size, h.Info().Size)
 }
