@@ -1,6 +1,7 @@
 package hive
 
 import (
+	"cmp"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -241,7 +242,11 @@ func (h *Hive) subkeys(k keyNode, fn func(nk uint32) error) error {
 }
 
 // lookup resolves path from the root: the nk offset and the stored
-// spelling of each component.
+// spelling of each component. A component not found where the parent's
+// subkey list is damaged (a bad list or cell, an entry that is the key
+// itself, the root or another key's child, fewer entries than the key
+// declares) is ErrCorrupt, "key unreadable", never ErrKeyNotFound: the key
+// may exist and be unreachable.
 func (h *Hive) lookup(path string) (uint32, []string, error) {
 	parts := SplitPath(path)
 	if len(parts) > h.opts.MaxDepth {
@@ -253,29 +258,55 @@ func (h *Hive) lookup(path string) (uint32, []string, error) {
 	}
 	names := make([]string, 0, len(parts))
 	for i, want := range parts {
-		found := false
-		var next keyNode
-		err := h.subkeys(cur, func(nk uint32) error {
-			k, err := h.keyNode(nk)
-			if err != nil {
-				return nil // a bad sibling does not hide a good match
-			}
-			if EqualFold(k.name, want) {
-				next, found = k, true
-				return errStop
-			}
-			return nil
-		})
-		if err != nil && !errors.Is(err, errStop) && !found {
-			return 0, nil, fmt.Errorf("hive: looking up %q: %w", strings.Join(parts[:i+1], `\`), err)
-		}
+		next, found, damage := h.child(cur, want)
 		if !found {
-			return 0, nil, &FormatError{File: h.name, Offset: -1, What: strings.Join(parts[:i+1], `\`), Err: ErrKeyNotFound}
+			where := strings.Join(parts[:i+1], `\`)
+			if damage != nil {
+				return 0, nil, &FormatError{File: h.name, Offset: -1, What: where, Err: fmt.Errorf("%w: key unreadable: damaged subkey list of %s: %w", ErrCorrupt, quoteKey(names), damage)}
+			}
+			return 0, nil, &FormatError{File: h.name, Offset: -1, What: where, Err: ErrKeyNotFound}
 		}
 		names = append(names, next.name)
 		cur = next
 	}
 	return cur.off, names, nil
+}
+
+// child finds the subkey of cur named want. damage is the first sign that
+// the list is damaged, so that a miss may not mean absence.
+func (h *Hive) child(cur keyNode, want string) (next keyNode, found bool, damage error) {
+	listed := 0
+	err := h.subkeys(cur, func(nk uint32) error {
+		listed++
+		k, err := h.keyNode(nk)
+		switch {
+		case err != nil:
+			damage = cmp.Or(damage, err) // a bad sibling does not hide a good match
+			return nil
+		case nk == cur.off || nk == h.root || k.parent != cur.off:
+			damage = cmp.Or(damage, h.errAt(nk, "nk cell", ErrCorrupt, "subkey list entry %q is the key itself, the root or another key's subkey", k.name))
+		}
+		if EqualFold(k.name, want) {
+			next, found = k, true
+			return errStop
+		}
+		return nil
+	})
+	if err != nil && !errors.Is(err, errStop) {
+		damage = err
+	}
+	if !found && damage == nil && uint32(listed) != cur.subkeyCount {
+		damage = h.errAt(cur.off, "nk cell", ErrCorrupt, "says %d subkeys, lists hold %d", cur.subkeyCount, listed)
+	}
+	return next, found, damage
+}
+
+// quoteKey names a key path for messages ("the root" for none).
+func quoteKey(names []string) string {
+	if len(names) == 0 {
+		return "the root"
+	}
+	return fmt.Sprintf("%q", strings.Join(names, `\`))
 }
 
 // readKey decodes the key at nk offset off with its values and the names

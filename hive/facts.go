@@ -30,8 +30,11 @@ const (
 // Role is what a registry source shows its machine to be.
 type Role int
 
-// Roles, decided by content: a host has GuestInstaller\Version values; a
-// guest has Virtual Machine\Auto or Virtual Machine\Guest\Parameters.
+// Roles, decided by content: a host has GuestInstaller\Version values, or
+// (Windows 10 / Server 2016 and later, whose hosts record no offered
+// version) an OS of major version 10 or later with Hyper-V's
+// Virtualization key (its Version or default-path values); a guest has
+// Virtual Machine\Auto or Virtual Machine\Guest\Parameters.
 const (
 	RoleNone  Role = iota // neither (a SYSTEM or NTUSER hive, a plain machine)
 	RoleHost              // a Hyper-V host
@@ -194,14 +197,7 @@ func ExtractFacts(src KeyReader, file string) Facts {
 		x.sourceProblems(p)
 	}
 
-	var host *HostFacts
-	if k := x.key(PathGuestInstallerVersion); k != nil && len(k.Values) > 0 {
-		host = &HostFacts{GuestInstallerVersions: map[string]Fact{}}
-		for _, v := range k.Values {
-			host.GuestInstallerVersions[v.Name] = x.fact(k, v, TypeString)
-		}
-		host.VirtualizationVersion = x.value(PathVirtualization, "Version", TypeString)
-	}
+	host := x.hostFacts()
 
 	var guest *GuestFacts
 	auto := x.key(PathAuto)
@@ -250,6 +246,49 @@ func ExtractFacts(src KeyReader, file string) Facts {
 	return f
 }
 
+// hostFacts reads the host side: GuestInstaller\Version values, or a
+// 2016+ host with Hyper-V and no GuestInstaller key (GuestInstallerVersions
+// then empty); nil when the source is not a host.
+func (x *extractor) hostFacts() *HostFacts {
+	gi := x.key(PathGuestInstallerVersion)
+	if gi != nil && len(gi.Values) > 0 {
+		host := &HostFacts{GuestInstallerVersions: map[string]Fact{}}
+		for _, v := range gi.Values {
+			host.GuestInstallerVersions[v.Name] = x.fact(gi, v, TypeString)
+		}
+		host.VirtualizationVersion = x.value(PathVirtualization, "Version", TypeString)
+		return host
+	}
+	if gi != nil || !x.hyperV2016() {
+		return nil
+	}
+	return &HostFacts{GuestInstallerVersions: map[string]Fact{}, VirtualizationVersion: x.value(PathVirtualization, "Version", TypeString)}
+}
+
+// hyperVMarkers are values of the Virtualization key that Hyper-V's
+// management service writes on a host.
+var hyperVMarkers = []string{"Version", "DefaultVirtualHardDiskPath", "DefaultExternalDataRoot"}
+
+// hyperV2016 reports a Windows 10 / Server 2016 or later OS
+// (CurrentMajorVersionNumber >= 10) with Hyper-V present.
+func (x *extractor) hyperV2016() bool {
+	cv := x.key(PathCurrentVersion)
+	if cv == nil {
+		return false
+	}
+	major, ok := cv.Value("CurrentMajorVersionNumber")
+	if n, isNum := major.Uint64(); !ok || !isNum || n < 10 {
+		return false
+	}
+	virt := x.key(PathVirtualization)
+	for _, name := range hyperVMarkers {
+		if _, ok := virt.Value(name); ok {
+			return true
+		}
+	}
+	return false
+}
+
 func (x *extractor) sourceProblems(p interface{ Problems() []error }) {
 	defer func() {
 		if r := recover(); r != nil {
@@ -287,6 +326,11 @@ func (x *extractor) key(path string) (k *Key) {
 			x.problems = append(x.problems, fmt.Errorf("hive: facts: key %s: %w", path, err))
 		}
 		return nil
+	}
+	// Damage inside the key (a value too large or unreadable, a cut
+	// subkey list) may hide a fact: it is the source's problem too.
+	for _, p := range k.Problems {
+		x.problems = append(x.problems, fmt.Errorf("hive: facts: key %s: %w", path, p))
 	}
 	return k
 }
