@@ -35,8 +35,10 @@ type Options struct {
 	// MaxHiveSize caps the primary file's size in bytes (default
 	// DefaultMaxHiveSize). A larger file fails with ErrTooLarge.
 	MaxHiveSize int64
-	// MaxLogSize caps each transaction log's size (default
-	// DefaultMaxLogSize). A larger log is refused, not read.
+	// MaxLogSize caps the bytes read of each transaction log (default
+	// DefaultMaxLogSize); MaxLogBytes also bounds them relative to the
+	// hive. Entries past the cap are not applied, and that is reported
+	// (ErrTooLarge).
 	MaxLogSize int64
 	// MaxDepth caps the key nesting depth walked and looked up (default
 	// DefaultMaxDepth; values above MaxDepthLimit count as MaxDepthLimit, so

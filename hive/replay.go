@@ -70,10 +70,6 @@ func (h *Hive) classify(l LogFile) (parsedLog, bool) {
 		h.refuse(l, LogUnknown, 0, false, "empty file")
 		return parsedLog{}, false
 	}
-	if size > h.opts.MaxLogSize {
-		h.refuse(l, LogUnknown, 0, true, "%d bytes, limit %d (%v)", size, h.opts.MaxLogSize, ErrTooLarge)
-		return parsedLog{}, false
-	}
 	p := parsedLog{name: l.Name, r: r, full: size, size: min(size, h.logLimit), rank: logRank(l.Name)}
 	head, err := p.readAt(nil, 0, min(size, logHeaderSize+4))
 	if err != nil {
@@ -172,14 +168,14 @@ func (h *Hive) replayNew(ctx context.Context, bb baseBlock, logs []parsedLog) *b
 			continue
 		}
 		res := h.applyNew(ctx, l)
-		if res.Entries == 0 {
-			h.refuse(LogFile{Name: l.name}, LogNew, l.bb.seq1, true, "no valid entry: %v", res.Stop)
-			continue
-		}
 		if errors.Is(res.Stop, ErrTooLarge) {
 			// A limit, not the normal end of the entries: evidence may be
 			// missing.
 			h.problems = append(h.problems, res.Stop)
+		}
+		if res.Entries == 0 {
+			h.refuse(LogFile{Name: l.name}, LogNew, l.bb.seq1, true, "no valid entry: %v", res.Stop)
+			continue
 		}
 		h.recovery.Applied = append(h.recovery.Applied, res)
 		h.recovery.Recovered = true

@@ -347,6 +347,7 @@ type writer struct {
 	binEnd int
 	sk     uint32
 	nkeys  uint32
+	layout map[string]Cells // upper-cased path -> cells (BytesLayout)
 }
 
 func (b *Builder) bins() (bins []byte, root uint32, err error) {
@@ -578,6 +579,7 @@ func (w *writer) key(k *Key, parent uint32, path string, isRoot bool) (uint32, e
 		}
 		le.PutUint32(cell()[28:], lst)
 	}
+	w.record(path, off)
 	return off, nil
 }
 
@@ -628,6 +630,7 @@ func (w *writer) values(k *Key, path string) (uint32, error) {
 		}
 		copy(vk[20:], name)
 		offs[i] = vo
+		w.recordValue(path, v.Name, vo)
 	}
 	lo, l, err := w.alloc(4 * len(offs))
 	if err != nil {
