@@ -54,7 +54,10 @@ type Options struct {
 	MaxEvents int
 
 	// EVTX, Hive and Export pass limits to the readers (nil: their
-	// defaults). Their MaxFileSize-like limits apply on top of MaxFileSize.
+	// defaults). Their MaxFileSize-like limits apply on top of MaxFileSize:
+	// a text export is refused above Export.MaxSize (default 64 MiB)
+	// before it is read; a hive is read once and its transaction logs in
+	// place, as far as replay needs (see package hive).
 	EVTX   *evtx.Options
 	Hive   *hive.Options
 	Export *hive.ExportOptions

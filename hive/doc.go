@@ -79,10 +79,22 @@
 //   - No panic escapes: the decoding is the package's own, every offset and
 //     length is checked before use, and FromBytes recovers from any panic
 //     into an ErrCorrupt error as a last resort.
-//   - Memory is bounded: the hive and each log are read whole, refused above
-//     Options.MaxHiveSize and Options.MaxLogSize; replay works on one copy
-//     of the hive; every other allocation is bounded by the bytes present
-//     and by MaxSubkeys, MaxValues and MaxValueSize.
+//   - Memory is bounded: the hive is read whole once (refused above
+//     Options.MaxHiveSize; FromReader and Open skip all-zero chunks, so a
+//     sparse file costs what it holds, and replay updates that buffer in
+//     place). Logs are read in place, entry by entry, at most MaxLogBytes
+//     of each (four times the hive plus 16 MiB, within MaxLogSize). Replay
+//     never grows the image past the base file plus the log bytes it may
+//     use plus 1 MiB: an entry declaring more is not applied and is
+//     reported (ErrTooLarge). Every other allocation is bounded by the
+//     bytes present and by MaxSubkeys, MaxValues and MaxValueSize.
+//   - Cancellation: Open, OpenFS, FromBytes, FromReader, ParseReg and
+//     ParseRegQuery check their context between 1 MiB chunks, log
+//     entries, DIRT runs and every 4096 lines, and return its error.
+//   - No silent loss: a key on a looked-up path that cannot be reached
+//     because its parent's subkey list is damaged is ErrCorrupt ("key
+//     unreadable: damaged subkey list"), never ErrKeyNotFound; and
+//     ExtractFacts reports the Problems of every key it reads.
 //   - Recursion is bounded: key depth and ri nesting are capped by
 //     MaxDepth, and subkey lists carry a visited set, so a self-referencing
 //     index list returns ErrCorrupt instead of exhausting the stack.
