@@ -26,6 +26,7 @@ func csvSafe(s string) string {
 // CSV writes one row per VM (RFC 4180, CRLF line ends, UTF-8), with the
 // header csvHeader.
 func CSV(w io.Writer, res *hvic.Result, opts *Options) error {
+	res = escaped(res) // input-derived text shown, not acted on
 	v, err := newView(res, opts)
 	if err != nil {
 		return err

@@ -98,6 +98,7 @@ func eventClass(k kb.EventKind) string {
 // external asset): the summary table per host, a timeline of the IC
 // events per VM, the details with evidence, problems and files.
 func HTML(w io.Writer, res *hvic.Result, opts *Options) error {
+	res = escaped(res) // input-derived text shown, not acted on
 	v, err := newView(res, opts)
 	if err != nil {
 		return err

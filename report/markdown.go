@@ -32,6 +32,7 @@ func mdCode(s string) string {
 // Markdown writes a report to paste into a ticket: the summary table per
 // host, details per VM that needs attention, problems.
 func Markdown(w io.Writer, res *hvic.Result, opts *Options) error {
+	res = escaped(res) // input-derived text shown, not acted on
 	v, err := newView(res, opts)
 	if err != nil {
 		return err

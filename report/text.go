@@ -82,6 +82,7 @@ func orDash(s string) string {
 // action, host IC, guest IC), then the details of every VM with its
 // evidence, then problems and skipped files.
 func Text(w io.Writer, res *hvic.Result, opts *Options) error {
+	res = escaped(res) // input-derived text shown, not acted on
 	v, err := newView(res, opts)
 	if err != nil {
 		return err
