@@ -20,33 +20,9 @@ func fromBytes(ctx context.Context, name string, base []byte, owned bool, logs [
 			err = &FormatError{File: name, Offset: -1, What: "hive", Err: fmt.Errorf("%w: internal error: %v", ErrCorrupt, r)}
 		}
 	}()
-	if int64(len(base)) > o.MaxHiveSize {
-		return nil, &FormatError{File: name, Offset: o.MaxHiveSize, What: "file size", Err: fmt.Errorf("%w: %d bytes, limit %d", ErrTooLarge, len(base), o.MaxHiveSize)}
-	}
-	if len(base) < 4 || string(base[:4]) != "regf" {
-		what := "base block"
-		switch {
-		case bytes.HasPrefix(base, []byte("CREG")):
-			what = "Windows 9x CREG file"
-		case bytes.HasPrefix(base, []byte("hbin")):
-			what = "hive bin without a base block"
-		case bytes.HasPrefix(base, []byte("MZ")):
-			what = "executable file"
-		}
-		return nil, &FormatError{File: name, Offset: 0, What: what, Err: fmt.Errorf("%w: no regf signature", ErrNotHive)}
-	}
-	if len(base) < baseBlockSize {
-		return nil, &FormatError{File: name, Offset: int64(len(base)), What: "base block", Err: fmt.Errorf("%w: %d of 4096 bytes", ErrTruncated, len(base))}
-	}
-	bb, _ := parseBaseBlock(base)
-	switch bb.fileType {
-	case fileTypePrimary:
-	case fileTypeLogOld, fileTypeLogVeryOld, fileTypeLogNew:
-		return nil, &FormatError{File: name, Offset: 28, What: "base block", Err: fmt.Errorf("%w: a transaction log (file type %d), not a primary file", ErrNotHive, bb.fileType)}
-	default:
-		if bb.checksumOK {
-			return nil, &FormatError{File: name, Offset: 28, What: "base block", Err: fmt.Errorf("%w: file type %d", ErrBadBaseBlock, bb.fileType)}
-		}
+	bb, err := primaryBaseBlock(name, base, o)
+	if err != nil {
+		return nil, err
 	}
 	h = &Hive{name: name, opts: o, img: base, private: owned, root: bb.root, minor: bb.minor, profile: regparser.NewRegistryProfile()}
 	h.logLimit = MaxLogBytes(int64(len(base)), &o)
@@ -100,15 +76,25 @@ func fromBytes(ctx context.Context, name string, base []byte, owned bool, logs [
 		h.problems = append(h.problems, &FormatError{File: name, Offset: 4, What: "base block", Err: fmt.Errorf("%w: sequence numbers %d != %d; %s", ErrStale, bb.seq1, bb.seq2, why)})
 	}
 	h.info = info
+	if err := h.checkImage(ctx, bb); err != nil {
+		return nil, err
+	}
+	return h, nil
+}
+
+// checkImage checks the hive bins and the root key of the image read
+// (replayed): damage is recorded in h.problems, an unusable image is an
+// error.
+func (h *Hive) checkImage(ctx context.Context, bb baseBlock) error {
 	if h.binsSize < pageSize {
-		return nil, &FormatError{File: name, Offset: baseBlockSize, What: "hive bins", Err: fmt.Errorf("%w: no hive bin", ErrTruncated)}
+		return &FormatError{File: h.name, Offset: baseBlockSize, What: "hive bins", Err: fmt.Errorf("%w: no hive bin", ErrTruncated)}
 	}
 	if have := int64(len(h.img)) - baseBlockSize; have < h.binsSize {
-		h.problems = append(h.problems, &FormatError{File: name, Offset: int64(len(h.img)), What: "hive bins", Err: fmt.Errorf("%w: file holds %d of the %d bytes of hive bins", ErrTruncated, have, h.binsSize)})
+		h.problems = append(h.problems, &FormatError{File: h.name, Offset: int64(len(h.img)), What: "hive bins", Err: fmt.Errorf("%w: file holds %d of the %d bytes of hive bins", ErrTruncated, have, h.binsSize)})
 	}
 	valid := h.checkBins(ctx)
 	if err := ctx.Err(); err != nil {
-		return nil, fmt.Errorf("hive: %s: %w", name, err)
+		return fmt.Errorf("hive: %s: %w", h.name, err)
 	}
 	if !bb.checksumOK && !h.recovery.Recovered && valid < h.binsSize {
 		// As yarp does for an unrecovered dirty file: the bins end where
@@ -117,12 +103,46 @@ func fromBytes(ctx context.Context, name string, base []byte, owned bool, logs [
 	}
 	root, err := h.keyNode(h.root)
 	if err != nil {
-		return nil, fmt.Errorf("hive: root key: %w", err)
+		return fmt.Errorf("hive: root key: %w", err)
 	}
 	if root.flags&0x0004 == 0 {
 		h.problems = append(h.problems, h.errAt(h.root, "root nk cell", ErrCorrupt, "root key lacks the KEY_HIVE_ENTRY flag"))
 	}
-	return h, nil
+	return nil
+}
+
+// primaryBaseBlock checks that base can be a primary hive file within the
+// limits and decodes its base block.
+func primaryBaseBlock(name string, base []byte, o Options) (baseBlock, error) {
+	if int64(len(base)) > o.MaxHiveSize {
+		return baseBlock{}, &FormatError{File: name, Offset: o.MaxHiveSize, What: "file size", Err: fmt.Errorf("%w: %d bytes, limit %d", ErrTooLarge, len(base), o.MaxHiveSize)}
+	}
+	if len(base) < 4 || string(base[:4]) != "regf" {
+		what := "base block"
+		switch {
+		case bytes.HasPrefix(base, []byte("CREG")):
+			what = "Windows 9x CREG file"
+		case bytes.HasPrefix(base, []byte("hbin")):
+			what = "hive bin without a base block"
+		case bytes.HasPrefix(base, []byte("MZ")):
+			what = "executable file"
+		}
+		return baseBlock{}, &FormatError{File: name, Offset: 0, What: what, Err: fmt.Errorf("%w: no regf signature", ErrNotHive)}
+	}
+	if len(base) < baseBlockSize {
+		return baseBlock{}, &FormatError{File: name, Offset: int64(len(base)), What: "base block", Err: fmt.Errorf("%w: %d of 4096 bytes", ErrTruncated, len(base))}
+	}
+	bb, _ := parseBaseBlock(base)
+	switch bb.fileType {
+	case fileTypePrimary:
+	case fileTypeLogOld, fileTypeLogVeryOld, fileTypeLogNew:
+		return baseBlock{}, &FormatError{File: name, Offset: 28, What: "base block", Err: fmt.Errorf("%w: a transaction log (file type %d), not a primary file", ErrNotHive, bb.fileType)}
+	default:
+		if bb.checksumOK {
+			return baseBlock{}, &FormatError{File: name, Offset: 28, What: "base block", Err: fmt.Errorf("%w: file type %d", ErrBadBaseBlock, bb.fileType)}
+		}
+	}
+	return bb, nil
 }
 
 // checkBins walks the hive bin headers once and reports the first bad one.
