@@ -31,6 +31,9 @@ func ParseReg(ctx context.Context, data []byte, opts *ExportOptions) (*Export, e
 		return nil, &FormatError{File: o.File, Offset: -1, What: "input size", Err: fmt.Errorf("%w: larger than %d bytes", ErrTooLarge, o.MaxSize)}
 	}
 	text, ansi := decodeText(data, o.Encoding)
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("hive: %s: %w", o.File, err)
+	}
 	lines := strings.Split(text, "\n")
 	e := newExport(KindReg, o)
 

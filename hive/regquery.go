@@ -43,6 +43,9 @@ func ParseRegQuery(ctx context.Context, data []byte, opts *ExportOptions) (*Expo
 		return nil, &FormatError{File: o.File, Offset: -1, What: "input size", Err: fmt.Errorf("%w: larger than %d bytes", ErrTooLarge, o.MaxSize)}
 	}
 	text, _ := decodeText(data, o.Encoding)
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("hive: %s: %w", o.File, err)
+	}
 	e := newExport(KindRegQuery, o)
 	var cur *exportKey
 	skip := false // rows of a key dropped by a limit

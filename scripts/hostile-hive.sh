@@ -46,3 +46,18 @@ run rootloop "$work/in/rootloop"
 run hugevalue "$work/in/hugevalue"
 run regkeys "$work/in/regkeys"
 run bigreg "$work/in/bigreg"
+
+cancel() { # name, dir: SIGINT after 1 s, time until iccheck returns
+  local name=$1 dir=$2
+  "$work/bin/iccheck" -format json "$dir" >/dev/null 2>&1 &
+  local pid=$!
+  sleep 1
+  local t0 t1
+  t0=$(date +%s.%N)
+  kill -INT "$pid" 2>/dev/null || true
+  wait "$pid" || true
+  t1=$(date +%s.%N)
+  python3 -c "print('cancel %-8s returned %.3f s after SIGINT' % ('$name', $t1 - $t0))"
+}
+cancel regkeys "$work/in/regkeys"
+cancel sparse "$work/in/sparse"
