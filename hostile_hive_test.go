@@ -10,7 +10,9 @@ import (
 
 	"github.com/hvic/hvic"
 	"github.com/hvic/hvic/hive"
+	"github.com/hvic/hvic/internal/hivewriter"
 	"github.com/hvic/hvic/internal/hostile"
+	"github.com/hvic/hvic/kb"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -77,4 +79,47 @@ func TestBigExportRefusedByItsOwnLimit(t *testing.T) {
 	res, err = hvic.ScanPaths(context.Background(), []string{dir}, nil)
 	require.NoError(t, err)
 	assert.Equal(t, hvic.StatusComplete, res.Status, "within the default")
+}
+
+// TestHost2016HiveEndToEnd: a Windows Server 2019 SOFTWARE hive with
+// Hyper-V and no GuestInstaller key is read as a host (issue 10), and its
+// guest's verdict carries the 2016+ host rule instead of resting on a
+// version the host never recorded.
+func TestHost2016HiveEndToEnd(t *testing.T) {
+	host := hivewriter.New()
+	host.Key(hive.PathCurrentVersion).SetString("ProductName", "Windows Server 2019 Datacenter").
+		SetString("CurrentVersion", "6.3").SetString("CurrentBuild", "17763").
+		SetDword("CurrentMajorVersionNumber", 10).SetDword("CurrentMinorVersionNumber", 0)
+	host.Key(hive.PathVirtualization).SetString("Version", "10.0.17763.1")
+	host.Key(`Microsoft\Windows\CurrentVersion\Group Policy\State\Machine`).SetString("Distinguished-Name", "CN=HV19,DC=contoso,DC=local")
+	hostData, err := host.Bytes()
+	require.NoError(t, err)
+	shape := hivewriter.Shapes()[2]
+	guest := hivewriter.GuestSoftware(shape, "6.3.9600.16384", hivewriter.Guest{VMID: "0C1B2A39-8DE4-4F5C-9A8B-7C6D5E4F3A21", VMName: "APP01",
+		HostName: "HV19.contoso.local", PhysicalHostName: "HV19", HostMajor: "10", HostMin: "0", HostEditionID: "8"})
+	guestData, err := guest.Bytes()
+	require.NoError(t, err)
+	dir := t.TempDir()
+	require.NoError(t, os.MkdirAll(filepath.Join(dir, "HV19"), 0o755))
+	require.NoError(t, os.MkdirAll(filepath.Join(dir, "APP01"), 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "HV19", "SOFTWARE"), hostData, 0o600))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "APP01", "SOFTWARE"), guestData, 0o600))
+
+	res, err := hvic.ScanPaths(context.Background(), []string{dir}, nil)
+	require.NoError(t, err)
+	roles := map[string]hvic.Role{}
+	for _, f := range res.Inventory.Files {
+		roles[filepath.Base(filepath.Dir(f.Path))] = f.Role
+	}
+	assert.Equal(t, hvic.RoleHostRegistry, roles["HV19"])
+	assert.Equal(t, hvic.RoleGuestRegistry, roles["APP01"])
+	require.Len(t, res.VMs, 1)
+	vm := res.VMs[0]
+	assert.True(t, strings.EqualFold(vm.Host, "HV19.contoso.local"), "host %q", vm.Host)
+	assert.NotEqual(t, kb.CaseMatch, vm.Case, "versions match cannot be established")
+	var rules []string
+	for _, f := range res.Findings {
+		rules = append(rules, f.RuleID)
+	}
+	assert.Contains(t, rules, kb.RuleHost2016)
 }
