@@ -272,3 +272,34 @@ func TestHost2016Recognised(t *testing.T) {
 		})
 	}
 }
+
+// shortReaderAt claims more bytes than it has: a log that shrank after
+// it was listed.
+type shortReaderAt struct{ data []byte }
+
+func (s shortReaderAt) ReadAt(p []byte, off int64) (int, error) {
+	if off >= int64(len(s.data)) {
+		return 0, io.EOF
+	}
+	n := copy(p, s.data[off:])
+	if n < len(p) {
+		return n, io.EOF
+	}
+	return n, nil
+}
+
+// TestLogShorterThanItsSize: entries the log's Reader cannot deliver are
+// not applied; what it delivers is.
+func TestLogShorterThanItsSize(t *testing.T) {
+	base, log1, err := hostile.GrowingLog(3, 4096)
+	require.NoError(t, err)
+	cut := len(log1) - 1000 // inside the last entry
+	logs := []LogFile{{Name: "SOFTWARE.LOG1", Reader: shortReaderAt{log1[:cut]}, Size: int64(len(log1))}}
+	h, err := FromBytes(context.Background(), base, logs, nil)
+	require.NoError(t, err)
+	rec := h.Recovery()
+	require.Len(t, rec.Applied, 1)
+	assert.Equal(t, 3, rec.Applied[0].Entries)
+	assert.ErrorContains(t, rec.Applied[0].Stop, "reading")
+	assert.NotEmpty(t, errorsWith(h.Problems(), ErrTruncated), "the unreadable entry is reported")
+}

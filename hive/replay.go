@@ -30,7 +30,12 @@ func (p *parsedLog) readAt(buf []byte, off, n int64) ([]byte, error) {
 		buf = make([]byte, n)
 	}
 	buf = buf[:n]
-	if _, err := p.r.ReadAt(buf, off); err != nil && !(errors.Is(err, io.EOF) && off+n <= p.full) {
+	// A ReaderAt may return io.EOF with every byte read; fewer bytes are
+	// an error whatever it says (buf may hold an earlier entry).
+	if k, err := p.r.ReadAt(buf, off); int64(k) < n {
+		if err == nil {
+			err = io.ErrUnexpectedEOF
+		}
 		return buf, fmt.Errorf("reading %d bytes at 0x%x: %w", n, off, err)
 	}
 	return buf, nil
@@ -168,9 +173,9 @@ func (h *Hive) replayNew(ctx context.Context, bb baseBlock, logs []parsedLog) *b
 			continue
 		}
 		res := h.applyNew(ctx, l)
-		if errors.Is(res.Stop, ErrTooLarge) {
-			// A limit, not the normal end of the entries: evidence may be
-			// missing.
+		if errors.Is(res.Stop, ErrTooLarge) || errors.Is(res.Stop, ErrTruncated) {
+			// A limit or a read failure, not the normal end of the
+			// entries: evidence may be missing.
 			h.problems = append(h.problems, res.Stop)
 		}
 		if res.Entries == 0 {
@@ -247,7 +252,7 @@ func (h *Hive) applyNew(ctx context.Context, l *parsedLog) LogResult {
 		}
 		hdr, err := l.readAt(buf, off, 40)
 		if err != nil {
-			return stop(off, ErrBadLog, "%v", err)
+			return stop(off, ErrTruncated, "%v", err)
 		}
 		if string(hdr[:4]) != "HvLE" {
 			return stop(off, ErrBadLog, "no HvLE signature (end of the entries)")
@@ -261,7 +266,7 @@ func (h *Hive) applyNew(ctx context.Context, l *parsedLog) LogResult {
 		}
 		e, err := l.readAt(hdr, off, size)
 		if err != nil {
-			return stop(off, ErrBadLog, "%v", err)
+			return stop(off, ErrTruncated, "%v", err)
 		}
 		buf = e
 		if why, sentinel := h.checkEntry(e, expected); why != "" {
