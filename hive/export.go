@@ -185,12 +185,12 @@ type exportKey struct {
 	name     string
 	values   []*Value
 	valIdx   map[string]int        // upper-cased value name -> index in values
-	byName   map[string]*exportKey // upper-cased name -> child
+	byName   map[string]*exportKey // upper-cased name -> child (nil until the first)
 	children []*exportKey          // sorted by upper-cased name, set by finish
 }
 
 func newExportKey(name string) *exportKey {
-	return &exportKey{name: name, byName: map[string]*exportKey{}}
+	return &exportKey{name: name}
 }
 
 func (k *exportKey) child(name string) *exportKey {
@@ -333,6 +333,9 @@ func (e *Export) ensure(full string, line int) *exportKey {
 				return nil
 			}
 			c = newExportKey(p)
+			if k.byName == nil {
+				k.byName = map[string]*exportKey{}
+			}
 			k.byName[strings.ToUpper(p)] = c
 			e.keys++
 			if !inSoftware && i == len(parts)-1 {
