@@ -123,3 +123,19 @@ func TestHost2016HiveEndToEnd(t *testing.T) {
 	}
 	assert.Contains(t, rules, kb.RuleHost2016)
 }
+
+// TestHiveOverMaxFileSize: a hive larger than MaxFileSize is refused
+// before it is read, with the too-large code and an error naming it.
+func TestHiveOverMaxFileSize(t *testing.T) {
+	base, _, err := hostile.GrowingLog(1, 4096)
+	require.NoError(t, err)
+	dir := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "SOFTWARE"), base, 0o600))
+	res, err := hvic.ScanPaths(context.Background(), []string{dir}, &hvic.Options{MaxFileSize: int64(len(base)) - 1})
+	require.NoError(t, err)
+	require.NotEmpty(t, res.Problems)
+	p := res.Problems[0]
+	assert.Equal(t, "too-large", p.Code)
+	assert.Equal(t, hvic.SeverityError, p.Severity)
+	assert.True(t, strings.HasSuffix(p.File, "SOFTWARE"), p.File)
+}

@@ -470,7 +470,11 @@ func readHive(ctx context.Context, f *collect.File, o *Options, out *fileOut) {
 	h, err := openHive(ctx, f, logs, &ho)
 	if err != nil {
 		if ctx.Err() == nil {
-			out.problems = append(out.problems, problem(f.Path, SeverityError, "hive-unreadable", "open hive", fmt.Errorf("%w: %w", ErrUnreadable, err)))
+			code := "hive-unreadable"
+			if errors.Is(err, hive.ErrTooLarge) || errors.Is(err, collect.ErrTooLarge) {
+				code = "too-large"
+			}
+			out.problems = append(out.problems, problem(f.Path, SeverityError, code, "open hive", fmt.Errorf("%w: %w", ErrUnreadable, err)))
 		}
 		return
 	}
