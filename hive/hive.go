@@ -3,7 +3,6 @@ package hive
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -88,9 +87,12 @@ func (o *Options) withDefaults() Options {
 }
 
 // LogFile is one transaction log given to FromBytes or FromReader: its
-// file name (used in Recovery and errors only) and its content, either
-// whole in Data or, when Data is nil, read in place through Reader (Size
-// bytes long). Only the log header and the entries replay applies are
+// file name (used in Recovery and errors only) and its content, either in
+// Data or, when Data is nil, read in place through Reader. Size is the
+// log's size: required with Reader; with Data, set it when Data holds only
+// the start of a larger log (0 means len(Data)), so that entries cut by
+// the end of Data are reported as not read rather than taken for the end
+// of the log. Only the log header and the entries replay applies are
 // read, up to MaxLogBytes of the hive.
 type LogFile struct {
 	Name   string
@@ -99,10 +101,10 @@ type LogFile struct {
 	Size   int64
 }
 
-// source returns the log's content as a ReaderAt and its length.
+// source returns the log's content as a ReaderAt and its size.
 func (l LogFile) source() (io.ReaderAt, int64) {
 	if l.Data != nil || l.Reader == nil {
-		return bytes.NewReader(l.Data), int64(len(l.Data))
+		return bytes.NewReader(l.Data), max(int64(len(l.Data)), l.Size)
 	}
 	return l.Reader, max(l.Size, 0)
 }
@@ -309,15 +311,16 @@ func openLog(open func(string) (fs.File, error), name string, limit int64) (LogF
 		}
 	}
 	defer f.Close()
-	data, err := readFileLimited(func(string) (fs.File, error) { return f, nil }, name, limit)
-	if errors.Is(err, ErrTooLarge) {
-		// Read what replay may use; the entries past it are reported.
-		data, err = io.ReadAll(io.LimitReader(f, limit))
-	}
+	// Read what replay may use; entries past it are reported.
+	data, err := io.ReadAll(io.LimitReader(f, limit))
 	if err != nil {
-		return LogFile{}, nil, err
+		return LogFile{}, nil, fmt.Errorf("hive: %s: %w", name, err)
 	}
-	return LogFile{Name: name, Data: data}, func() {}, nil
+	l := LogFile{Name: name, Data: data}
+	if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() {
+		l.Size = fi.Size()
+	}
+	return l, func() {}, nil
 }
 
 // FromBytes reads a hive from its bytes and replays the given logs when it

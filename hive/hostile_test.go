@@ -5,10 +5,12 @@ import (
 	"context"
 	"errors"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sync/atomic"
 	"testing"
+	"testing/fstest"
 	"time"
 
 	"github.com/hvic/hvic/internal/hivewriter"
@@ -302,4 +304,44 @@ func TestLogShorterThanItsSize(t *testing.T) {
 	assert.Equal(t, 3, rec.Applied[0].Entries)
 	assert.ErrorContains(t, rec.Applied[0].Stop, "reading")
 	assert.NotEmpty(t, errorsWith(h.Problems(), ErrTruncated), "the unreadable entry is reported")
+}
+
+// noReaderAtFS hides io.ReaderAt from the files of an fs.FS: the logs
+// are then read whole, up to MaxLogBytes.
+type noReaderAtFS struct{ fs fstest.MapFS }
+
+type plainFile struct{ f fs.File }
+
+func (p plainFile) Stat() (fs.FileInfo, error) { return p.f.Stat() }
+func (p plainFile) Read(b []byte) (int, error) { return p.f.Read(b) }
+func (p plainFile) Close() error               { return p.f.Close() }
+
+func (n noReaderAtFS) Open(name string) (fs.File, error) {
+	f, err := n.fs.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	if _, isDir := f.(fs.ReadDirFile); isDir {
+		return f, nil
+	}
+	return plainFile{f}, nil
+}
+
+// TestOpenFSLogWithoutReaderAt: a log that cannot be read in place is
+// read up to the cap; the entries within it apply, the rest is reported.
+func TestOpenFSLogWithoutReaderAt(t *testing.T) {
+	base, log1, err := hostile.GrowingLog(3, 4096)
+	require.NoError(t, err)
+	fsys := noReaderAtFS{fstest.MapFS{"h/SOFTWARE": {Data: base}, "h/SOFTWARE.LOG1": {Data: log1}}}
+	h, err := OpenFS(context.Background(), fsys, "h/SOFTWARE", &Options{MaxLogSize: int64(len(log1)) - 1})
+	require.NoError(t, err)
+	rec := h.Recovery()
+	require.Len(t, rec.Applied, 1)
+	assert.Equal(t, 3, rec.Applied[0].Entries)
+	assert.NotEmpty(t, errorsWith(h.Problems(), ErrTooLarge))
+
+	h, err = OpenFS(context.Background(), fsys, "h/SOFTWARE", nil)
+	require.NoError(t, err)
+	assert.Equal(t, 4, h.Recovery().Applied[0].Entries)
+	assert.Empty(t, h.Problems())
 }
