@@ -118,6 +118,9 @@ func ParseReg(ctx context.Context, data []byte, opts *ExportOptions) (*Export, e
 			}
 		}
 	}
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("hive: %s: %w", o.File, err)
+	}
 	e.finish()
 	return e, nil
 }

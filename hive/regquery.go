@@ -111,6 +111,9 @@ func ParseRegQuery(ctx context.Context, data []byte, opts *ExportOptions) (*Expo
 		}
 		return nil, &FormatError{File: o.File, Offset: -1, Line: line, What: "reg query text", Err: fmt.Errorf("%w: no key line found", ErrSyntax)}
 	}
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("hive: %s: %w", o.File, err)
+	}
 	e.finish()
 	return e, nil
 }
