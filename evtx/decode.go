@@ -31,12 +31,18 @@ func silenceLogger() {
 
 // Decoding budgets. golang-evtx follows chunk-relative offsets without a
 // depth limit, so a template definition that points back at itself would
-// recurse until the stack overflows (which recover cannot stop). Every read
-// and seek it makes goes through budgetReader; past the budget it panics
-// inside our recover and the record fails.
+// recurse until the stack overflows (which recover cannot stop), and it
+// parses a template instance met inside a definition or a BinXML value
+// without its template cache, so definitions whose instances point at
+// further definitions (a fan-out chain) cost fan-out^depth. Every read and
+// seek it makes goes through budgetReader, and decode charges 16 units per
+// element it converts; past the budget it panics inside our recover and the
+// record fails. A record may spend recordBudgetBase + 16 units per record
+// byte, and no more than what is left of its chunk's Options.MaxChunkWork.
 const (
 	recordBudgetBase = 256 << 10 // bytes read + 16 per seek, per record, plus 16 per record byte
 	maxTreeDepth     = 64        // element nesting kept in a Record
+	nodeCost         = 16        // budget units per element or content item converted
 )
 
 var (
@@ -55,6 +61,8 @@ type budgetReader struct {
 	pos     int64
 	limit   int64 // reads stop here: the end of the record being decoded
 	left    int64
+	allow   int64 // left at the start of the record
+	chunk   int64 // the chunk's MaxChunkWork when it, not the record's budget, set allow; else 0
 	v       *validator
 	lastOne int64 // position of the last 1-byte read, -1 if the last read was longer
 }
@@ -62,8 +70,16 @@ type budgetReader struct {
 func (b *budgetReader) spend(n int64) {
 	b.left -= n
 	if b.left < 0 {
-		panic(errBudget)
+		panic(fmt.Errorf("%w: %s", errBudget, b.which()))
 	}
+}
+
+// which names the budget a record ran out of.
+func (b *budgetReader) which() string {
+	if b.chunk > 0 {
+		return fmt.Sprintf("over the %d units left of the chunk's MaxChunkWork (%d)", b.allow, b.chunk)
+	}
+	return fmt.Sprintf("over the record's budget of %d units", b.allow)
 }
 
 // Read panics (caught by decode's recover) instead of returning a short
@@ -86,9 +102,16 @@ func (b *budgetReader) Read(p []byte) (int, error) {
 func (b *budgetReader) Seek(off int64, whence int) (int64, error) {
 	b.spend(16)
 	if whence == io.SeekCurrent && off == -1 && b.lastOne >= 0 && b.lastOne == b.pos-1 && b.v != nil {
-		// golang-evtx peeks at a token: check what it would print about.
-		if err := b.v.peek(int(b.lastOne)); err != nil {
+		// golang-evtx peeks at a token: check what it would print about,
+		// and refuse at once a template whose expansion cannot fit in
+		// what is left of the budget (a fan-out chain of definitions).
+		w, err := b.v.peek(int(b.lastOne))
+		if err != nil {
 			panic(err)
+		}
+		if w > b.left {
+			b.left = 0
+			panic(fmt.Errorf("%w: template instance expands to at least %d bytes, %s", errBudget, w, b.which()))
 		}
 	}
 	b.lastOne = -1
@@ -132,6 +155,10 @@ type decoder struct {
 	// partial: the record being decoded has a damaged tail; the templates
 	// it defines are not kept (see decodePartial)
 	partial bool
+	// chunkLeft is what is left of the chunk's Options.MaxChunkWork; br is
+	// the budget of the record being decoded.
+	chunkLeft int64
+	br        *budgetReader
 }
 
 func newDecoder(f *File) *decoder { return &decoder{f: f} }
@@ -142,8 +169,12 @@ func (d *decoder) startChunk(i int, off int64, data []byte) {
 	d.c.Offset = off
 	d.c.Data = data
 	d.good = map[int32]bool{}
-	d.v = validator{data: data, defs: map[int]int{}, busy: map[int]bool{}}
+	d.v = validator{data: data, defs: map[int]defInfo{}, busy: map[int]bool{}}
+	d.chunkLeft = d.f.opts.MaxChunkWork
 }
+
+// chunkSpent reports whether the chunk's decoding work budget is used up.
+func (d *decoder) chunkSpent() bool { return d.chunkLeft <= 0 }
 
 // decode turns the record at pos (size bytes, header already checked) into a
 // Record. Any panic in golang-evtx becomes an ErrDecode error.
@@ -224,10 +255,24 @@ func (d *decoder) parse(pos int) (root *xnode, err error) {
 		}
 	}()
 	d.v.limit, d.v.steps = d.recEnd, 0
-	br := &budgetReader{data: d.data, pos: int64(pos + recordHeader), limit: int64(d.recEnd), left: recordBudgetBase + 16*int64(d.recEnd-d.recStart), v: &d.v, lastOne: -1}
+	allow := recordBudgetBase + 16*int64(d.recEnd-d.recStart)
+	var byChunk int64
+	if d.chunkLeft < allow {
+		allow, byChunk = max(d.chunkLeft, 0), d.f.opts.MaxChunkWork
+	}
+	br := &budgetReader{data: d.data, pos: int64(pos + recordHeader), limit: int64(d.recEnd), left: allow, allow: allow, chunk: byChunk, v: &d.v, lastOne: -1}
 	if d.unchecked {
 		br.v = nil
 	}
+	d.br = br
+	defer func() {
+		// A record stopped by its budget is charged the whole allowance:
+		// refusing a fan-out template early must not make it cheaper
+		// to repeat.
+		d.chunkLeft -= allow - max(br.left, 0)
+		d.f.maxChunkWork = max(d.f.maxChunkWork, d.f.opts.MaxChunkWork-d.chunkLeft)
+		d.br = nil
+	}()
 	elt, perr := gevtx.Parse(br, &d.c, false)
 	frag, ok := elt.(*gevtx.Fragment)
 	if !ok || frag == nil {
@@ -300,6 +345,8 @@ func (d *decoder) instance(parent *xnode, ti *gevtx.TemplateInstance, depth int)
 	if depth > maxTreeDepth {
 		panic(fmt.Errorf("%w: elements nested deeper than %d", ErrTooLarge, maxTreeDepth))
 	}
+	// Root rebuilds the element tree of the definition: charge it.
+	d.br.spend(nodeCost * int64(len(ti.Definition.Data.Elements)+1))
 	r := ti.Root()
 	d.node(parent, ti, &r, depth)
 }
@@ -311,12 +358,14 @@ func (d *decoder) node(parent *xnode, ti *gevtx.TemplateInstance, n *gevtx.Node,
 		panic(fmt.Errorf("%w: elements nested deeper than %d", ErrTooLarge, maxTreeDepth))
 	}
 	for _, e := range n.Element {
+		d.br.spend(nodeCost)
 		d.content(parent, ti, e, depth)
 	}
 	for _, c := range n.Child {
 		if c == nil || c.Start == nil {
 			continue
 		}
+		d.br.spend(nodeCost)
 		x := &xnode{name: c.Start.Name.String()}
 		for _, a := range c.Start.AttributeList.Attributes {
 			if v, ok := d.attrValue(ti, a.AttributeData); ok {
@@ -340,7 +389,9 @@ func (d *decoder) substitution(ti *gevtx.TemplateInstance, id int16) (gevtx.Elem
 func (d *decoder) content(x *xnode, ti *gevtx.TemplateInstance, e gevtx.Element, depth int) {
 	switch v := e.(type) {
 	case *gevtx.ValueText:
-		x.text.WriteString(v.String())
+		s := v.String()
+		d.br.spend(int64(len(s)))
+		x.text.WriteString(s)
 	case *gevtx.NormalSubstitution:
 		if val, i, ok := d.substitution(ti, v.SubID); ok {
 			d.value(x, ti, i, val, depth)
@@ -375,6 +426,7 @@ func (d *decoder) value(x *xnode, ti *gevtx.TemplateInstance, i int, e gevtx.Ele
 		x.array, x.shifted = d.stringArray(ti, i, v)
 	default:
 		if s, ok := valueString(e); ok {
+			d.br.spend(int64(len(s)))
 			x.text.WriteString(s)
 		}
 	}

@@ -20,6 +20,9 @@ type File struct {
 	hdrOK   bool // the "ElfFile\0" signature is present
 	headerP []Problem
 	stats   Stats
+	// maxChunkWork is the most decoding work one chunk took in the latest
+	// Records pass (for the tests of MaxChunkWork).
+	maxChunkWork int64
 }
 
 // Open opens the EVTX file at path. Options.Name defaults to path. Close the

@@ -66,10 +66,32 @@ const (
 // definitions already checked (they do not change within a chunk).
 type validator struct {
 	data  []byte
-	limit int         // reads stop here
-	defs  map[int]int // definition offset -> position after its EOF token
+	limit int             // reads stop here
+	defs  map[int]defInfo // definition offset -> what checking it found
 	busy  map[int]bool
 	steps int
+	// extra accumulates, while a structure is checked, the bytes its
+	// expansion reads outside its own span: the definitions its template
+	// instances point at, expanded in turn (see template).
+	extra int64
+}
+
+// defInfo is a checked template definition: the position after its EOF
+// token and the bytes its nested template instances expand to elsewhere.
+type defInfo struct {
+	end   int
+	extra int64
+}
+
+// maxWeight caps expansion weights (fan-out multiplies them).
+const maxWeight = int64(1) << 48
+
+func (v *validator) addExtra(n int64) {
+	if n < 0 || v.extra > maxWeight-n {
+		v.extra = maxWeight
+		return
+	}
+	v.extra += n
 }
 
 func (v *validator) fail(pos int, format string, args ...any) error {
@@ -88,32 +110,44 @@ func (v *validator) u16(pos int) int { return int(binary.LittleEndian.Uint16(v.d
 func (v *validator) i16(pos int) int { return int(int16(binary.LittleEndian.Uint16(v.data[pos:]))) }
 func (v *validator) i32(pos int) int { return int(int32(binary.LittleEndian.Uint32(v.data[pos:]))) }
 
-// peek checks the token golang-evtx is about to parse at pos.
-func (v *validator) peek(pos int) error {
+// peek checks the token golang-evtx is about to parse at pos. For a
+// template instance it also returns its expansion weight: the bytes of the
+// instance plus those of every definition its expansion reaches, each
+// counted as many times as it is instantiated (a lower bound of what
+// golang-evtx reads to parse it without its template cache, and of the
+// elements decode converts). Definitions are memoised, so the weight of a
+// fan-out chain costs one walk of each definition, not its expansion.
+func (v *validator) peek(pos int) (weight int64, err error) {
 	if err := v.need(pos, 1); err != nil {
-		return err
+		return 0, err
 	}
 	switch v.data[pos] {
 	case tokValue1, tokValue2:
 		if err := v.need(pos, 2); err != nil {
-			return err
+			return 0, err
 		}
 		if v.data[pos+1] != 0x01 {
-			return v.fail(pos, "value text of type 0x%02x", v.data[pos+1])
+			return 0, v.fail(pos, "value text of type 0x%02x", v.data[pos+1])
 		}
 	case tokTemplate:
-		_, err := v.template(pos, 0)
-		return err
+		v.extra = 0
+		end, err := v.template(pos, 0)
+		if err != nil {
+			return 0, err
+		}
+		w := v.extra
+		v.extra = 0
+		return min(w+int64(end-pos), maxWeight), nil
 	case tokEntityRef1, tokEntityRef2:
 		// BinXMLEntityReference.Parse reports a failing name (one of
 		// 0xffff characters: "Not initialized slice") to checkParsingError.
 		if err := v.need(pos, 5); err != nil {
-			return err
+			return 0, err
 		}
 		_, err := v.name(v.i32(pos+1), false)
-		return err
+		return 0, err
 	}
-	return nil
+	return 0, nil
 }
 
 // name checks a Name (chunk string) at pos and returns the position after
@@ -291,32 +325,42 @@ func (v *validator) template(pos, depth int) (int, error) {
 	}
 	defOff := v.i32(pos + 6)
 	p := pos + 10
-	end, err := v.definition(defOff, depth+1)
+	end, dx, err := v.definition(defOff, depth+1)
 	if err != nil {
 		return 0, err
 	}
 	if defOff == p {
-		p = end
+		p = end // inline: its bytes are in the caller's span
+		v.addExtra(dx)
+	} else {
+		v.addExtra(int64(end-defOff) + dx)
 	}
 	return v.values(p, depth+1)
 }
 
-// definition checks the template definition data at off. Successes are
-// memoised; a definition reached again while it is being checked is a loop.
-func (v *validator) definition(off, depth int) (int, error) {
-	if end, ok := v.defs[off]; ok {
-		return end, nil
+// definition checks the template definition data at off and returns the
+// position after it and the weight its nested instances add (see peek).
+// Successes are memoised; a definition reached again while it is being
+// checked is a loop.
+func (v *validator) definition(off, depth int) (int, int64, error) {
+	if di, ok := v.defs[off]; ok {
+		return di.end, di.extra, nil
 	}
 	if v.busy[off] {
-		return 0, v.fail(off, "template definition refers to itself")
+		return 0, 0, v.fail(off, "template definition refers to itself")
 	}
 	v.busy[off] = true
+	saved := v.extra
+	v.extra = 0
 	end, err := v.definitionBody(off, depth)
+	dx := v.extra
+	v.extra = saved
 	delete(v.busy, off)
-	if err == nil {
-		v.defs[off] = end
+	if err != nil {
+		return 0, 0, err
 	}
-	return end, err
+	v.defs[off] = defInfo{end: end, extra: dx}
+	return end, dx, nil
 }
 
 func (v *validator) definitionBody(off, depth int) (int, error) {

@@ -122,6 +122,7 @@ func (f *File) problem(k ProblemKind, chunk int, off int64, id uint64, lost int,
 // walk is the body of Records.
 func (f *File) walk(ctx context.Context, yield func(Record, error) bool) {
 	f.stats = Stats{ChunkSlots: f.slots(), Problems: append([]Problem(nil), f.headerP...)}
+	f.maxChunkWork = 0
 	buf := make([]byte, chunkSize)
 	d := newDecoder(f)
 	for i := 0; i < f.stats.ChunkSlots; i++ {
@@ -325,7 +326,7 @@ func (f *File) records(i int, off int64, data []byte, d *decoder, yield func(Rec
 			if next < 0 {
 				end = fso
 			}
-			if ps, pok := partialAt(data, pos, end); pok && done < f.opts.MaxRecordsPerChunk {
+			if ps, pok := partialAt(data, pos, end); pok && done < f.opts.MaxRecordsPerChunk && !d.chunkSpent() {
 				// The header is whole but the record's end is damaged:
 				// decode what is left, then walk the rest of the region.
 				done++
@@ -368,21 +369,10 @@ func (f *File) records(i int, off int64, data []byte, d *decoder, yield func(Rec
 		lastID = binary.LittleEndian.Uint64(data[pos+8:])
 		f.stats.RecordsAttempted++
 		if done >= f.opts.MaxRecordsPerChunk {
-			left := 0
-			for p := pos; ; {
-				j := nextRecord(data, p)
-				if j < 0 {
-					break
-				}
-				s, _ := recordAt(data, j)
-				left++
-				p = j + s
-			}
-			f.stats.RecordsAttempted += left - 1
-			f.stats.RecordsFailed += left
-			p := f.problem(ProblemRecordLimit, i, off+int64(pos), 0, left, "chunk",
-				fmt.Errorf("%w: more than MaxRecordsPerChunk (%d) records; %d not decoded", ErrTooLarge, f.opts.MaxRecordsPerChunk, left))
-			return f.lose(p, yield)
+			return f.stopChunk(i, off, data, pos, ProblemRecordLimit, fmt.Sprintf("more than MaxRecordsPerChunk (%d) records", f.opts.MaxRecordsPerChunk), yield)
+		}
+		if d.chunkSpent() {
+			return f.stopChunk(i, off, data, pos, ProblemChunkBudget, fmt.Sprintf("decoding work budget MaxChunkWork (%d units) spent", f.opts.MaxChunkWork), yield)
 		}
 		done++
 		rec, err := d.decode(pos, size)
@@ -399,6 +389,28 @@ func (f *File) records(i int, off int64, data []byte, d *decoder, yield func(Rec
 		expect = pos
 	}
 	return true
+}
+
+// stopChunk ends the walk of chunk i at the record at pos (already counted
+// as attempted): it and every record header after it are counted as failed
+// and reported in one problem of kind k, because of why.
+func (f *File) stopChunk(i int, off int64, data []byte, pos int, k ProblemKind, why string, yield func(Record, error) bool) bool {
+	left := 0
+	for p := pos; ; {
+		j := nextRecord(data, p)
+		if j < 0 {
+			break
+		}
+		s, _ := recordAt(data, j)
+		left++
+		p = j + s
+	}
+	left = max(left, 1)
+	f.stats.RecordsAttempted += left - 1
+	f.stats.RecordsFailed += left
+	p := f.problem(k, i, off+int64(pos), 0, left, "chunk",
+		fmt.Errorf("%w: %s; %d records not decoded", ErrTooLarge, why, left))
+	return f.lose(p, yield)
 }
 
 // yieldRecord counts a decoded record as decoded or recovered and yields it.
