@@ -99,7 +99,10 @@ type Options struct {
 	// Open sets it to the path when empty.
 	Name string
 	// MaxFileSize is the largest input accepted, in bytes; larger inputs fail
-	// with ErrTooLarge. Default 1 GiB.
+	// with ErrTooLarge. Default DefaultMaxFileSize, in effect no limit: the
+	// input is read in place (io.ReaderAt), one chunk at a time, so memory
+	// does not grow with the file size (see the package documentation,
+	// Guarantees and limits).
 	MaxFileSize int64
 	// MaxRecordsPerChunk caps the records decoded in one chunk; the rest are
 	// reported as a problem. Default 8192 (a 64 KiB chunk cannot hold more
@@ -128,7 +131,7 @@ type Options struct {
 
 // Defaults of Options.
 const (
-	DefaultMaxFileSize        = 1 << 30
+	DefaultMaxFileSize        = 1 << 50 // 1 PiB: no limit in practice (the reader works in place)
 	DefaultMaxRecordsPerChunk = 8192
 	DefaultMaxDataFields      = 1024
 	DefaultMaxDataSize        = 1 << 20

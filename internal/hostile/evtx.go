@@ -215,3 +215,70 @@ func (d DAG) chunk(c []byte, first uint64) {
 	_, _ = h.Write(c[128:evtxChunkHeader])
 	le.PutUint32(c[124:], h.Sum32())
 }
+
+// ErrBase is returned by RepeatLog for a base log it cannot repeat.
+var ErrBase = errors.New("hostile: base log has no whole chunk")
+
+// RepeatLog writes a valid event log of chunks chunks to w by repeating the
+// whole chunks of base (a clean log, such as a benchgen one) in turn, with
+// the record identifiers of each copy shifted so that they keep increasing
+// across the file (headers, chunk header fields and checksums updated; the
+// EventRecordID inside each record's binary XML keeps its base value). It
+// holds one chunk at a time beyond base, so a log of any size can be
+// written.
+func RepeatLog(w io.Writer, base []byte, chunks int) error {
+	n := (len(base) - evtxHeaderBlock) / evtxChunkSize
+	if len(base) < evtxHeaderBlock || n < 1 {
+		return ErrBase
+	}
+	if chunks < 1 || chunks > 1<<24 {
+		return fmt.Errorf("hostile: %d chunks", chunks)
+	}
+	le := binary.LittleEndian
+	chunkAt := func(k int) []byte { return base[evtxHeaderBlock+k*evtxChunkSize:][:evtxChunkSize] }
+	first := le.Uint64(chunkAt(0)[24:])
+	cycle := le.Uint64(chunkAt(n - 1)[32:]) - first + 1 // identifiers per copy of base
+	last := le.Uint64(chunkAt((chunks - 1) % n)[32:]) + uint64((chunks-1)/n)*cycle
+	if _, err := w.Write(evtxFileHeader(chunks, last+1)); err != nil {
+		return err
+	}
+	c := make([]byte, evtxChunkSize)
+	for i := 0; i < chunks; i++ {
+		copy(c, chunkAt(i%n))
+		renumberChunk(c, uint64(i/n)*cycle)
+		if _, err := w.Write(c); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// renumberChunk adds shift to the record identifiers of chunk c (record
+// headers up to the free space offset and the chunk header), recomputes its
+// checksums. A slot without the chunk signature is left as it is.
+func renumberChunk(c []byte, shift uint64) {
+	le := binary.LittleEndian
+	if !bytes.Equal(c[:8], []byte("ElfChnk\x00")) {
+		return
+	}
+	free := int(le.Uint32(c[48:]))
+	if free < evtxChunkHeader || free > evtxChunkSize {
+		free = evtxChunkSize
+	}
+	for pos := evtxChunkHeader; pos+evtxRecordHead <= free; {
+		size := int(le.Uint32(c[pos+4:]))
+		if !bytes.Equal(c[pos:pos+4], []byte("**\x00\x00")) || size < evtxRecordHead+4 || pos+size > free {
+			break
+		}
+		le.PutUint64(c[pos+8:], le.Uint64(c[pos+8:])+shift)
+		pos += size
+	}
+	for _, at := range []int{8, 16, 24, 32} {
+		le.PutUint64(c[at:], le.Uint64(c[at:])+shift)
+	}
+	le.PutUint32(c[52:], crc32.ChecksumIEEE(c[evtxChunkHeader:free]))
+	h := crc32.NewIEEE()
+	_, _ = h.Write(c[:120])
+	_, _ = h.Write(c[128:evtxChunkHeader])
+	le.PutUint32(c[124:], h.Sum32())
+}

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/hvic/hvic/evtx"
+	"github.com/hvic/hvic/internal/benchgen"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -57,4 +58,44 @@ func TestDAGErrors(t *testing.T) {
 	require.Error(t, err)
 	_, err = DAG{Depth: 1000}.Bytes(1)
 	require.ErrorIs(t, err, ErrShape)
+}
+
+// TestRepeatLog: a repeated log reads as valid (no problem), with record
+// identifiers increasing across the copies and every copy's IC events.
+func TestRepeatLog(t *testing.T) {
+	base, err := benchgen.Bytes(benchgen.Options{Records: 1500, IC: benchgen.Spread(3, 1500), Seed: 1, SystemOnly: true})
+	require.NoError(t, err)
+	n := (len(base) - 4096) / 65536
+	require.GreaterOrEqual(t, n, 2)
+	fb, err := evtx.FromBytes(base, nil)
+	require.NoError(t, err)
+	baseEvents, _, err := fb.ScanIC(context.Background(), nil)
+	require.NoError(t, err)
+	require.Len(t, baseEvents, 3)
+
+	chunks := 2*n + 1
+	var w bytes.Buffer
+	require.NoError(t, RepeatLog(&w, base, chunks))
+	require.Equal(t, 4096+chunks*65536, w.Len())
+	f, err := evtx.FromBytes(w.Bytes(), nil)
+	require.NoError(t, err)
+	var last uint64
+	count := 0
+	for r, err := range f.Records(context.Background()) {
+		require.NoError(t, err)
+		require.Greater(t, r.RecordID, last)
+		last = r.RecordID
+		count++
+	}
+	s := f.Stats()
+	assert.Empty(t, s.Problems)
+	assert.Equal(t, count, s.RecordsDecoded)
+	assert.Equal(t, f.Header().NextRecordID, last+1)
+	assert.True(t, f.Header().ChecksumValid)
+	events, _, err := f.ScanIC(context.Background(), nil)
+	require.NoError(t, err)
+	assert.GreaterOrEqual(t, len(events), 2*len(baseEvents))
+
+	require.ErrorIs(t, RepeatLog(&w, base[:100], 1), ErrBase)
+	require.Error(t, RepeatLog(&w, base, 0))
 }
