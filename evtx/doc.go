@@ -195,7 +195,9 @@
 // fan-out^depth; the validator computes each instance's expansion weight
 // from memoised definitions and a record whose template cannot fit in its
 // allowance fails at once, charged the whole allowance. A chunk whose budget
-// is spent reports its remaining records in one ProblemChunkBudget.
+// is spent reports its remaining records in one ProblemChunkBudget (one per
+// run between damaged regions, which are still reported in file order, so
+// Span's counts keep matching).
 // Damage yields partial results plus typed Problems (Stats), each with a
 // *FormatError wrapping a sentinel (ErrNotEVTX, ErrCorrupt, ErrTruncated,
 // ErrChecksum, ErrTooLarge, ErrDecode). Cancellation is checked once per

@@ -2,8 +2,6 @@ package evtx
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -56,35 +54,24 @@ func FuzzFilter(f *testing.F) {
 
 // FuzzScanIC checks on arbitrary input that the fast path finds exactly the
 // IC events of the full decode, and the same problems for the chunks it
-// decodes, without panicking or printing.
+// decodes, without panicking or printing. Inputs are cut to two chunk
+// slots and read with the small limits of fuzzOpts. Seeds: fuzzFileSeeds
+// (truncated chunks: the full path) and two whole generated chunks (the
+// filter path).
 func FuzzScanIC(f *testing.F) {
-	small, err := filepath.Glob(filepath.Join("..", "testdata", "evtx", "*", "*.evtx"))
-	require.NoError(f, err)
-	for _, p := range small {
-		if st, err := os.Stat(p); err == nil && st.Size() <= 70000 {
-			b, err := os.ReadFile(p)
-			require.NoError(f, err)
-			f.Add(b)
-		}
-	}
-	for _, b := range silenceSeeds() {
+	for _, b := range fuzzFileSeeds(f) {
 		f.Add(b)
 	}
 	b, err := benchgen.Bytes(benchgen.Options{Records: 40, IC: []int{0, 20, 40}, Seed: 1})
 	require.NoError(f, err)
-	f.Add(b)
+	f.Add(b[:min(len(b), fileHeaderBlock+chunkSize)])
 	b, err = benchgen.Bytes(benchgen.Options{Records: 0, IC: []int{0, 1, 2, 3, 4}, Seed: 2})
 	require.NoError(f, err)
-	f.Add(b)
+	f.Add(b[:min(len(b), fileHeaderBlock+chunkSize)])
 	f.Fuzz(func(t *testing.T, data []byte) {
-		// A few chunks and records per chunk: the full decode that serves as
-		// the reference spends its per-record read budget on every looping
-		// record, and the fast path shares its code.
-		if len(data) > fileHeaderBlock+2*chunkSize {
-			return
-		}
+		data = data[:min(len(data), fileHeaderBlock+2*chunkSize)]
 		logged := quietLog(t)
-		file, err := FromBytes(data, &Options{MaxRecordsPerChunk: 16})
+		file, err := FromBytes(data, fuzzOpts())
 		if err != nil {
 			require.Empty(t, logged.String(), "nothing may be printed")
 			return

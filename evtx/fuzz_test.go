@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/hvic/hvic/internal/hostile"
 	"github.com/stretchr/testify/require"
 )
 
@@ -63,15 +64,17 @@ func drain(t testing.TB, f *File) {
 	}
 }
 
-// FuzzOpen opens and reads whole files. Seeds: the corpus, cut to its
-// first chunk to keep inputs small.
+// FuzzOpen opens and reads whole files, cut to a file header and two chunk
+// slots, with the small limits of fuzzOpts. Seeds: fuzzFileSeeds (a file
+// header and a chunk prefix each: a truncated last chunk).
 func FuzzOpen(f *testing.F) {
-	for _, b := range seedFiles(f) {
-		f.Add(b[:min(len(b), fileHeaderBlock+chunkSize)])
+	for _, b := range fuzzFileSeeds(f) {
+		f.Add(b)
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
+		data = data[:min(len(data), fileHeaderBlock+2*chunkSize)]
 		logged := quietLog(t)
-		file, err := FromBytes(data, nil)
+		file, err := FromBytes(data, fuzzOpts())
 		if err != nil {
 			var fe *FormatError
 			require.ErrorAs(t, err, &fe)
@@ -98,34 +101,51 @@ func fileHeader() []byte {
 	return h
 }
 
-// FuzzRecords mutates one chunk behind a valid file header: the record
-// scan, golang-evtx's BinXML decoding and the Record conversion. Seeds: the
-// first chunk of every corpus file and the hand-crafted hostile chunks of
-// hostile_test.go and silence_test.go.
+// FuzzRecords mutates the first fuzzCut bytes of one chunk behind a valid
+// file header (the rest of the chunk is zero): the record scan,
+// golang-evtx's BinXML decoding and the Record conversion, with the small
+// limits of fuzzOpts. Seeds: fuzzChunkSeeds.
 func FuzzRecords(f *testing.F) {
-	for _, b := range seedFiles(f) {
-		if len(b) >= fileHeaderBlock+chunkSize {
-			f.Add(b[fileHeaderBlock : fileHeaderBlock+chunkSize])
-		}
+	for _, c := range fuzzChunkSeeds(f) {
+		f.Add(c)
 	}
-	frag := []byte{0x0f, 1, 1, 0}
-	for _, extra := range [][]byte{selfRefDef(), nil} {
-		b := craftChunk(cat(frag, []byte{0x0c, 1}, u32(0), u32(700), u32(0)), extra)
-		f.Add(b[fileHeaderBlock:])
-	}
-	for _, b := range silenceSeeds() {
-		f.Add(b[fileHeaderBlock:])
-	}
-	hdr := fileHeader()
 	f.Fuzz(func(t *testing.T, chunk []byte) {
-		if len(chunk) > chunkSize {
-			chunk = chunk[:chunkSize]
-		}
 		logged := quietLog(t)
-		data := append(append([]byte(nil), hdr...), chunk...)
-		file, err := FromBytes(data, nil)
+		file, err := FromBytes(fuzzChunk(chunk), fuzzOpts())
 		require.NoError(t, err)
 		drain(t, file)
+		require.LessOrEqual(t, file.maxChunkWork, file.opts.MaxChunkWork)
+		require.Empty(t, logged.String(), "nothing may be printed")
+	})
+}
+
+// FuzzChunkBudget builds a fan-out template chain of any shape, damages a
+// few bytes of it and reads it with a small MaxChunkWork: no chunk spends
+// more than its budget, every record attempted is decoded or accounted for
+// in a problem, and nothing is printed.
+func FuzzChunkBudget(f *testing.F) {
+	f.Add(uint8(10), uint8(8), uint32(64<<10), uint16(0), byte(0))
+	f.Add(uint8(3), uint8(32), uint32(300<<10), uint16(600), byte(0x0c))
+	f.Add(uint8(1), uint8(1), uint32(1), uint16(530), byte(0xff))
+	f.Fuzz(func(t *testing.T, depth, fanout uint8, work uint32, at uint16, b byte) {
+		dag := hostile.DAG{Depth: int(depth%16) + 1, FanOut: int(fanout%64) + 1}
+		data, err := dag.Bytes(1)
+		if err != nil {
+			require.ErrorIs(t, err, hostile.ErrShape)
+			return
+		}
+		data[fileHeaderBlock+int(at)%chunkSize] ^= b
+		logged := quietLog(t)
+		file, err := FromBytes(data, &Options{MaxChunkWork: int64(work%(1<<20)) + 1})
+		require.NoError(t, err)
+		drain(t, file)
+		s := file.Stats()
+		require.LessOrEqual(t, file.maxChunkWork, file.opts.MaxChunkWork)
+		lost := 0
+		for _, p := range s.Problems {
+			lost += p.Lost
+		}
+		require.GreaterOrEqual(t, lost, s.RecordsFailed, "every failed record is in a problem")
 		require.Empty(t, logged.String(), "nothing may be printed")
 	})
 }

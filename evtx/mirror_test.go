@@ -125,32 +125,21 @@ func TestValidatorMirror(t *testing.T) {
 	})
 }
 
-// FuzzMirror mutates one chunk and compares, record by record, golang-evtx
-// with and without the validator (mirrorChunk): whatever golang-evtx alone
-// prints on is rejected, nothing is printed with the validator, and no
-// record golang-evtx alone decodes silently is rejected. Seeds: those of
-// FuzzRecords.
+// FuzzMirror mutates the first fuzzCut bytes of one chunk (the rest zero)
+// and compares, record by record, golang-evtx with and without the
+// validator (mirrorChunk): whatever golang-evtx alone prints on is
+// rejected, nothing is printed with the validator, and no record
+// golang-evtx alone decodes silently is rejected. Seeds: fuzzChunkSeeds.
 func FuzzMirror(f *testing.F) {
-	for _, b := range seedFiles(f) {
-		if len(b) >= fileHeaderBlock+chunkSize {
-			f.Add(b[fileHeaderBlock : fileHeaderBlock+chunkSize])
-		}
+	for _, c := range fuzzChunkSeeds(f) {
+		f.Add(c)
 	}
-	for _, b := range silenceSeeds() {
-		f.Add(b[fileHeaderBlock:])
-	}
-	hdr := fileHeader()
 	f.Fuzz(func(t *testing.T, chunk []byte) {
-		if len(chunk) > chunkSize {
-			chunk = chunk[:chunkSize]
-		}
-		data := append(append([]byte(nil), hdr...), chunk...)
-		file, err := FromBytes(data, nil)
+		data := fuzzChunk(chunk)
+		file, err := FromBytes(data, fuzzOpts())
 		require.NoError(t, err)
-		full := make([]byte, chunkSize)
-		copy(full, chunk)
 		var c mirrorCounts
-		mirrorChunk(t, file, 0, full, &c)
+		mirrorChunk(t, file, 0, data[fileHeaderBlock:], &c)
 		require.Zero(t, c.over, "a record golang-evtx decodes silently was rejected")
 	})
 }

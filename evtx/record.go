@@ -123,9 +123,10 @@ type Options struct {
 	// template instance whose expansion (definitions reached through
 	// nested instances, counted as often as they are instantiated) cannot
 	// fit in what is left fails at once, charged its whole allowance. Once
-	// the chunk's budget is spent, its remaining records are reported in
-	// one ProblemChunkBudget and the next chunk is read. Default
-	// DefaultMaxChunkWork.
+	// the chunk's budget is spent, its remaining records are counted, not
+	// decoded, and reported in one ProblemChunkBudget (one per run between
+	// damaged regions, which are still reported in order); the next chunk
+	// gets a new budget. Default DefaultMaxChunkWork.
 	MaxChunkWork int64
 }
 

@@ -389,11 +389,12 @@ func (r spanFailingReader) ReadAt(p []byte, off int64) (int, error) {
 // FuzzSpan checks on arbitrary input that Span agrees with the full decode
 // (counts, channel, computer, first <= last) without panicking or printing.
 func FuzzSpan(f *testing.F) {
-	// Seeds: the file header and first two chunk slots of every corpus
-	// file (whole files are too slow to mutate), and small generated logs.
+	// Seeds: fuzzFileSeeds (a file header and a chunk prefix each) and two
+	// small generated logs; inputs are cut to two chunk slots and read with
+	// the small limits of fuzzOpts.
 	const maxLen = fileHeaderBlock + 2*chunkSize
-	for _, b := range spanCorpus(f) {
-		f.Add(b[:min(len(b), maxLen)])
+	for _, b := range fuzzFileSeeds(f) {
+		f.Add(b)
 	}
 	for _, o := range []benchgen.Options{{Records: 30, IC: []int{0, 29}, Seed: 1}, {Records: 300, Seed: 2}} {
 		b, err := benchgen.Bytes(o)
@@ -408,7 +409,7 @@ func FuzzSpan(f *testing.F) {
 		w, flags := log.Writer(), log.Flags()
 		log.SetOutput(&logged)
 		defer func() { log.SetOutput(w); log.SetFlags(flags) }()
-		ef, err := FromBytes(data, &Options{MaxRecordsPerChunk: 64})
+		ef, err := FromBytes(data, fuzzOpts())
 		if err != nil {
 			var fe *FormatError
 			require.ErrorAs(t, err, &fe)

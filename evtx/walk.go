@@ -307,6 +307,7 @@ func (f *File) records(i int, off int64, data []byte, d *decoder, yield func(Rec
 	}
 	done := 0
 	var lastID uint64
+	var skip skipRun
 	recovering := len(data) < chunkSize
 	expect := chunkHeaderSize // where a sequential reader looks next
 	for pos := chunkHeaderSize; len(data)-pos >= recordHeader; {
@@ -326,39 +327,23 @@ func (f *File) records(i int, off int64, data []byte, d *decoder, yield func(Rec
 			if next < 0 {
 				end = fso
 			}
-			if ps, pok := partialAt(data, pos, end); pok && done < f.opts.MaxRecordsPerChunk && !d.chunkSpent() {
+			if ps, pok := partialAt(data, pos, end); pok && done < f.opts.MaxRecordsPerChunk {
 				// The header is whole but the record's end is damaged:
 				// decode what is left, then walk the rest of the region.
 				done++
 				lastID = binary.LittleEndian.Uint64(data[pos+8:])
-				if !f.partial(i, off, pos, ps, recovering, d, yield) {
+				if d.chunkSpent() {
+					f.stats.RecordsAttempted++
+					skip.add(f, pos)
+				} else if !f.partial(i, off, pos, ps, recovering, d, yield) {
 					return false
 				}
 				pos += ps
 				expect = pos
 				continue
 			}
-			if !allZero(data[pos:end]) {
-				f.stats.RecordsAttempted++
-				f.stats.RecordsFailed++
-				var id uint64
-				cause := fmt.Errorf("%w: no valid record header (%d bytes skipped)", ErrCorrupt, end-pos)
-				if bytes.Equal(data[pos:pos+4], recordMagic) {
-					id = binary.LittleEndian.Uint64(data[pos+8:])
-					cause = fmt.Errorf("%w: record size %d inconsistent with its trailing copy or the chunk end (%d bytes skipped)",
-						ErrCorrupt, binary.LittleEndian.Uint32(data[pos+4:]), end-pos)
-				}
-				lost := 1
-				if next >= 0 && lastID > 0 {
-					// Estimate what the damaged bytes held from the identifier gap.
-					if nid := binary.LittleEndian.Uint64(data[next+8:]); nid > lastID+1 && nid-lastID-1 <= uint64(end-pos)/recordMinSize {
-						lost = int(nid - lastID - 1)
-					}
-				}
-				p := f.problem(ProblemRecordFailed, i, off+int64(pos), id, lost, "record", cause)
-				if !f.lose(p, yield) {
-					return false
-				}
+			if !allZero(data[pos:end]) && (!f.flushSkip(i, off, &skip, yield) || !f.damaged(i, off, data, pos, end, next, lastID, yield)) {
+				return false
 			}
 			if next < 0 {
 				break
@@ -369,14 +354,15 @@ func (f *File) records(i int, off int64, data []byte, d *decoder, yield func(Rec
 		lastID = binary.LittleEndian.Uint64(data[pos+8:])
 		f.stats.RecordsAttempted++
 		if done >= f.opts.MaxRecordsPerChunk {
-			return f.stopChunk(i, off, data, pos, ProblemRecordLimit, fmt.Sprintf("more than MaxRecordsPerChunk (%d) records", f.opts.MaxRecordsPerChunk), yield)
-		}
-		if d.chunkSpent() {
-			return f.stopChunk(i, off, data, pos, ProblemChunkBudget, fmt.Sprintf("decoding work budget MaxChunkWork (%d units) spent", f.opts.MaxChunkWork), yield)
+			return f.flushSkip(i, off, &skip, yield) &&
+				f.stopChunk(i, off, data, pos, ProblemRecordLimit, fmt.Sprintf("more than MaxRecordsPerChunk (%d) records", f.opts.MaxRecordsPerChunk), yield)
 		}
 		done++
-		rec, err := d.decode(pos, size)
-		if err != nil {
+		if d.chunkSpent() {
+			// Counted, not decoded: the walk goes on so that damaged
+			// regions after this point are still reported in order.
+			skip.add(f, pos)
+		} else if rec, err := d.decode(pos, size); err != nil {
 			f.stats.RecordsFailed++
 			p := f.problem(ProblemRecordFailed, i, off+int64(pos), binary.LittleEndian.Uint64(data[pos+8:]), 1, "record", err)
 			if !f.lose(p, yield) {
@@ -388,7 +374,57 @@ func (f *File) records(i int, off int64, data []byte, d *decoder, yield func(Rec
 		pos += size
 		expect = pos
 	}
-	return true
+	return f.flushSkip(i, off, &skip, yield)
+}
+
+// damaged reports the damaged bytes data[pos:end] (not all zero) before the
+// next well-formed record header (next, -1 when none) as one failed record
+// whose Lost is estimated from the identifier gap.
+func (f *File) damaged(i int, off int64, data []byte, pos, end, next int, lastID uint64, yield func(Record, error) bool) bool {
+	f.stats.RecordsAttempted++
+	f.stats.RecordsFailed++
+	var id uint64
+	cause := fmt.Errorf("%w: no valid record header (%d bytes skipped)", ErrCorrupt, end-pos)
+	if bytes.Equal(data[pos:pos+4], recordMagic) {
+		id = binary.LittleEndian.Uint64(data[pos+8:])
+		cause = fmt.Errorf("%w: record size %d inconsistent with its trailing copy or the chunk end (%d bytes skipped)",
+			ErrCorrupt, binary.LittleEndian.Uint32(data[pos+4:]), end-pos)
+	}
+	lost := 1
+	if next >= 0 && lastID > 0 {
+		// Estimate what the damaged bytes held from the identifier gap.
+		if nid := binary.LittleEndian.Uint64(data[next+8:]); nid > lastID+1 && nid-lastID-1 <= uint64(end-pos)/recordMinSize {
+			lost = int(nid - lastID - 1)
+		}
+	}
+	return f.lose(f.problem(ProblemRecordFailed, i, off+int64(pos), id, lost, "record", cause), yield)
+}
+
+// skipRun is a run of records not decoded because the chunk's decoding
+// work budget was spent: where it starts and how many records it holds.
+type skipRun struct {
+	at, n int
+}
+
+// add counts the record at pos (already counted as attempted) as failed.
+func (s *skipRun) add(f *File, pos int) {
+	if s.n == 0 {
+		s.at = pos
+	}
+	s.n++
+	f.stats.RecordsFailed++
+}
+
+// flushSkip reports the pending run of records skipped for the chunk's
+// budget, if any, as one ProblemChunkBudget.
+func (f *File) flushSkip(i int, off int64, s *skipRun, yield func(Record, error) bool) bool {
+	if s.n == 0 {
+		return true
+	}
+	p := f.problem(ProblemChunkBudget, i, off+int64(s.at), 0, s.n, "chunk",
+		fmt.Errorf("%w: decoding work budget MaxChunkWork (%d units) spent; %d records not decoded", ErrTooLarge, f.opts.MaxChunkWork, s.n))
+	*s = skipRun{}
+	return f.lose(p, yield)
 }
 
 // stopChunk ends the walk of chunk i at the record at pos (already counted
