@@ -184,3 +184,41 @@ func TestChunkBudgetNormalLog(t *testing.T) {
 		assert.Equal(t, "chunk", fe.What)
 	}
 }
+
+// TestChunkBudgetDamageAfter: damage after the point where a chunk's budget
+// ran out is still reported, in file order, between the budget problems
+// of the records around it, and Span's counts still match Records'.
+func TestChunkBudgetDamageAfter(t *testing.T) {
+	b, err := hostile.DAG{Depth: 3, FanOut: 32}.Bytes(1)
+	require.NoError(t, err)
+	data := b[fileHeaderBlock:]
+	// Overwrite the signature of a record near the chunk's end.
+	at := nextRecord(data, chunkSize-400)
+	require.Positive(t, at)
+	copy(data[at:], "XXXX")
+	f, err := FromBytes(b, &Options{MaxChunkWork: 500 << 10})
+	require.NoError(t, err)
+	var kinds []ProblemKind
+	for _, err := range f.Records(context.Background()) {
+		if err != nil {
+			var fe *FormatError
+			require.ErrorAs(t, err, &fe)
+		}
+	}
+	s := f.Stats()
+	var last int64
+	for _, p := range s.Problems {
+		if p.Kind.Warning() {
+			continue
+		}
+		kinds = append(kinds, p.Kind)
+		assert.Greater(t, p.Offset, last, "problems in file order")
+		last = p.Offset
+	}
+	require.GreaterOrEqual(t, len(kinds), 3)
+	assert.Equal(t, []ProblemKind{ProblemChunkBudget, ProblemRecordFailed, ProblemChunkBudget}, kinds[len(kinds)-3:])
+	sp, err := f.Span(context.Background())
+	require.NoError(t, err)
+	assert.Equal(t, s.RecordsAttempted, sp.Records+sp.Damaged)
+	assert.Equal(t, 1, sp.Damaged)
+}
