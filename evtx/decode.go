@@ -43,6 +43,7 @@ const (
 	recordBudgetBase = 256 << 10 // bytes read + 16 per seek, per record, plus 16 per record byte
 	maxTreeDepth     = 64        // element nesting kept in a Record
 	nodeCost         = 16        // budget units per element or content item converted
+	failCost         = 32 << 10  // chunk budget units a failed record costs at least (64 per default chunk)
 )
 
 var (
@@ -62,6 +63,8 @@ type budgetReader struct {
 	limit   int64 // reads stop here: the end of the record being decoded
 	left    int64
 	allow   int64 // left at the start of the record
+	record  int64 // the record's own budget (allow unless the chunk's budget is lower)
+	bomb    bool  // a template's expansion exceeds the record's whole budget
 	chunk   int64 // the chunk's MaxChunkWork when it, not the record's budget, set allow; else 0
 	v       *validator
 	lastOne int64 // position of the last 1-byte read, -1 if the last read was longer
@@ -111,6 +114,7 @@ func (b *budgetReader) Seek(off int64, whence int) (int64, error) {
 		}
 		if w > b.left {
 			b.left = 0
+			b.bomb = w > b.record
 			panic(fmt.Errorf("%w: template instance expands to at least %d bytes, %s", errBudget, w, b.which()))
 		}
 	}
@@ -173,12 +177,38 @@ func (d *decoder) startChunk(i int, off int64, data []byte) {
 	d.chunkLeft = d.f.opts.MaxChunkWork
 }
 
+// charge takes the work of the record just decoded from the chunk's
+// budget. A record stopped by its budget is charged its whole allowance, so
+// that refusing a fan-out template early does not make it cheaper to
+// repeat; a record that fails is charged at least failCost, so that a chunk
+// of small undecodable records yields a bounded number of problems; and a
+// template whose expansion exceeds the record's whole budget (a fan-out
+// chain, never seen in a real log) spends the chunk's budget: the chunk's
+// other records are counted, not decoded, in one problem.
+func (d *decoder) charge(failed bool) {
+	br := d.br
+	if br == nil {
+		return
+	}
+	d.br = nil
+	spent := br.allow - max(br.left, 0)
+	if failed {
+		spent = max(spent, failCost)
+	}
+	if br.bomb {
+		spent = max(d.chunkLeft, 0)
+	}
+	d.chunkLeft -= spent
+	d.f.maxChunkWork = max(d.f.maxChunkWork, min(d.f.opts.MaxChunkWork-d.chunkLeft, d.f.opts.MaxChunkWork))
+}
+
 // chunkSpent reports whether the chunk's decoding work budget is used up.
 func (d *decoder) chunkSpent() bool { return d.chunkLeft <= 0 }
 
 // decode turns the record at pos (size bytes, header already checked) into a
 // Record. Any panic in golang-evtx becomes an ErrDecode error.
 func (d *decoder) decode(pos, size int) (rec Record, err error) {
+	defer func() { d.charge(err != nil) }()
 	le := binary.LittleEndian
 	rec.File = d.f.opts.Name
 	rec.Chunk = d.chunk
@@ -260,19 +290,12 @@ func (d *decoder) parse(pos int) (root *xnode, err error) {
 	if d.chunkLeft < allow {
 		allow, byChunk = max(d.chunkLeft, 0), d.f.opts.MaxChunkWork
 	}
-	br := &budgetReader{data: d.data, pos: int64(pos + recordHeader), limit: int64(d.recEnd), left: allow, allow: allow, chunk: byChunk, v: &d.v, lastOne: -1}
+	br := &budgetReader{data: d.data, pos: int64(pos + recordHeader), limit: int64(d.recEnd), left: allow, allow: allow,
+		record: recordBudgetBase + 16*int64(d.recEnd-d.recStart), chunk: byChunk, v: &d.v, lastOne: -1}
 	if d.unchecked {
 		br.v = nil
 	}
 	d.br = br
-	defer func() {
-		// A record stopped by its budget is charged the whole allowance:
-		// refusing a fan-out template early must not make it cheaper
-		// to repeat.
-		d.chunkLeft -= allow - max(br.left, 0)
-		d.f.maxChunkWork = max(d.f.maxChunkWork, d.f.opts.MaxChunkWork-d.chunkLeft)
-		d.br = nil
-	}()
 	elt, perr := gevtx.Parse(br, &d.c, false)
 	frag, ok := elt.(*gevtx.Fragment)
 	if !ok || frag == nil {
