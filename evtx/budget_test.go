@@ -63,6 +63,7 @@ func TestChunkBudgetDAG(t *testing.T) {
 		{hostile.DAG{Depth: 3, FanOut: 32}, 600 << 10},
 		{hostile.DAG{Depth: 3, FanOut: 8}, 300 << 10},
 		{hostile.DAG{Depth: 10, FanOut: 2}, 1 << 20},
+		{hostile.DAG{Depth: 12, FanOut: 2}, 0}, // every record fails validation, cheaply
 	}
 	for _, tc := range tests {
 		t.Run(fmt.Sprintf("depth %d fan-out %d", tc.shape.Depth, tc.shape.FanOut), func(t *testing.T) {
@@ -103,6 +104,12 @@ func TestChunkBudgetDAG(t *testing.T) {
 				}
 			}
 			assert.LessOrEqual(t, stopped, chunks*int(f.opts.MaxChunkWork/recordBudgetBase+1))
+			// Every failure costs at least failCost: problems per chunk
+			// are bounded whatever the records.
+			assert.LessOrEqual(t, len(failed), chunks*int(f.opts.MaxChunkWork/failCost+1))
+			if tc.shape.Depth == 10 && tc.shape.FanOut == 8 {
+				assert.Len(t, failed, chunks, "a fan-out bomb spends its chunk's budget")
+			}
 			assert.Len(t, errs, len(failed)+len(budget))
 			assert.Empty(t, logged.String())
 		})
