@@ -174,10 +174,16 @@
 // MaxFileSize (1 PiB, in effect none), MaxRecordsPerChunk (8192),
 // MaxDataFields (1024 per record), MaxDataSize (1 MiB per record),
 // MaxChunkWork (2 Mi units per chunk); reaching one is a Problem.
+// Damage yields partial results plus typed Problems (Stats), each with a
+// *FormatError wrapping a sentinel (ErrNotEVTX, ErrCorrupt, ErrTruncated,
+// ErrChecksum, ErrTooLarge, ErrDecode). Cancellation is checked once per
+// chunk. The package prints nothing (see Silence) and keeps no mutable
+// state of its own.
 //
 // Memory. Open and NewReader read the input in place: nothing grows with
-// the file size except Stats.Problems (one per failed record or damaged
-// region, one per chunk stopped by a limit; warnings per chunk). Records
+// the file size except Stats.Problems (per chunk: at most 64 failed
+// records, one per damaged region, one per limit reached, checksum
+// warnings; about 1 KiB each). Records
 // holds one 64 KiB chunk, its template and validation caches (bounded by
 // the chunk) and the record being yielded (MaxDataFields, MaxDataSize);
 // ParallelRecords and ScanIC hold at most ScanOptions.InFlight batches of
@@ -194,15 +200,13 @@
 // whose instances point at further definitions (a fan-out chain) would cost
 // fan-out^depth; the validator computes each instance's expansion weight
 // from memoised definitions and a record whose template cannot fit in its
-// allowance fails at once, charged the whole allowance. A chunk whose budget
+// allowance fails at once, charged the whole allowance (the chunk's whole
+// budget when the expansion exceeds the record's own budget). A failed
+// record costs at least 32 Ki units, so that a chunk of small undecodable
+// records yields at most 64 record problems. A chunk whose budget
 // is spent reports its remaining records in one ProblemChunkBudget (one per
 // run between damaged regions, which are still reported in file order, so
 // Span's counts keep matching).
-// Damage yields partial results plus typed Problems (Stats), each with a
-// *FormatError wrapping a sentinel (ErrNotEVTX, ErrCorrupt, ErrTruncated,
-// ErrChecksum, ErrTooLarge, ErrDecode). Cancellation is checked once per
-// chunk. The package prints nothing (see Silence) and keeps no mutable
-// state of its own.
 //
 // # IC evidence
 //

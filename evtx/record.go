@@ -122,8 +122,11 @@ type Options struct {
 	// record over either budget fails (ProblemRecordFailed, ErrDecode); a
 	// template instance whose expansion (definitions reached through
 	// nested instances, counted as often as they are instantiated) cannot
-	// fit in what is left fails at once, charged its whole allowance. Once
-	// the chunk's budget is spent, its remaining records are counted, not
+	// fit in what is left fails at once, charged its whole allowance (the
+	// whole chunk's budget when it exceeds the record's own budget: a
+	// fan-out chain). A failed record costs at least 32 Ki units, so a
+	// chunk reports at most 64 failed records one by one. Once the
+	// chunk's budget is spent, its remaining records are counted, not
 	// decoded, and reported in one ProblemChunkBudget (one per run between
 	// damaged regions, which are still reported in order); the next chunk
 	// gets a new budget. Default DefaultMaxChunkWork.
