@@ -1,12 +1,11 @@
 package psvm
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"strings"
-	"unicode/utf16"
-	"unicode/utf8"
+
+	"github.com/hvic/hvic/internal/textenc"
 )
 
 // Kind says which cmdlet's objects an input holds.
@@ -166,34 +165,5 @@ var (
 	ErrTooLarge = errors.New("psvm: input exceeds limit")
 )
 
-// decode turns the input into text: UTF-16LE/BE by BOM (or by the zero
-// bytes of ASCII text without one), UTF-8 with or without BOM. Invalid
-// sequences become U+FFFD.
-func decode(b []byte) (string, string) {
-	switch {
-	case bytes.HasPrefix(b, []byte{0xEF, 0xBB, 0xBF}):
-		return strings.ToValidUTF8(string(b[3:]), "\uFFFD"), "utf-8-bom"
-	case bytes.HasPrefix(b, []byte{0xFF, 0xFE}):
-		return utf16Text(b[2:], false), "utf-16le"
-	case bytes.HasPrefix(b, []byte{0xFE, 0xFF}):
-		return utf16Text(b[2:], true), "utf-16be"
-	case len(b) >= 4 && b[0] != 0 && b[1] == 0 && b[2] != 0 && b[3] == 0:
-		return utf16Text(b, false), "utf-16le"
-	}
-	if utf8.Valid(b) {
-		return string(b), "utf-8"
-	}
-	return strings.ToValidUTF8(string(b), "\uFFFD"), "utf-8"
-}
-
-func utf16Text(b []byte, bigEndian bool) string {
-	u := make([]uint16, len(b)/2)
-	for i := range u {
-		if bigEndian {
-			u[i] = uint16(b[2*i])<<8 | uint16(b[2*i+1])
-		} else {
-			u[i] = uint16(b[2*i]) | uint16(b[2*i+1])<<8
-		}
-	}
-	return string(utf16.Decode(u))
-}
+// decode turns the input into text (see package textenc).
+func decode(b []byte) (string, string) { return textenc.Decode(b) }
