@@ -57,6 +57,14 @@
 // the deciding evidence, the missing evidence and an ordered Explanation.
 // Output order is deterministic (host, VM name, VM ID, rule ID).
 //
+// A host's own view of its VMs (Evidence.VMViews, from Get-VM) joins the
+// VM by ID, else by name as events do. Its IntegrationServicesState is
+// checked against the verdict ("Update required" agrees with cases 2, 3
+// and an unclassified mismatch, "Up to date" with case 1; a disagreement
+// is a note and a finding parameter), and its IntegrationServicesVersion
+// is the guest version when no guest hive or export gave one (a note says
+// so).
+//
 // # The table format
 //
 // The rule table is embedded JSON (rules.json), parsed once by Default and
