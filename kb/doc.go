@@ -63,7 +63,8 @@
 // and an unclassified mismatch, "Up to date" with case 1; a disagreement
 // is a note and a finding parameter), and its IntegrationServicesVersion
 // is the guest version when no guest hive or export gave one (a note says
-// so).
+// so). Table.Collect gives, per kind of missing evidence, the exact
+// commands whose output hvic reads (the table's "collect" section).
 //
 // # The table format
 //
@@ -78,7 +79,8 @@
 //	 "releases":     [{"version", "name", "kb", "confidence"}],
 //	 "remediations": [{"id", "hostFamily", "guestMin", "guestMax", "linux", "method",
 //	                   "fallback", "confidence", "text"}],
-//	 "services":     [{"id", "serviceName", "component", "linuxDaemon", "defaultEnabled", "text"}]}
+//	 "services":     [{"id", "serviceName", "component", "linuxDaemon", "defaultEnabled", "text"}],
+//	 "collect":      [{"id", "side", "shell", "reads", "missing", "command", "text"}]}
 //
 // Enums are written by name (Case.String and friends). Load validates the
 // table: known fields only, unique IDs, parseable versions, every event's
