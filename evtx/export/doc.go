@@ -20,6 +20,9 @@
 //     Qualifiers, RecordId, ProviderName, LogName, MachineName,
 //     TimeCreated.
 //
+// Pasted shell prompt lines ("C:\>wevtutil qe ...", "PS C:\> ...") are
+// ignored.
+//
 // The XML forms keep EventData names and values, so each <Event> becomes
 // an evtx.Record (provider, GUID, event ID and qualifiers apart, level,
 // task, opcode, keywords, UTC time, record ID, channel, computer, user,

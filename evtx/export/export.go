@@ -141,6 +141,7 @@ func Parse(b []byte, opts *Options) (res *Result, err error) {
 		}
 	}()
 	text, enc := textenc.Decode(b)
+	text = textenc.BlankPrompts(text)
 	form := detect(text)
 	if form == FormUnknown {
 		return nil, ErrNotExport
@@ -167,7 +168,7 @@ func Sniff(head []byte) (f Form) {
 		}
 	}()
 	text, _ := textenc.Decode(head)
-	return detect(text)
+	return detect(textenc.BlankPrompts(text))
 }
 
 // parser accumulates one export's result.

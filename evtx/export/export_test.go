@@ -160,3 +160,15 @@ func TestFormNames(t *testing.T) {
 	assert.Equal(t, "form(42)", Form(42).String())
 	assert.False(t, FormEventXML.Rendered())
 }
+
+// TestParsePastedWithPrompt: wevtutil output pasted with its command line.
+func TestParsePastedWithPrompt(t *testing.T) {
+	in := "C:\\Users\\admin>wevtutil qe Microsoft-Windows-Hyper-V-Integration-Admin /f:xml\r\n" +
+		string(fixture(t, "integration-wevtutil.xml")) + "\r\nC:\\Users\\admin>"
+	assert.Equal(t, FormEventXML, Sniff([]byte(in)))
+	res, err := Parse([]byte(in), nil)
+	require.NoError(t, err)
+	assert.Empty(t, res.Problems)
+	_, evs := binary(t, "hv01-integration-admin.evtx")
+	assert.Len(t, res.Events, len(evs))
+}

@@ -28,6 +28,8 @@
 //     ({"Major":6,"Minor":3,"Build":9600,"Revision":16384,...}) to its
 //     dotted text, a GUID object to its "Guid" or "value" member.
 //
+// Pasted shell prompt lines ("PS C:\> Get-VM", "C:\>...") are ignored.
+//
 // Encodings: UTF-16LE with BOM (Windows PowerShell 5.1's ">" and
 // Out-File), UTF-16BE with BOM, UTF-8 with or without BOM, and UTF-16LE
 // without BOM recognised by its zero bytes.

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/hvic/hvic/internal/textenc"
 )
 
 // jsonValue renders one ConvertTo-Json property value as text: strings as
@@ -120,6 +122,7 @@ func Parse(b []byte, opts *Options) (res *Result, err error) {
 		}
 	}()
 	text, enc := decode(b)
+	text = textenc.BlankPrompts(text)
 	res = &Result{Encoding: enc}
 	ls := lines(text)
 	res.Format = detect(text, ls)
@@ -179,6 +182,7 @@ func Sniff(head []byte) (ok bool) {
 		}
 	}()
 	text, _ := decode(head)
+	text = textenc.BlankPrompts(text)
 	if reRegistry.MatchString(text) {
 		return false
 	}

@@ -171,3 +171,20 @@ func TestNames(t *testing.T) {
 	assert.Equal(t, "update-required", ICStateUpdateRequired.String())
 	assert.Equal(t, "kind(9)", Kind(9).String())
 }
+
+// TestParsePastedWithPrompts: output pasted with the commands around it.
+func TestParsePastedWithPrompts(t *testing.T) {
+	for _, f := range []string{"getvm-table.txt", "getvm-list.txt", "getvm-array.json"} {
+		t.Run(f, func(t *testing.T) {
+			body := string(readFixture(t, f))
+			in := "PS C:\\Users\\admin> Get-VM | Select-Object * | Out-String\r\n" + body + "\r\nPS C:\\Users\\admin> \r\n"
+			require.True(t, Sniff([]byte(in)))
+			res, err := Parse([]byte(in), nil)
+			require.NoError(t, err)
+			assert.Empty(t, res.Problems)
+			require.Len(t, res.VMs, 2)
+			assert.Equal(t, "web01", res.VMs[0].Name)
+			assert.Equal(t, "6.3.9600.16384", res.VMs[0].ICVersion)
+		})
+	}
+}

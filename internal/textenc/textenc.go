@@ -3,12 +3,13 @@
 // (PowerShell 5.1's ">" and Out-File, Event Viewer, regedit), UTF-16LE
 // without one (recognised by the zero high bytes of ASCII text), and UTF-8
 // with or without a BOM. Invalid sequences become U+FFFD, so the result is
-// always valid UTF-8. It never panics and allocates in proportion to the
-// input.
+// always valid UTF-8. BlankPrompts drops the shell prompt lines of pasted
+// output. Neither panics; both allocate in proportion to the input.
 package textenc
 
 import (
 	"bytes"
+	"regexp"
 	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -52,4 +53,24 @@ func utf16Text(b []byte, bigEndian bool) string {
 		}
 	}
 	return string(utf16.Decode(u))
+}
+
+// rePrompt matches a pasted shell prompt line: PowerShell ("PS C:\> ...",
+// "PS C:\Users\me> ...") or cmd.exe ("C:\Users\me>...").
+var rePrompt = regexp.MustCompile(`^\s*(?:PS [^\r\n>]{1,260}>|[A-Za-z]:\\[^\r\n<>"]{0,260}>)`)
+
+// BlankPrompts replaces each line that starts with a shell prompt (the
+// command a customer pasted along with its output) by an empty line, so
+// line numbers stay those of the input.
+func BlankPrompts(text string) string {
+	if !strings.Contains(text, ">") {
+		return text
+	}
+	lines := strings.Split(text, "\n")
+	for i, l := range lines {
+		if rePrompt.MatchString(l) {
+			lines[i] = ""
+		}
+	}
+	return strings.Join(lines, "\n")
 }

@@ -1,6 +1,7 @@
 package textenc
 
 import (
+	"strings"
 	"testing"
 	"unicode/utf8"
 
@@ -32,6 +33,20 @@ func TestDecode(t *testing.T) {
 	}
 }
 
+func TestBlankPrompts(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"PS C:\\> Get-VM | ft\r\nName\r\n", "\nName\r\n"},
+		{"PS C:\\Users\\me> Get-VM\nName", "\nName"},
+		{"C:\\Users\\me>wevtutil qe System /f:xml\n<Event>", "\n<Event>"},
+		{"<Event><Data>C:\\x></Data></Event>", "<Event><Data>C:\\x></Data></Event>"},
+		{"Name : a>b\n", "Name : a>b\n"},
+		{"no prompt", "no prompt"},
+	}
+	for _, tt := range tests {
+		assert.Equal(t, tt.want, BlankPrompts(tt.in), tt.in)
+	}
+}
+
 func FuzzDecode(f *testing.F) {
 	f.Add([]byte("\xff\xfeA\x00"))
 	f.Add([]byte("\xef\xbb\xbfa"))
@@ -39,6 +54,9 @@ func FuzzDecode(f *testing.F) {
 		s, _ := Decode(b)
 		if !utf8.ValidString(s) {
 			t.Fatal("invalid UTF-8")
+		}
+		if p := BlankPrompts(s); strings.Count(p, "\n") != strings.Count(s, "\n") {
+			t.Fatal("BlankPrompts changed the line count")
 		}
 	})
 }
