@@ -1,6 +1,7 @@
 package advicetest
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -58,7 +59,7 @@ func TestGuestRegQueryIsAttributed(t *testing.T) {
 	assert.Equal(t, `reg query "HKLM\SOFTWARE\Microsoft\Virtual Machine" /s > web01-vm.txt`, c.For("HV01", "web01"))
 	b, err := os.ReadFile(filepath.Join("testdata", "guest-reg-query.txt"))
 	require.NoError(t, err)
-	src, err := hive.ParseRegQuery(b, &hive.ExportOptions{File: "web01-vm.txt"})
+	src, err := hive.ParseRegQuery(context.Background(), b, &hive.ExportOptions{File: "web01-vm.txt"})
 	require.NoError(t, err)
 	f := hive.ExtractFacts(src, "web01-vm.txt")
 	require.NotNil(t, f.Guest)

@@ -82,7 +82,7 @@ func fromExport(t *testing.T, name, host string) ([]kb.Event, kb.LogCoverage) {
 }
 
 func guestFromRegQuery(t *testing.T) kb.GuestEvidence {
-	src, err := hive.ParseRegQuery(readFile(t, "testdata", "guest-reg-query.txt"), &hive.ExportOptions{File: "web01-vm.txt"})
+	src, err := hive.ParseRegQuery(context.Background(), readFile(t, "testdata", "guest-reg-query.txt"), &hive.ExportOptions{File: "web01-vm.txt"})
 	require.NoError(t, err)
 	g := hive.ExtractFacts(src, "web01-vm.txt").Guest
 	require.NotNil(t, g)
