@@ -17,15 +17,17 @@ type vmState struct {
 	guestConflict   bool
 	kernel          Version
 	kernelKnown     bool
-	hostOK, guestOK bool // a four-part version on that side
-	hostNotRecorded bool // 2016+ host: no GuestInstaller value
-	hostShort       bool // the host value has fewer than four parts
-	guestShort      bool // IntegrationServicesVersion has fewer than four parts
-	pkgAmbiguous    bool // guest OS unknown, Win5x != Win6x, guest equals neither
-	pkgGuessed      bool // guest OS unknown, the guest equals the package chosen
-	intCovered      bool // the host's Integration-Admin (Worker-Admin) log read intact
-	intDamaged      bool // it was read, but lost records to damage
-	cmp             int  // guest version compared with host version, when both known
+	hostOK, guestOK bool    // a four-part version on that side
+	hostNotRecorded bool    // 2016+ host: no GuestInstaller value
+	hostShort       bool    // the host value has fewer than four parts
+	guestShort      bool    // IntegrationServicesVersion has fewer than four parts
+	pkgAmbiguous    bool    // guest OS unknown, Win5x != Win6x, guest equals neither
+	pkgGuessed      bool    // guest OS unknown, the guest equals the package chosen
+	intCovered      bool    // the host's Integration-Admin (Worker-Admin) log read intact
+	intDamaged      bool    // it was read, but lost records to damage
+	cmp             int     // guest version compared with host version, when both known
+	view            *VMView // the host's Get-VM view of the VM, when listed
+	guestFromView   bool    // the guest version is the view's IntegrationServicesVersion
 
 	ev       evSplit
 	primary  string
@@ -63,11 +65,13 @@ func (e *evaluator) assess(vm *vmInfo) {
 	e.placeHost(s)
 	s.pickGuest()
 	e.detectLinux(s)
+	s.useView()
 	e.choosePackage(s)
 	e.readVersions(s)
 	e.splitEvents(s)
 	e.noteMissing(s)
 	e.decide(s)
+	s.judgeView()
 	e.advisories(s)
 	e.emit(s)
 }
@@ -101,6 +105,14 @@ func (e *evaluator) placeHost(s *vmState) {
 		return
 	}
 	s.a.Host = vm.hostKey
+	for _, v := range vm.views {
+		if n := strings.Trim(v.Host, " \t\r\n\x00"); hostKey(n) == vm.hostKey && (s.a.Host == vm.hostKey || n < s.a.Host) {
+			s.a.Host = n
+		}
+	}
+	if s.a.Host != vm.hostKey {
+		return
+	}
 	for _, g := range vm.guests {
 		if n := firstHost(g.HostNames); hostKey(n) == vm.hostKey {
 			s.a.Host = n

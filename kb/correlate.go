@@ -24,7 +24,8 @@ type vmInfo struct {
 	names   []string
 	guests  []*GuestEvidence
 	events  []classified
-	hostKey string // from the guest's Parameters or the events
+	views   []*VMView // the hosts' Get-VM listings of the VM
+	hostKey string    // from the guest's Parameters or the events
 	linux   bool
 	linuxBy string // "hint" or "guest-os"
 }
@@ -164,6 +165,7 @@ func lookupValue(m map[string]string, name string) (string, bool) {
 type pending struct {
 	guest *GuestEvidence
 	event *classified
+	view  *VMView
 	name  string
 	host  string
 }
@@ -190,6 +192,7 @@ func (e *evaluator) collectVMs() {
 	byName := e.collectGuests(x)
 	more, unattributed := e.collectEvents(x)
 	byName = append(byName, more...)
+	byName = append(byName, e.collectViews(x)...)
 	idsByName := map[string][]*vmInfo{}
 	for _, vm := range x.order {
 		for _, n := range vm.names {
@@ -260,6 +263,25 @@ func (e *evaluator) collectEvents(x *vmIndex) (byName []pending, unattributed []
 	return byName, unattributed
 }
 
+// collectViews files the hosts' VM views with a VM ID under it; those with
+// only a name are returned for attribution by name.
+func (e *evaluator) collectViews(x *vmIndex) []pending {
+	var byName []pending
+	for i := range e.ev.VMViews {
+		v := &e.ev.VMViews[i]
+		id := NormalizeVMID(v.VMID)
+		switch {
+		case id != "":
+			vm := x.get(id)
+			vm.views = append(vm.views, v)
+			vm.addName(v.VMName)
+		case nameKey(v.VMName) != "":
+			byName = append(byName, pending{view: v, name: v.VMName, host: v.Host})
+		}
+	}
+	return byName
+}
+
 // attributeByName ties name-only evidence to the one VM carrying the name
 // (or the one its host singles out); evidence it cannot tie is returned,
 // by name, for the conflict finding.
@@ -284,17 +306,23 @@ func (e *evaluator) attributeByName(x *vmIndex, byName []pending, idsByName map[
 			}
 		}
 		if target == nil {
-			if p.guest != nil {
+			switch {
+			case p.guest != nil:
 				conflictRefs[k] = append(conflictRefs[k], p.guest.Refs...)
-			} else {
+			case p.view != nil:
+				conflictRefs[k] = append(conflictRefs[k], p.view.Ref)
+			default:
 				conflictRefs[k] = append(conflictRefs[k], p.event.ev.Ref)
 			}
 			continue
 		}
 		target.addName(p.name)
-		if p.guest != nil {
+		switch {
+		case p.guest != nil:
 			target.guests = append(target.guests, p.guest)
-		} else {
+		case p.view != nil:
+			target.views = append(target.views, p.view)
+		default:
 			target.events = append(target.events, *p.event)
 		}
 	}
@@ -460,8 +488,8 @@ func firstFile(refs []Ref) string {
 }
 
 // vmHostKey picks the VM's host: a host the guest's Parameters name and the
-// evidence knows, else the host of the newest event, else the first host
-// the guest names.
+// evidence knows, else the smallest host whose Get-VM lists the VM, else
+// the host of the newest event, else the first host the guest names.
 func (e *evaluator) vmHostKey(vm *vmInfo) string {
 	for _, g := range vm.guests {
 		for _, n := range g.HostNames {
@@ -471,6 +499,15 @@ func (e *evaluator) vmHostKey(vm *vmInfo) string {
 				}
 			}
 		}
+	}
+	viewHost := ""
+	for _, v := range vm.views {
+		if k := hostKey(v.Host); k != "" && (viewHost == "" || k < viewHost) {
+			viewHost = k
+		}
+	}
+	if viewHost != "" {
+		return viewHost
 	}
 	var newest *Event
 	for _, c := range vm.events {

@@ -57,6 +57,15 @@
 // the deciding evidence, the missing evidence and an ordered Explanation.
 // Output order is deterministic (host, VM name, VM ID, rule ID).
 //
+// A host's own view of its VMs (Evidence.VMViews, from Get-VM) joins the
+// VM by ID, else by name as events do. Its IntegrationServicesState is
+// checked against the verdict ("Update required" agrees with cases 2, 3
+// and an unclassified mismatch, "Up to date" with case 1; a disagreement
+// is a note and a finding parameter), and its IntegrationServicesVersion
+// is the guest version when no guest hive or export gave one (a note says
+// so). Table.Collect gives, per kind of missing evidence, the exact
+// commands whose output hvic reads (the table's "collect" section).
+//
 // # The table format
 //
 // The rule table is embedded JSON (rules.json), parsed once by Default and
@@ -70,7 +79,8 @@
 //	 "releases":     [{"version", "name", "kb", "confidence"}],
 //	 "remediations": [{"id", "hostFamily", "guestMin", "guestMax", "linux", "method",
 //	                   "fallback", "confidence", "text"}],
-//	 "services":     [{"id", "serviceName", "component", "linuxDaemon", "defaultEnabled", "text"}]}
+//	 "services":     [{"id", "serviceName", "component", "linuxDaemon", "defaultEnabled", "text"}],
+//	 "collect":      [{"id", "side", "shell", "reads", "missing", "command", "text"}]}
 //
 // Enums are written by name (Case.String and friends). Load validates the
 // table: known fields only, unique IDs, parseable versions, every event's

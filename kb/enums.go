@@ -183,7 +183,16 @@ type ExplainKind uint8
 // decided on a 2016+ host, whose providers are unverified),
 // "integration-log-damaged" (the Integration-Admin or Worker-Admin log was
 // read but lost records, so it cannot prove a 4000 absent; its period is
-// in the log-period line marked "damaged").
+// in the log-period line marked "damaged"), "guest-version-from-host-view"
+// (no guest hive or export gave the guest's version: the host's Get-VM
+// IntegrationServicesVersion stands in; "detail" is the value, Ref the
+// file), "host-view-disagrees" (the host's IntegrationServicesState,
+// "detail", says the opposite of the verdict), "host-view-state" (the
+// verdict is open and the host's IntegrationServicesState, "detail", is
+// the only word on it). With a Get-VM view, the primary finding carries
+// "hostViewState" (a HostICState name), "hostView" ("agrees",
+// "disagrees", "only-evidence") and, when its version stood in,
+// "guestVersionSource" ("host-view").
 const (
 	ExplainUnset        ExplainKind = iota
 	ExplainDecisive                 // the event or value that decided the case; Params: "what" (event or value label), "eventId", "provider", "component", "kind"
@@ -356,5 +365,30 @@ func (c Confidence) MarshalText() ([]byte, error) { return []byte(c.String()), n
 func (c *Confidence) UnmarshalText(b []byte) error {
 	v, err := enumParse(confidenceNames, b, "confidence")
 	*c = Confidence(v)
+	return err
+}
+
+// HostICState is a host's IntegrationServicesState for one VM (Get-VM).
+type HostICState uint8
+
+// Host IC states.
+const (
+	HostICUnknown        HostICState = iota // absent, empty or not recognised
+	HostICUpToDate                          // "Up to date"
+	HostICUpdateRequired                    // "Update required"
+)
+
+var hostICStateNames = []string{"unknown", "up-to-date", "update-required"}
+
+// String returns the name used in JSON ("update-required").
+func (s HostICState) String() string { return enumString(hostICStateNames, int(s), "hosticstate") }
+
+// MarshalText implements encoding.TextMarshaler with String.
+func (s HostICState) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
+
+// UnmarshalText implements encoding.TextUnmarshaler for the names String returns.
+func (s *HostICState) UnmarshalText(b []byte) error {
+	v, err := enumParse(hostICStateNames, b, "host IC state")
+	*s = HostICState(v)
 	return err
 }

@@ -13,6 +13,7 @@ type Evidence struct {
 	Guests   []GuestEvidence // one entry per guest SOFTWARE hive (or export) read
 	Events   []Event         // IC-related events from the hosts' logs
 	Coverage []LogCoverage   // which logs were read, so that an absent event can mean something
+	VMViews  []VMView        // the hosts' own view of their VMs (Get-VM output)
 	Hints    Hints           // what the caller knows beyond the files
 }
 
@@ -145,6 +146,23 @@ type LogCoverage struct {
 	Records int       `json:"records,omitempty"`
 	// Damaged is true when records were lost to damage (partial coverage).
 	Damaged bool `json:"damaged,omitempty"`
+}
+
+// VMView is one VM as its host lists it (Get-VM: Name, VMId, State,
+// IntegrationServicesVersion, IntegrationServicesState). It is host-side
+// evidence: ICState "Update required" agrees with a version mismatch and
+// "Up to date" with a match, and where it disagrees with the other
+// evidence the assessment says so. ICVersion is the host's view of the
+// guest's IC version; Evaluate uses it as the guest version when no guest
+// hive (or export) names one, and says so.
+type VMView struct {
+	Host      string      `json:"host,omitempty"`      // the host that listed the VM (Get-VM ComputerName, or the file's host)
+	VMName    string      `json:"vmName,omitempty"`    // Name
+	VMID      string      `json:"vmId,omitempty"`      // VMId
+	State     string      `json:"state,omitempty"`     // "Running", "Off", ... as written
+	ICVersion string      `json:"icVersion,omitempty"` // IntegrationServicesVersion
+	ICState   HostICState `json:"icState,omitempty"`   // IntegrationServicesState
+	Ref       Ref         `json:"ref"`                 // the file (and line, in What) it was read from
 }
 
 // Hints carries what the caller knows beyond the files.

@@ -130,3 +130,15 @@ func ExampleAssessment_explanation() {
 	// guest-refresh 2024-01-10T08:00:15Z
 	// missing map[missing:system-log]
 }
+
+// The commands to send a customer whose Integration-Admin log is missing:
+// their output is what hvic reads.
+func ExampleTable_Collect() {
+	for _, c := range kb.Default().Collect(kb.MissingIntegrationLog) {
+		fmt.Println(c.Side, c.Shell+":", c.For("HV01", ""))
+		fmt.Println(c.Text("en").Title)
+	}
+	// Output:
+	// host cmd: wevtutil epl Microsoft-Windows-Hyper-V-Integration-Admin HV01-integration-admin.evtx
+	// Host: the Hyper-V Integration-Admin event log
+}

@@ -67,6 +67,17 @@ func FuzzEvaluate(f *testing.F) {
 		require.NoError(f, err)
 		f.Add(b)
 	}
+	// Get-VM views: by ID, by name only, standing in for a guest, a
+	// 0.0.0.0 version.
+	withViews := sampleEvidence()
+	withViews.VMViews = []VMView{
+		{Host: "HV01", VMID: "6b5c3a1e-0f2d-4c1b-9a8e-1234567890ab", ICVersion: "6.3.9600.16384", ICState: HostICUpToDate},
+		{Host: "HV01", VMName: "db01", ICVersion: "6.3.9600.18398", ICState: HostICUpdateRequired},
+		{Host: "HV02", VMName: "lnx01", ICVersion: "0.0.0.0", ICState: HostICUpdateRequired},
+	}
+	b, err := json.Marshal(withViews)
+	require.NoError(f, err)
+	f.Add(b)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		var ev Evidence
 		if json.Unmarshal(data, &ev) != nil {

@@ -16,6 +16,7 @@ type rawTable struct {
 	Releases     []rawRelease     `json:"releases"`
 	Remediations []rawRemediation `json:"remediations"`
 	Services     []rawService     `json:"services"`
+	Collect      []rawCommand     `json:"collect,omitempty"`
 }
 
 type rawRule struct {
@@ -128,6 +129,7 @@ func build(raw *rawTable) (*Table, error) {
 		func() error { return b.releases(raw.Releases) },
 		func() error { return b.remediations(raw.Remediations) },
 		func() error { return b.services(raw.Services) },
+		func() error { return b.commands(raw.Collect) },
 	} {
 		if err := step(); err != nil {
 			return nil, err

@@ -173,6 +173,7 @@ type Table struct {
 	releases     []Release
 	remediations []Remediation
 	services     []Service
+	commands     []Command
 }
 
 //go:embed rules.json
