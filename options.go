@@ -16,13 +16,17 @@ const (
 	DefaultMaxFiles           = 1_000_000 // files walked
 	DefaultMaxProblemsPerFile = 20        // problems kept per file; one more says how many were dropped
 	DefaultMaxEvents          = 1_000_000 // IC events kept in total
+	DefaultMemoryBudget       = 512 << 20 // memory shared by the workers for files held whole
+	DefaultMaxOpenFiles       = 64        // files and archives open at once
+	DefaultMaxEventLogSize    = 64 << 30  // event log size, read in place (evtx.Options.MaxFileSize)
 )
 
 // Options tunes a scan. The zero value (or a nil *Options) means the
 // documented defaults.
 type Options struct {
 	// Workers is the number of files read in parallel (default
-	// GOMAXPROCS). Peak memory is about Workers times the largest file.
+	// GOMAXPROCS). Whatever their number, the files they hold whole share
+	// MemoryBudget.
 	Workers int
 	// Progress, when set, is called after each file is read, from one
 	// goroutine at a time, with counts of files and bytes done and total.
@@ -32,16 +36,54 @@ type Options struct {
 	// Table is the rule table to evaluate with (default kb.Default()).
 	Table *kb.Table
 
-	// MaxFileSize caps a file (or archive entry) read into memory; larger
-	// ones are refused with a problem. Default 512 MiB.
+	// MaxFileSize caps a file (or archive entry) read whole into memory:
+	// a hive, each of its transaction logs, a .reg export, reg query text.
+	// Larger ones are refused with a problem. Event logs are not read into
+	// memory and are not bound by it (see DefaultMaxEventLogSize). Default
+	// 512 MiB.
 	MaxFileSize int64
+	// MemoryBudget is the memory shared by all workers for the files they
+	// hold whole. Before reading one, a worker charges its weight: a
+	// hive's size (twice when it has logs to replay, as replay works on a
+	// copy) plus its logs, three times a text export's size (its parsed
+	// keys); it waits until the charge fits. A file weighing more than the
+	// whole budget waits until nothing else is held and is then read
+	// alone, so the data held at once stays below MemoryBudget or the
+	// largest single file, whichever is larger. Event logs are read in
+	// place, chunk by chunk, in memory bounded by the evtx reader's own
+	// limits (EVTX), at any size. Nested archives and compressed event
+	// logs in archives are copied to temporary files (TempDir), not held
+	// in memory. With the defaults, peak memory stays below about 1 GiB
+	// plus the largest hive accepted. Default 512 MiB.
+	MemoryBudget int64
+	// MaxOpenFiles caps the files and archives held open at once by the
+	// walk and the workers together: archives are reopened when read, and
+	// idle ones closed first when a slot is needed. Default 64 (at least
+	// 2).
+	MaxOpenFiles int
+	// FollowSymlinks lets ScanPaths follow symbolic links wherever they
+	// lead, into linked folders too. By default a link is followed only
+	// when its target lies inside the path given to ScanPaths; others are
+	// refused with a problem (Scan, which cannot tell, follows none).
+	// Devices, named pipes and sockets are always skipped, never opened.
+	FollowSymlinks bool
+	// TempDir is where nested archives and compressed event logs found in
+	// archives are copied to be read (default os.TempDir()); the copies
+	// are removed when the scan ends. Their total is bounded by
+	// MaxArchiveBytes.
+	TempDir string
 	// MaxArchiveBytes caps the total declared uncompressed size taken from
 	// archives. Default 4 GiB.
 	MaxArchiveBytes int64
-	// MaxArchiveEntries caps the archive entries looked at. Default 100,000.
+	// MaxArchiveEntries caps the archive entries looked at, refused ones
+	// included. Refused entries are reported one by one up to
+	// MaxProblemsPerFile per archive, then counted in one problem per
+	// reason. Default 100,000.
 	MaxArchiveEntries int
 	// MaxRatio caps an archive entry's compression ratio (entries of 1 MiB
-	// or more). Default 200.
+	// or more) and the ratio of all entries taken, in total, past their
+	// first MiB. Entries whose data overlap another's (a zip bomb's
+	// construction) are refused whatever their ratio. Default 200.
 	MaxRatio int64
 	// MaxArchiveDepth caps archive nesting. Default 4.
 	MaxArchiveDepth int

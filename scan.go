@@ -68,6 +68,11 @@ func (o *Options) collectOptions() *collect.Options {
 		MaxRatio:          o.MaxRatio,
 		MaxDepth:          o.MaxArchiveDepth,
 		MaxFiles:          o.MaxFiles,
+		MemoryBudget:      o.MemoryBudget,
+		MaxOpenFiles:      o.MaxOpenFiles,
+		MaxRefusedListed:  o.MaxProblemsPerFile,
+		FollowSymlinks:    o.FollowSymlinks,
+		TempDir:           o.TempDir,
 	}
 }
 
@@ -162,20 +167,31 @@ func readFile(ctx context.Context, f *collect.File, o *Options, events *atomic.I
 			out.problems = append(out.problems, problem(f.Path, SeverityError, "internal", "read", fmt.Errorf("%w: panic: %v", ErrInternal, r)))
 		}
 	}()
-	if f.Kind == collect.KindEVTX && f.Size <= o.MaxFileSize {
-		// Event logs are read in place (chunk by chunk) when the file
-		// allows random access: a 1 GiB System log costs no 1 GiB buffer.
-		ra, ok, err := f.OpenReaderAt()
+	if f.Kind == collect.KindEVTX {
+		// Event logs are read in place (chunk by chunk), at any size: a
+		// 1 GiB System log costs no 1 GiB buffer. A compressed one in an
+		// archive is read from a temporary copy.
+		ra, err := f.Open(ctx)
 		if err != nil {
 			out.problems = append(out.problems, problem(f.Path, SeverityError, "unreadable", "open", fmt.Errorf("%w: %w", ErrUnreadable, err)))
 			return
 		}
-		if ok {
-			defer ra.Close()
-			readEVTX(ctx, f, func(eo *evtx.Options) (*evtx.File, error) { return evtx.NewReader(ra, f.Size, eo) }, o, events, out)
-			return
-		}
+		defer ra.Close()
+		readEVTX(ctx, f, func(eo *evtx.Options) (*evtx.File, error) {
+			if eo.MaxFileSize <= 0 {
+				eo.MaxFileSize = DefaultMaxEventLogSize
+			}
+			return evtx.NewReader(ra, f.Size, eo)
+		}, o, events, out)
+		return
 	}
+	// Hives (with their logs) and exports are held whole, or as an image:
+	// charged to the shared memory budget first.
+	release, err := f.Reserve(ctx)
+	if err != nil {
+		return // cancelled: the scan returns ctx's error
+	}
+	defer release()
 	if f.Kind == collect.KindHive {
 		readHive(ctx, f, o, out)
 		return
@@ -190,8 +206,6 @@ func readFile(ctx context.Context, f *collect.File, o *Options, events *atomic.I
 		return
 	}
 	switch f.Kind {
-	case collect.KindEVTX:
-		readEVTX(ctx, f, func(eo *evtx.Options) (*evtx.File, error) { return evtx.FromBytes(data, eo) }, o, events, out)
 	case collect.KindRegExport, collect.KindRegQuery:
 		readExport(ctx, f, data, o, out)
 	}

@@ -1,8 +1,6 @@
 package collect
 
 import (
-	"archive/zip"
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -13,9 +11,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
-	"unicode/utf8"
-
-	"golang.org/x/text/encoding/japanese"
+	"sync"
 )
 
 // Default limits (see Options).
@@ -27,32 +23,58 @@ const (
 	DefaultRatioFloor        = 1 << 20
 	DefaultMaxDepth          = 4
 	DefaultMaxFiles          = 1_000_000
+	DefaultMemoryBudget      = 512 << 20
+	DefaultMaxOpenFiles      = 64
+	DefaultMaxRefusedListed  = 20
 )
 
 // Options bounds the walk. The zero value means the defaults above.
 type Options struct {
-	// MaxFileSize is the largest file (or archive entry) read into memory
-	// for analysis; larger ones are skipped. Default 512 MiB.
+	// MaxFileSize is the largest file (or archive entry) read whole into
+	// memory for analysis (hives, their logs, text exports); larger ones
+	// are skipped. Event logs are read in place and have no such limit.
+	// Default 512 MiB.
 	MaxFileSize int64
 	// MaxArchiveBytes caps the sum of the declared uncompressed sizes of
-	// all archive entries taken, over every archive and nesting level.
-	// Default 4 GiB.
+	// all archive entries taken, over every archive and nesting level; it
+	// also bounds the temporary disk space used for nested archives and
+	// compressed event logs. Default 4 GiB.
 	MaxArchiveBytes int64
 	// MaxArchiveEntries caps the number of archive entries looked at, over
-	// all archives. Default 100,000.
+	// all archives, refused ones included. Default 100,000.
 	MaxArchiveEntries int
 	// MaxRatio is the largest uncompressed:compressed ratio accepted for an
-	// archive entry whose uncompressed size is at least RatioFloor. Default
-	// 200 (deflate's own maximum is about 1032).
+	// archive entry whose uncompressed size is at least RatioFloor, and
+	// for the running total of all entries taken (small entries included)
+	// beyond RatioFloor. Default 200 (deflate's own maximum is about 1032).
 	MaxRatio int64
-	// RatioFloor: entries smaller than this are not ratio-checked (a mostly
-	// empty 64 KiB log chunk compresses very well). Default 1 MiB.
+	// RatioFloor: entries smaller than this are not ratio-checked one by
+	// one (a mostly empty 64 KiB log chunk compresses very well), only in
+	// the total. Default 1 MiB.
 	RatioFloor int64
 	// MaxDepth caps archive nesting (a zip in a zip is depth 2). Default 4.
 	MaxDepth int
 	// MaxFiles caps the number of folder entries and archive entries walked
 	// in total. Default 1,000,000.
 	MaxFiles int
+	// MemoryBudget is the memory shared by the readers for the files they
+	// hold whole (see File.Reserve). Default 512 MiB.
+	MemoryBudget int64
+	// MaxOpenFiles caps the files and archives held open at once by the
+	// walk and the readers together (at least 2). Default 64.
+	MaxOpenFiles int
+	// MaxRefusedListed caps the refused entries listed one by one per
+	// archive; the others are counted in one Skipped entry per reason.
+	// Default 20.
+	MaxRefusedListed int
+	// FollowSymlinks lets the walk follow symbolic links wherever they
+	// lead, into linked folders too. By default a link is followed only
+	// when WalkPaths finds its target inside the path it was given;
+	// Walk, which cannot tell, follows none.
+	FollowSymlinks bool
+	// TempDir is where nested archives and compressed event logs are
+	// spilled (default os.TempDir()). The files are removed by Set.Close.
+	TempDir string
 }
 
 func (o *Options) withDefaults() Options {
@@ -65,19 +87,22 @@ func (o *Options) withDefaults() Options {
 			*v = d
 		}
 	}
+	defInt := func(v *int, d int) {
+		if *v <= 0 {
+			*v = d
+		}
+	}
 	def(&r.MaxFileSize, DefaultMaxFileSize)
 	def(&r.MaxArchiveBytes, DefaultMaxArchiveBytes)
 	def(&r.MaxRatio, DefaultMaxRatio)
 	def(&r.RatioFloor, DefaultRatioFloor)
-	if r.MaxArchiveEntries <= 0 {
-		r.MaxArchiveEntries = DefaultMaxArchiveEntries
-	}
-	if r.MaxDepth <= 0 {
-		r.MaxDepth = DefaultMaxDepth
-	}
-	if r.MaxFiles <= 0 {
-		r.MaxFiles = DefaultMaxFiles
-	}
+	def(&r.MemoryBudget, DefaultMemoryBudget)
+	defInt(&r.MaxArchiveEntries, DefaultMaxArchiveEntries)
+	defInt(&r.MaxDepth, DefaultMaxDepth)
+	defInt(&r.MaxFiles, DefaultMaxFiles)
+	defInt(&r.MaxOpenFiles, DefaultMaxOpenFiles)
+	defInt(&r.MaxRefusedListed, DefaultMaxRefusedListed)
+	r.MaxOpenFiles = max(r.MaxOpenFiles, minOpenFiles)
 	return r
 }
 
@@ -86,22 +111,26 @@ type Reason string
 
 // Reasons for skipping a file.
 const (
-	ReasonUnrecognised = Reason("unrecognised")     // content is none of the known kinds
-	ReasonEmpty        = Reason("empty")            // zero bytes
-	ReasonTooLarge     = Reason("too-large")        // over MaxFileSize
-	ReasonUnsafePath   = Reason("unsafe-path")      // archive entry escapes the archive
-	ReasonBomb         = Reason("compression-bomb") // ratio over MaxRatio
-	ReasonLimit        = Reason("limit")            // an archive or walk limit was reached
-	ReasonDepth        = Reason("nesting-depth")    // archive nested deeper than MaxDepth
-	ReasonUnreadable   = Reason("unreadable")       // I/O or format error
-	ReasonOrphanLog    = Reason("orphan-log")       // transaction log with no hive beside it
-	ReasonUnsupported  = Reason("unsupported")      // archive format not supported, or not a regular file
+	ReasonUnrecognised = Reason("unrecognised")      // content is none of the known kinds
+	ReasonEmpty        = Reason("empty")             // zero bytes
+	ReasonTooLarge     = Reason("too-large")         // over MaxFileSize
+	ReasonUnsafePath   = Reason("unsafe-path")       // archive entry escapes the archive
+	ReasonBomb         = Reason("compression-bomb")  // ratio over MaxRatio
+	ReasonOverlap      = Reason("overlapping-entry") // archive entry sharing its data with another
+	ReasonLimit        = Reason("limit")             // an archive or walk limit was reached
+	ReasonDepth        = Reason("nesting-depth")     // archive nested deeper than MaxDepth
+	ReasonUnreadable   = Reason("unreadable")        // I/O or format error
+	ReasonDamaged      = Reason("damaged-archive")   // archive read from its local headers only
+	ReasonOutside      = Reason("outside-input")     // symbolic link not followed (see FollowSymlinks)
+	ReasonOrphanLog    = Reason("orphan-log")        // transaction log with no hive beside it
+	ReasonUnsupported  = Reason("unsupported")       // archive format not supported, or not a regular file
 )
 
 // Skipped is a file (or archive entry) that is not analysed, and why.
 // Refused is true for the reasons that point at hostile or damaged input
-// (unsafe path, bomb, limit, depth, unreadable): callers report those as
-// problems, the others as a plain list.
+// (unsafe path, bomb, overlap, limit, depth, unreadable, damaged archive,
+// link leading out of the input): callers report those as problems, the
+// others as a plain list.
 type Skipped struct {
 	Path    string
 	Size    int64
@@ -124,12 +153,16 @@ type File struct {
 	// KindHive.
 	Logs []*File
 
+	set  *Set
 	dir  string // pairing key: display directory
 	base string
 	open func() (io.ReadCloser, error)
 	// direct is true when open returns a file that also offers
 	// io.ReaderAt (a folder's file, not an archive entry).
 	direct bool
+	// stored, for an archive entry kept uncompressed, is its data in the
+	// archive (read in place, no copy).
+	stored io.ReaderAt
 }
 
 // ReaderAtCloser is what OpenReaderAt returns.
@@ -139,9 +172,15 @@ type ReaderAtCloser interface {
 }
 
 // OpenReaderAt opens the file for random access without reading it into
-// memory. ok is false for archive entries (and files systems whose files
-// offer no io.ReaderAt): use ReadAll for those. Close the result.
+// memory: a folder's file, or an archive entry stored uncompressed (read
+// in place in the archive). ok is false for compressed archive entries
+// (and file systems whose files offer no io.ReaderAt): use Open or
+// ReadAll for those. It holds one of Options.MaxOpenFiles slots until
+// closed. Close the result.
 func (f *File) OpenReaderAt() (r ReaderAtCloser, ok bool, err error) {
+	if f.stored != nil {
+		return nopCloserAt{f.stored}, true, nil
+	}
 	if !f.direct {
 		return nil, false, nil
 	}
@@ -149,22 +188,66 @@ func (f *File) OpenReaderAt() (r ReaderAtCloser, ok bool, err error) {
 	if err != nil {
 		return nil, true, fmt.Errorf("collect: %s: %w", f.Path, err)
 	}
-	ra, isRA := rc.(ReaderAtCloser)
-	if !isRA {
-		rc.Close()
-		return nil, false, nil
+	if ra, isRA := rc.(ReaderAtCloser); isRA {
+		return ra, true, nil
 	}
-	return ra, true, nil
+	rc.Close()
+	return nil, false, nil
 }
+
+// Open is OpenReaderAt for any file: a compressed archive entry (or a
+// file without random access) is first copied to a temporary file in
+// Options.TempDir, removed on Close; the copy checks ctx every MiB.
+func (f *File) Open(ctx context.Context) (ReaderAtCloser, error) {
+	ra, ok, err := f.OpenReaderAt()
+	if ok || err != nil {
+		return ra, err
+	}
+	return f.set.spillFile(ctx, f)
+}
+
+type nopCloserAt struct{ io.ReaderAt }
+
+func (nopCloserAt) Close() error { return nil }
 
 // Name returns the base name of the file.
 func (f *File) Name() string { return f.base }
 
-// initialReadCap is the most ReadAll allocates before data arrives.
-const initialReadCap = 4 << 20
+// Weight is what reading the file whole costs in memory, as charged by
+// Reserve: its size, and for a hive with logs twice its size (replay
+// works on a copy) plus its logs; text exports three times their size
+// (the parsed keys and values).
+func (f *File) Weight() int64 {
+	switch f.Kind {
+	case KindEVTX:
+		return 0 // read in place
+	case KindRegExport, KindRegQuery:
+		return 3 * f.Size
+	case KindHive:
+		w := f.Size
+		if len(f.Logs) > 0 {
+			w += f.Size
+		}
+		for _, l := range f.Logs {
+			w += l.Size
+		}
+		return w
+	}
+	return f.Size
+}
+
+// Reserve charges f.Weight() to the walk's memory budget
+// (Options.MemoryBudget), waiting until it fits; a file weighing more
+// than the whole budget waits until nothing else is held and is then read
+// alone. Call release when the data is no longer held. The error is
+// ctx's.
+func (f *File) Reserve(ctx context.Context) (release func(), err error) {
+	return f.set.budget.Reserve(ctx, f.Weight())
+}
 
 // ReadAll reads the whole file into memory; it refuses more than max bytes
-// (ErrTooLarge) and more than the file declared.
+// (ErrTooLarge) and more than the file declared. Charge it first with
+// Reserve.
 func (f *File) ReadAll(max int64) ([]byte, error) {
 	if f.Size > max {
 		return nil, fmt.Errorf("collect: %s: %d bytes: %w", f.Path, f.Size, ErrTooLarge)
@@ -174,17 +257,18 @@ func (f *File) ReadAll(max int64) ([]byte, error) {
 		return nil, fmt.Errorf("collect: %s: %w", f.Path, err)
 	}
 	defer rc.Close()
-	// Start small and grow with the bytes actually produced: a declared size
-	// (an archive entry's header) is a claim, not a fact.
-	buf := bytes.NewBuffer(make([]byte, 0, min(f.Size, initialReadCap)))
-	n, err := io.Copy(buf, io.LimitReader(rc, f.Size+1))
-	if err != nil {
+	// The size was checked against the limits and charged by Reserve; an
+	// archive entry's declared size is also checked against its compressed
+	// size (MaxRatio), and archive/zip produces no more than declared.
+	buf := make([]byte, f.Size+1)
+	n, err := io.ReadFull(rc, buf)
+	switch {
+	case n > int(f.Size):
+		return nil, fmt.Errorf("collect: %s: longer than its declared %d bytes: %w", f.Path, f.Size, ErrTooLarge)
+	case err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF):
 		return nil, fmt.Errorf("collect: %s: %w", f.Path, err)
 	}
-	if n > f.Size {
-		return nil, fmt.Errorf("collect: %s: longer than its declared %d bytes: %w", f.Path, f.Size, ErrTooLarge)
-	}
-	return buf.Bytes(), nil
+	return buf[:n:n], nil
 }
 
 // Sentinel errors.
@@ -196,7 +280,7 @@ var (
 )
 
 // Set is the result of a walk: the files to analyse and the ones skipped.
-// Close releases the archives kept open for reading.
+// Close releases the archives and temporary files the walk keeps.
 type Set struct {
 	Files   []*File   // EVTX, hives (with their logs), .reg exports, reg query text; by path
 	Skipped []Skipped // by path
@@ -204,21 +288,45 @@ type Set struct {
 	Archives []string
 	// Bytes is the total size of Files (logs included).
 	Bytes int64
+	// Refused counts the archive entries refused (unsafe name, bomb,
+	// overlap, limit, depth), listed in Skipped or not.
+	Refused int
 
+	opts    Options
+	budget  *Budget
+	pool    *filePool
+	mu      sync.Mutex
 	closers []io.Closer
+	temps   []string
 }
 
-// Close closes the archives opened by the walk.
+// Close closes the archives opened by the walk and removes its temporary
+// files.
 func (s *Set) Close() error {
+	s.mu.Lock()
+	closers, temps := s.closers, s.temps
+	s.closers, s.temps = nil, nil
+	s.mu.Unlock()
 	var first error
-	for _, c := range s.closers {
+	for _, c := range closers {
 		if err := c.Close(); err != nil && first == nil {
 			first = err
 		}
 	}
-	s.closers = nil
+	for _, t := range temps {
+		if err := os.Remove(t); err != nil && !errors.Is(err, fs.ErrNotExist) && first == nil {
+			first = err
+		}
+	}
 	return first
 }
+
+// MemoryHighWater returns the most bytes held at once through Reserve.
+func (s *Set) MemoryHighWater() int64 { return s.budget.HighWater() }
+
+// OpenHighWater returns the most files held open at once by the walk and
+// the readers.
+func (s *Set) OpenHighWater() int { return s.pool.highWater() }
 
 type walker struct {
 	ctx         context.Context
@@ -228,15 +336,18 @@ type walker struct {
 	entries     int     // walked entries
 	archBytes   int64
 	archEntries int
+	archComp    int64           // compressed sizes of the entries taken, for the total ratio
 	head        []byte          // HeadSize buffer reused for every classification (the walk is sequential)
 	seen        map[string]bool // absolute OS paths already taken (WalkPaths)
+	root        string          // WalkPaths: the real path of the input being walked
 }
 
 // Walk walks fsys from its root ("."), classifies every regular file by
 // content, descends into ZIP archives (nested ones too) within the limits of
 // opts, pairs hives with their transaction logs and returns the set. The
 // error is non-nil only when the root cannot be read or ctx is done; every
-// other failure is a Skipped entry.
+// other failure is a Skipped entry. Symbolic links are not followed unless
+// opts.FollowSymlinks.
 func Walk(ctx context.Context, fsys fs.FS, opts *Options) (*Set, error) {
 	w := newWalker(ctx, opts)
 	if err := w.walkFS(fsys, ".", "", ""); err != nil {
@@ -247,7 +358,10 @@ func Walk(ctx context.Context, fsys fs.FS, opts *Options) (*Set, error) {
 }
 
 // WalkPaths walks OS paths (files or folders). A path that does not exist
-// is a Skipped entry; the error is ErrNoInput only when none exists.
+// is a Skipped entry; the error is ErrNoInput only when none exists. A
+// symbolic link met inside a path is followed only when its target lies
+// inside that path (or opts.FollowSymlinks); devices, pipes and sockets
+// are skipped without being opened.
 func WalkPaths(ctx context.Context, paths []string, opts *Options) (*Set, error) {
 	w := newWalker(ctx, opts)
 	found := 0
@@ -258,6 +372,7 @@ func WalkPaths(ctx context.Context, paths []string, opts *Options) (*Set, error)
 			continue
 		}
 		found++
+		w.root = realPath(p)
 		var err2 error
 		if st.IsDir() {
 			err2 = w.walkFS(os.DirFS(p), ".", filepath.ToSlash(p), p)
@@ -284,8 +399,21 @@ func WalkPaths(ctx context.Context, paths []string, opts *Options) (*Set, error)
 	return w.finish(), nil
 }
 
+func realPath(p string) string {
+	r, err := filepath.EvalSymlinks(p)
+	if err != nil {
+		r = p
+	}
+	if a, err := filepath.Abs(r); err == nil {
+		return a
+	}
+	return r
+}
+
 func newWalker(ctx context.Context, opts *Options) *walker {
-	return &walker{ctx: ctx, opts: opts.withDefaults(), set: &Set{}}
+	o := opts.withDefaults()
+	set := &Set{opts: o, budget: NewBudget(o.MemoryBudget), pool: newFilePool(o.MaxOpenFiles)}
+	return &walker{ctx: ctx, opts: o, set: set}
 }
 
 func errText(err error) string {
@@ -315,7 +443,8 @@ func joinDisplay(prefix, p string) string {
 
 // walkFS walks fsys from root; prefix is prepended to display paths. osDir,
 // when not empty, is the OS folder fsys stands for: a file reached twice
-// through overlapping paths is taken once.
+// through overlapping paths is taken once, and symbolic links are checked
+// against the input root.
 func (w *walker) walkFS(fsys fs.FS, root, prefix, osDir string) error {
 	if _, err := fs.Stat(fsys, root); err != nil {
 		return fmt.Errorf("collect: %s: %w", joinDisplay(prefix, root), ErrNoInput)
@@ -342,35 +471,129 @@ func (w *walker) walkFS(fsys fs.FS, root, prefix, osDir string) error {
 			}
 			return fs.SkipAll
 		}
-		if osDir != "" {
-			abs, err := filepath.Abs(filepath.Join(osDir, filepath.FromSlash(p)))
-			if err == nil {
-				if w.seen[abs] {
-					return nil
-				}
-				if w.seen == nil {
-					w.seen = map[string]bool{}
-				}
-				w.seen[abs] = true
-			}
+		if t := d.Type(); t&fs.ModeSymlink != 0 {
+			return w.visitLink(fsys, p, disp, osDir)
+		} else if !t.IsRegular() {
+			w.skip(disp, 0, ReasonUnsupported, "not a regular file ("+typeName(t)+"): not opened", false)
+			return nil
+		}
+		if osDir != "" && w.seenBefore(filepath.Join(osDir, filepath.FromSlash(p))) {
+			return nil
 		}
 		w.visitFile(fsys, p, disp)
 		return nil
 	})
 }
 
+// seenBefore records an OS path and reports whether it was taken already.
+func (w *walker) seenBefore(osPath string) bool {
+	abs, err := filepath.Abs(osPath)
+	if err != nil {
+		return false
+	}
+	if w.seen[abs] {
+		return true
+	}
+	if w.seen == nil {
+		w.seen = map[string]bool{}
+	}
+	w.seen[abs] = true
+	return false
+}
+
+// typeName names a file type that is not a regular file.
+func typeName(m fs.FileMode) string {
+	switch {
+	case m&fs.ModeSymlink != 0:
+		return "symbolic link"
+	case m&fs.ModeNamedPipe != 0:
+		return "named pipe"
+	case m&fs.ModeSocket != 0:
+		return "socket"
+	case m&fs.ModeCharDevice != 0:
+		return "character device"
+	case m&fs.ModeDevice != 0:
+		return "device"
+	case m.IsDir():
+		return "folder"
+	}
+	return "irregular file"
+}
+
+// visitLink follows a symbolic link when it stays inside the input root
+// (WalkPaths) or Options.FollowSymlinks allows it; a followed link to a
+// folder is walked only with FollowSymlinks.
+func (w *walker) visitLink(fsys fs.FS, p, disp, osDir string) error {
+	if osDir == "" {
+		if !w.opts.FollowSymlinks {
+			w.skip(disp, 0, ReasonOutside, "symbolic link not followed (Options.FollowSymlinks)", true)
+			return nil
+		}
+		w.visitFile(fsys, p, disp)
+		return nil
+	}
+	real, err := filepath.EvalSymlinks(filepath.Join(osDir, filepath.FromSlash(p)))
+	if err != nil {
+		w.skip(disp, 0, ReasonUnreadable, "symbolic link: "+errText(err), true)
+		return nil
+	}
+	if !w.opts.FollowSymlinks && !within(w.root, real) {
+		w.skip(disp, 0, ReasonOutside, "symbolic link leading outside the input: not followed", true)
+		return nil
+	}
+	st, err := os.Stat(real)
+	if err != nil {
+		w.skip(disp, 0, ReasonUnreadable, "symbolic link: "+errText(err), true)
+		return nil
+	}
+	switch {
+	case st.IsDir() && w.opts.FollowSymlinks:
+		if w.seenBefore(real) {
+			return nil // a loop, or a folder walked already
+		}
+		err := w.walkFS(os.DirFS(real), ".", disp, real)
+		if err != nil && w.ctx.Err() != nil {
+			return err
+		}
+		return nil
+	case st.IsDir():
+		w.skip(disp, 0, ReasonUnsupported, "symbolic link to a folder inside the input: walked there, not here", false)
+		return nil
+	case !st.Mode().IsRegular():
+		w.skip(disp, 0, ReasonUnsupported, "symbolic link to a "+typeName(st.Mode())+": not opened", false)
+		return nil
+	}
+	if w.seenBefore(real) {
+		return nil
+	}
+	w.visitFile(fsys, p, disp)
+	return nil
+}
+
+// within reports whether path p is root or lies under it.
+func within(root, p string) bool {
+	rel, err := filepath.Rel(root, p)
+	if err != nil {
+		return false
+	}
+	return rel == "." || (rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)))
+}
+
 func (w *walker) visitFile(fsys fs.FS, p, disp string) {
-	info, err := fs.Stat(fsys, p) // follows a symbolic link
+	info, err := fs.Stat(fsys, p) // follows a symbolic link allowed by visitLink
 	if err != nil {
 		w.skip(disp, 0, ReasonUnreadable, errText(err), true)
 		return
 	}
 	if !info.Mode().IsRegular() {
-		w.skip(disp, 0, ReasonUnsupported, "not a regular file", false)
+		w.skip(disp, 0, ReasonUnsupported, "not a regular file ("+typeName(info.Mode())+"): not opened", false)
 		return
 	}
 	size := info.Size()
-	open := func() (io.ReadCloser, error) { return fsys.Open(p) }
+	pool := w.set.pool
+	open := func() (io.ReadCloser, error) {
+		return pool.openLong(func() (fs.File, error) { return fsys.Open(p) })
+	}
 	head, err := w.readHead(open)
 	if err != nil {
 		w.skip(disp, size, ReasonUnreadable, errText(err), true)
@@ -378,13 +601,13 @@ func (w *walker) visitFile(fsys fs.FS, p, disp string) {
 	}
 	kind, why := Classify(head)
 	if kind == KindZip {
-		w.openZipFromFS(fsys, p, disp, size, 1)
+		w.openZipFromFS(fsys, p, disp, size)
 		return
 	}
-	w.add(kind, why, disp, size, open, true)
+	w.add(kind, why, disp, size, open, true, nil)
 }
 
-func (w *walker) add(kind Kind, why, disp string, size int64, open func() (io.ReadCloser, error), direct bool) {
+func (w *walker) add(kind Kind, why, disp string, size int64, open func() (io.ReadCloser, error), direct bool, stored io.ReaderAt) {
 	if kind == KindOther {
 		r := ReasonUnrecognised
 		switch {
@@ -396,12 +619,12 @@ func (w *walker) add(kind Kind, why, disp string, size int64, open func() (io.Re
 		w.skip(disp, size, r, why, false)
 		return
 	}
-	if size > w.opts.MaxFileSize {
+	if size > w.opts.MaxFileSize && kind != KindEVTX {
 		w.skip(disp, size, ReasonTooLarge, fmt.Sprintf("%d bytes, limit %d", size, w.opts.MaxFileSize), true)
 		return
 	}
 	dir, base := splitDisplay(disp)
-	w.files = append(w.files, &File{Path: disp, Kind: kind, Size: size, dir: dir, base: base, open: open, direct: direct})
+	w.files = append(w.files, &File{Path: disp, Kind: kind, Size: size, set: w.set, dir: dir, base: base, open: open, direct: direct, stored: stored})
 }
 
 func splitDisplay(disp string) (dir, base string) {
@@ -429,150 +652,6 @@ func (w *walker) readHead(open func() (io.ReadCloser, error)) ([]byte, error) {
 		return nil, err
 	}
 	return buf[:n], nil
-}
-
-// openZipFromFS opens a top-level archive: through io.ReaderAt when the
-// file offers it (no copy), else read into memory within MaxFileSize.
-func (w *walker) openZipFromFS(fsys fs.FS, p, disp string, size int64, depth int) {
-	f, err := fsys.Open(p)
-	if err != nil {
-		w.skip(disp, size, ReasonUnreadable, errText(err), true)
-		return
-	}
-	if ra, ok := f.(io.ReaderAt); ok {
-		zr, err := zip.NewReader(ra, size)
-		if err != nil {
-			f.Close()
-			w.skip(disp, size, ReasonUnreadable, zipErr(err), true)
-			return
-		}
-		w.set.closers = append(w.set.closers, f)
-		w.walkZip(zr, disp, depth)
-		return
-	}
-	defer f.Close()
-	if size > w.opts.MaxFileSize {
-		w.skip(disp, size, ReasonTooLarge, fmt.Sprintf("archive of %d bytes, limit %d", size, w.opts.MaxFileSize), true)
-		return
-	}
-	data, err := io.ReadAll(io.LimitReader(f, w.opts.MaxFileSize+1))
-	if err != nil {
-		w.skip(disp, size, ReasonUnreadable, errText(err), true)
-		return
-	}
-	w.zipFromBytes(data, disp, depth)
-}
-
-func (w *walker) zipFromBytes(data []byte, disp string, depth int) {
-	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
-	if err != nil {
-		w.skip(disp, int64(len(data)), ReasonUnreadable, zipErr(err), true)
-		return
-	}
-	w.walkZip(zr, disp, depth)
-}
-
-// zipErr is an archive/zip error as a detail ("zip: not a valid zip file").
-func zipErr(err error) string {
-	if s := err.Error(); strings.HasPrefix(s, "zip: ") {
-		return s
-	}
-	return "zip: " + err.Error()
-}
-
-// safeEntryName reports whether an archive entry name stays inside the
-// archive: no absolute path, no drive letter, no ".." component, with "\"
-// taken as a separator too.
-func safeEntryName(name string) (string, bool) {
-	n := strings.ReplaceAll(name, `\`, "/")
-	if n == "" || strings.HasPrefix(n, "/") || strings.ContainsRune(n, 0) {
-		return n, false
-	}
-	if len(n) >= 2 && n[1] == ':' {
-		return n, false
-	}
-	for _, c := range strings.Split(n, "/") {
-		if c == ".." {
-			return n, false
-		}
-	}
-	return path.Clean(n), true
-}
-
-// entryName is the entry's name as text: archives written by Windows
-// Explorer on Japanese systems store names in Shift-JIS without the UTF-8
-// flag; such names are decoded when they are not valid UTF-8.
-func entryName(zf *zip.File) string {
-	if !zf.NonUTF8 || utf8.ValidString(zf.Name) {
-		return zf.Name
-	}
-	if s, err := japanese.ShiftJIS.NewDecoder().String(zf.Name); err == nil && utf8.ValidString(s) && !strings.ContainsRune(s, utf8.RuneError) {
-		return s
-	}
-	return strings.ToValidUTF8(zf.Name, "\ufffd")
-}
-
-func (w *walker) walkZip(zr *zip.Reader, disp string, depth int) {
-	w.set.Archives = append(w.set.Archives, disp)
-	prefix := disp + "!/"
-	for i, zf := range zr.File {
-		if w.ctx.Err() != nil {
-			return
-		}
-		if strings.HasSuffix(zf.Name, "/") || zf.FileInfo().IsDir() {
-			continue
-		}
-		name, ok := safeEntryName(entryName(zf))
-		edisp := prefix + name
-		if !ok {
-			w.skip(prefix+zf.Name, int64(min(zf.UncompressedSize64, 1<<62)), ReasonUnsafePath, "entry name escapes the archive", true)
-			continue
-		}
-		w.archEntries++
-		w.entries++
-		if w.archEntries > w.opts.MaxArchiveEntries || w.entries > w.opts.MaxFiles {
-			w.skip(edisp, 0, ReasonLimit, fmt.Sprintf("archive entry limit reached: %d entries of %s not read", len(zr.File)-i, disp), true)
-			return
-		}
-		if zf.UncompressedSize64 > uint64(w.opts.MaxFileSize) {
-			w.skip(edisp, int64(min(zf.UncompressedSize64, 1<<62)), ReasonTooLarge, fmt.Sprintf("declared %d bytes, limit %d", zf.UncompressedSize64, w.opts.MaxFileSize), true)
-			continue
-		}
-		usize := int64(zf.UncompressedSize64)
-		csize := int64(min(zf.CompressedSize64, 1<<62))
-		if usize >= w.opts.RatioFloor && (csize == 0 || usize/w.opts.MaxRatio > csize) {
-			w.skip(edisp, usize, ReasonBomb, fmt.Sprintf("%d bytes from %d compressed (ratio over %d)", usize, csize, w.opts.MaxRatio), true)
-			continue
-		}
-		if usize > w.opts.MaxArchiveBytes-w.archBytes {
-			w.skip(edisp, usize, ReasonLimit, fmt.Sprintf("total uncompressed size over %d bytes", w.opts.MaxArchiveBytes), true)
-			continue
-		}
-		w.archBytes += usize
-		zf := zf
-		open := func() (io.ReadCloser, error) { return zf.Open() }
-		head, err := w.readHead(open)
-		if err != nil {
-			w.skip(edisp, usize, ReasonUnreadable, zipErr(err), true)
-			continue
-		}
-		kind, why := Classify(head)
-		if kind != KindZip {
-			w.add(kind, why, edisp, usize, open, false)
-			continue
-		}
-		if depth+1 > w.opts.MaxDepth {
-			w.skip(edisp, usize, ReasonDepth, fmt.Sprintf("archive nested deeper than %d", w.opts.MaxDepth), true)
-			continue
-		}
-		inner := &File{Path: edisp, Size: usize, open: open}
-		data, err := inner.ReadAll(w.opts.MaxFileSize)
-		if err != nil {
-			w.skip(edisp, usize, ReasonUnreadable, errText(err), true)
-			continue
-		}
-		w.zipFromBytes(data, edisp, depth+1)
-	}
 }
 
 // finish pairs hives with their logs and sorts the result.

@@ -214,7 +214,7 @@ func TestWalkZipLimits(t *testing.T) {
 	level2 := makeZip(t, zipEntry{name: "l3.zip", data: level3})
 	level1 := makeZip(t,
 		zipEntry{name: "l2.zip", data: level2},
-		zipEntry{name: "a.evtx", data: bytes.Repeat([]byte("ElfFile\x00"), 100)},
+		zipEntry{name: "a.hive", data: append(regfHead(0, ""), bytes.Repeat([]byte("regf"), 200)...)},
 		zipEntry{name: "b.evtx", data: []byte("ElfFile\x00")},
 	)
 	tests := []struct {
@@ -223,14 +223,14 @@ func TestWalkZipLimits(t *testing.T) {
 		files []string
 		skips map[string]Reason
 	}{
-		{"defaults", Options{}, []string{"c.zip!/a.evtx", "c.zip!/b.evtx", "c.zip!/l2.zip!/l3.zip!/deep.evtx"}, map[string]Reason{}},
-		{"depth", Options{MaxDepth: 2}, []string{"c.zip!/a.evtx", "c.zip!/b.evtx"}, map[string]Reason{"c.zip!/l2.zip!/l3.zip": ReasonDepth}},
-		{"file size", Options{MaxFileSize: 700}, []string{"c.zip!/b.evtx", "c.zip!/l2.zip!/l3.zip!/deep.evtx"}, map[string]Reason{"c.zip!/a.evtx": ReasonTooLarge}},
+		{"defaults", Options{}, []string{"c.zip!/a.hive", "c.zip!/b.evtx", "c.zip!/l2.zip!/l3.zip!/deep.evtx"}, map[string]Reason{}},
+		{"depth", Options{MaxDepth: 2}, []string{"c.zip!/a.hive", "c.zip!/b.evtx"}, map[string]Reason{"c.zip!/l2.zip!/l3.zip": ReasonDepth}},
+		{"file size", Options{MaxFileSize: 1500}, []string{"c.zip!/b.evtx", "c.zip!/l2.zip!/l3.zip!/deep.evtx"}, map[string]Reason{"c.zip!/a.hive": ReasonTooLarge}},
 		// l2.zip and l3.zip are the two entries allowed; the rest is refused
-		// once per archive.
-		{"entries", Options{MaxArchiveEntries: 2}, nil, map[string]Reason{"c.zip!/l2.zip!/l3.zip!/deep.evtx": ReasonLimit, "c.zip!/a.evtx": ReasonLimit}},
-		{"total bytes", Options{MaxArchiveBytes: int64(len(level2)) + 10}, []string{"c.zip!/b.evtx"}, map[string]Reason{"c.zip!/a.evtx": ReasonLimit, "c.zip!/l2.zip!/l3.zip": ReasonLimit}},
-		{"ratio", Options{MaxRatio: 5, RatioFloor: 100}, []string{"c.zip!/b.evtx", "c.zip!/l2.zip!/l3.zip!/deep.evtx"}, map[string]Reason{"c.zip!/a.evtx": ReasonBomb}},
+		// once per archive (the Skipped entry names the archive).
+		{"entries", Options{MaxArchiveEntries: 2}, nil, map[string]Reason{"c.zip!/l2.zip!/l3.zip": ReasonLimit, "c.zip": ReasonLimit}},
+		{"total bytes", Options{MaxArchiveBytes: int64(len(level2)) + 10}, []string{"c.zip!/b.evtx"}, map[string]Reason{"c.zip!/a.hive": ReasonLimit, "c.zip!/l2.zip!/l3.zip": ReasonLimit}},
+		{"ratio", Options{MaxRatio: 5, RatioFloor: 100}, []string{"c.zip!/b.evtx", "c.zip!/l2.zip!/l3.zip!/deep.evtx"}, map[string]Reason{"c.zip!/a.hive": ReasonBomb}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -248,7 +248,10 @@ func TestWalkDamagedZip(t *testing.T) {
 	damaged := append([]byte(nil), z[:len(z)-10]...)
 	s, err := Walk(context.Background(), fstest.MapFS{"bad.zip": {Data: damaged}, "ok.evtx": {Data: []byte("ElfFile\x00")}}, nil)
 	require.NoError(t, err)
-	assert.Equal(t, []string{"ok.evtx"}, paths(s.Files))
+	assert.Equal(t, []string{"bad.zip!/a.evtx", "ok.evtx"}, paths(s.Files), "entries recovered from the local headers")
+	assert.Equal(t, map[string]Reason{"bad.zip": ReasonDamaged}, skippedBy(s))
+	s, err = Walk(context.Background(), fstest.MapFS{"bad.zip": {Data: []byte("PK\x03\x04 not a zip")}}, nil)
+	require.NoError(t, err)
 	assert.Equal(t, map[string]Reason{"bad.zip": ReasonUnreadable}, skippedBy(s))
 }
 
@@ -354,20 +357,29 @@ func TestZipShiftJISNames(t *testing.T) {
 }
 
 func TestOpenReaderAt(t *testing.T) {
-	z := makeZip(t, zipEntry{name: "in.evtx", data: []byte("ElfFile\x00zip")})
-	s, err := Walk(context.Background(), fstest.MapFS{"a.evtx": {Data: []byte("ElfFile\x00direct")}, "c.zip": {Data: z}}, nil)
+	ctx := context.Background()
+	z := makeZip(t, zipEntry{name: "in.evtx", data: []byte("ElfFile\x00zip")}, zipEntry{name: "stored.evtx", data: []byte("ElfFile\x00raw"), method: zip.Store})
+	tmp := t.TempDir()
+	s, err := Walk(ctx, fstest.MapFS{"a.evtx": {Data: []byte("ElfFile\x00direct")}, "c.zip": {Data: z}}, &Options{TempDir: tmp})
 	require.NoError(t, err)
-	defer s.Close()
-	require.Len(t, s.Files, 2)
-	ra, ok, err := s.Files[0].OpenReaderAt()
+	require.Len(t, s.Files, 3)
+	_, ok, err := s.Files[0].OpenReaderAt()
 	require.NoError(t, err)
-	require.True(t, ok)
-	buf := make([]byte, 6)
-	_, err = ra.ReadAt(buf, 8)
-	require.NoError(t, err)
-	assert.Equal(t, "direct", string(buf))
-	require.NoError(t, ra.Close())
+	assert.True(t, ok, "a folder's file is read in place")
 	_, ok, err = s.Files[1].OpenReaderAt()
 	require.NoError(t, err)
-	assert.False(t, ok, "archive entries have no random access")
+	assert.False(t, ok, "a compressed entry needs Open")
+	for i, want := range []string{"direct", "zip", "raw"} {
+		ra, err := s.Files[i].Open(ctx)
+		require.NoError(t, err)
+		buf := make([]byte, len(want))
+		_, err = ra.ReadAt(buf, 8)
+		require.NoError(t, err)
+		assert.Equal(t, want, string(buf), s.Files[i].Path)
+		require.NoError(t, ra.Close())
+	}
+	left, err := os.ReadDir(tmp)
+	require.NoError(t, err)
+	assert.Empty(t, left, "the spilled copy is removed on Close")
+	require.NoError(t, s.Close())
 }

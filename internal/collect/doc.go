@@ -23,16 +23,36 @@
 //
 // No panic escapes (Parallel recovers panics on its own goroutines). Every
 // file or archive entry that is not taken is listed in Set.Skipped with a
-// Reason; the walk goes on. Archive entries are refused, each with its own
-// Skipped entry, when their name escapes the archive ("../", "..\", an
-// absolute path, a drive letter), when their declared size exceeds
-// Options.MaxFileSize or the remaining Options.MaxArchiveBytes budget, when
-// their compression ratio exceeds Options.MaxRatio, or when archives nest
-// deeper than Options.MaxDepth; archive/zip itself refuses to produce more
-// bytes than an entry declared, so a lying header cannot inflate memory.
-// Memory: one HeadSize buffer per classified file, nested archives (within
-// MaxFileSize each) kept for the walk's lifetime, and ReadAll bounded by
-// the caller's limit.
+// Reason; the walk goes on. Archive entries are refused when their name
+// escapes the archive ("../", "..\", an absolute path, a drive letter),
+// when their data overlap another entry's (several central directory
+// entries sharing one local header: a zip bomb's construction), when their
+// declared size exceeds Options.MaxFileSize (event logs excepted) or the
+// remaining Options.MaxArchiveBytes, when their compression ratio, or the
+// ratio of all entries taken so far, exceeds Options.MaxRatio, or when
+// archives nest deeper than Options.MaxDepth. Refused entries count
+// against MaxArchiveEntries and Set.Refused; the first MaxRefusedListed of
+// each archive are listed one by one, the rest in one Skipped entry per
+// reason. archive/zip refuses to produce more bytes than an entry
+// declared, so a lying header cannot inflate memory. An archive whose end
+// record or central directory is cut or damaged is read from its local
+// headers as far as they are intact, with a ReasonDamaged entry.
+//
+// Memory: one HeadSize buffer for the walk, the central directories of the
+// archives (at most MaxArchiveEntries entries taken), and what the readers
+// hold whole, charged first to the shared Budget (File.Reserve). Nested
+// archives and compressed event logs are copied to temporary files (at
+// most MaxArchiveBytes in total), never held in memory; stored ones are
+// read in place.
+//
+// Files: at most Options.MaxOpenFiles are open at once, whatever the
+// collection: archives are opened for each read and the idle ones closed,
+// least recently used first, when a slot is needed.
+//
+// Input boundary: symbolic links are followed only inside the path given
+// to WalkPaths (Options.FollowSymlinks lifts this); devices, named pipes
+// and sockets are skipped without being opened. The walk checks its
+// context between files and archive entries and every MiB copied.
 //
 // # Limits
 //
