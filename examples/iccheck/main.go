@@ -39,6 +39,7 @@ import (
 	"time"
 
 	"github.com/hvic/hvic"
+	"github.com/hvic/hvic/internal/textsafe"
 	"github.com/hvic/hvic/report"
 )
 
@@ -135,7 +136,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	for _, p := range paths {
 		if _, err := os.Stat(p); err != nil {
-			fmt.Fprintf(stderr, "iccheck: %s: %s\n", p, reason(err))
+			fmt.Fprintf(stderr, "iccheck: %s: %s\n", textsafe.Escape(p), reason(err))
 			return exitUsage
 		}
 	}
@@ -156,7 +157,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if *out != "" {
 		file, err = os.Create(*out)
 		if err != nil {
-			fmt.Fprintf(stderr, "iccheck: %s: %s\n", *out, reason(err))
+			fmt.Fprintf(stderr, "iccheck: %s: %s\n", textsafe.Escape(*out), reason(err))
 			return exitUsage
 		}
 		w = file
@@ -178,7 +179,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		if name == "" {
 			name = "standard output"
 		}
-		fmt.Fprintf(stderr, "iccheck: %s: %s\n", name, oneLine(err))
+		fmt.Fprintf(stderr, "iccheck: %s: %s\n", textsafe.Escape(name), oneLine(err))
 		return exitUsage
 	}
 	shown, hidden := 0, 0
@@ -190,7 +191,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 			hidden++
 			continue
 		}
-		fmt.Fprintf(stderr, "iccheck: %s\n", p.Message)
+		fmt.Fprintf(stderr, "iccheck: %s\n", textsafe.Escape(p.Message))
 		shown++
 	}
 	if hidden > 0 {
@@ -198,7 +199,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	switch {
 	case res.Status == hvic.StatusFailed:
-		fmt.Fprintf(stderr, "iccheck: %s: nothing readable (no event log, hive, .reg export or reg query text could be read)\n", strings.Join(paths, ", "))
+		fmt.Fprintf(stderr, "iccheck: %s: nothing readable (no event log, hive, .reg export or reg query text could be read)\n", textsafe.Escape(strings.Join(paths, ", ")))
 		return exitUsage
 	case res.NeedsAction():
 		return exitAction
@@ -216,16 +217,19 @@ func version() string {
 }
 
 // reason is an OS error without the repeated path.
+// reason is an error's cause without its path, escaped for the terminal.
 func reason(err error) string {
 	var pe *os.PathError
 	if errors.As(err, &pe) {
-		return pe.Err.Error()
+		return textsafe.Escape(pe.Err.Error())
 	}
 	return oneLine(err)
 }
 
+// oneLine is an error's text on one line, escaped for the terminal: it
+// can hold names taken from the input.
 func oneLine(err error) string {
-	return strings.Join(strings.Fields(err.Error()), " ")
+	return textsafe.Escape(strings.Join(strings.Fields(err.Error()), " "))
 }
 
 // findSample locates testdata/sample at the module root: from the working

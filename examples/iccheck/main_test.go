@@ -1,6 +1,7 @@
 package main
 
 import (
+	"archive/zip"
 	"bytes"
 	"encoding/json"
 	"os"
@@ -71,4 +72,34 @@ func TestRunJSON(t *testing.T) {
 	require.NoError(t, json.Unmarshal(stdout.Bytes(), &doc))
 	assert.Equal(t, "1.0", doc.SchemaVersion)
 	assert.Len(t, doc.VMs, 7)
+}
+
+// TestStderrEscapesInputNames: names taken from the input (here archive
+// entry names refused as unsafe) reach stderr with their control
+// characters shown, never raw.
+func TestStderrEscapesInputNames(t *testing.T) {
+	dir := t.TempDir()
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for _, name := range []string{"../\x1b[2J\x1b]0;pwn\x07.evtx", "../a\nStatus: complete\x00.evtx"} {
+		w, err := zw.Create(name)
+		require.NoError(t, err)
+		_, err = w.Write([]byte("ElfFile\x00"))
+		require.NoError(t, err)
+	}
+	require.NoError(t, zw.Close())
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "c.zip"), buf.Bytes(), 0o644))
+	var stdout, stderr bytes.Buffer
+	run([]string{"-format", "json", dir}, &stdout, &stderr)
+	out := stderr.String()
+	assert.Contains(t, out, `\x1b[2J\x1b]0;pwn\x07.evtx`)
+	assert.Contains(t, out, `a\x0aStatus: complete\x00.evtx`)
+	for i := 0; i < len(out); i++ {
+		if c := out[i]; c < 0x20 && c != '\n' && c != '\t' {
+			t.Fatalf("raw control byte %#x on stderr: %q", c, out)
+		}
+	}
+	for _, line := range strings.Split(strings.TrimRight(out, "\n"), "\n") {
+		assert.True(t, strings.HasPrefix(line, "iccheck: "), "forged line %q", line)
+	}
 }
