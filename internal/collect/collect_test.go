@@ -7,6 +7,8 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"hash/crc32"
+	"io"
 	"os"
 	"path/filepath"
 	"sort"
@@ -84,9 +86,9 @@ func TestClassify(t *testing.T) {
 }
 
 type zipEntry struct {
-	name   string
-	data   []byte
-	method uint16
+	name  string
+	data  []byte
+	store bool // stored uncompressed (default deflated)
 }
 
 func makeZip(t *testing.T, entries ...zipEntry) []byte {
@@ -94,9 +96,9 @@ func makeZip(t *testing.T, entries ...zipEntry) []byte {
 	var buf bytes.Buffer
 	zw := zip.NewWriter(&buf)
 	for _, e := range entries {
-		m := e.method
-		if m == 0 {
-			m = zip.Deflate
+		m := zip.Deflate
+		if e.store {
+			m = zip.Store
 		}
 		w, err := zw.CreateHeader(&zip.FileHeader{Name: e.name, Method: m})
 		require.NoError(t, err)
@@ -176,7 +178,7 @@ func TestWalkZipRefusesHostileEntries(t *testing.T) {
 		zipEntry{name: "bomb.evtx", data: bomb},
 		zipEntry{name: "host/SOFTWARE", data: regfHead(0, "")},
 		zipEntry{name: "host/SOFTWARE.LOG1", data: regfHead(6, "HvLE")},
-		zipEntry{name: "nested.zip", data: inner, method: zip.Store},
+		zipEntry{name: "nested.zip", data: inner, store: true},
 		zipEntry{name: "dir/", data: nil},
 	)
 	fsys := fstest.MapFS{
@@ -358,7 +360,7 @@ func TestZipShiftJISNames(t *testing.T) {
 
 func TestOpenReaderAt(t *testing.T) {
 	ctx := context.Background()
-	z := makeZip(t, zipEntry{name: "in.evtx", data: []byte("ElfFile\x00zip")}, zipEntry{name: "stored.evtx", data: []byte("ElfFile\x00raw"), method: zip.Store})
+	z := makeZip(t, zipEntry{name: "in.evtx", data: []byte("ElfFile\x00zip")}, zipEntry{name: "stored.evtx", data: []byte("ElfFile\x00raw"), store: true})
 	tmp := t.TempDir()
 	s, err := Walk(ctx, fstest.MapFS{"a.evtx": {Data: []byte("ElfFile\x00direct")}, "c.zip": {Data: z}}, &Options{TempDir: tmp})
 	require.NoError(t, err)
@@ -382,4 +384,57 @@ func TestOpenReaderAt(t *testing.T) {
 	require.NoError(t, err)
 	assert.Empty(t, left, "the spilled copy is removed on Close")
 	require.NoError(t, s.Close())
+}
+
+// Recovery from local headers, by where the archive was cut.
+func TestRecoverEntries(t *testing.T) {
+	reg := []byte("Windows Registry Editor Version 5.00\r\n")
+	deflated := makeZip(t, zipEntry{name: "a.reg", data: reg}, zipEntry{name: "b.reg", data: reg})
+	stored := makeZip(t, zipEntry{name: "a.reg", data: reg, store: true}, zipEntry{name: "b.reg", data: reg, store: true})
+	secondAt := int64(bytes.Index(deflated[4:], []byte("PK\x03\x04")) + 4)
+	var raw bytes.Buffer
+	zw := zip.NewWriter(&raw)
+	for _, name := range []string{"a.reg", "b.reg"} {
+		w, err := zw.CreateRaw(&zip.FileHeader{Name: name, Method: zip.Store, CRC32: crc32.ChecksumIEEE(reg),
+			CompressedSize64: uint64(len(reg)), UncompressedSize64: uint64(len(reg))})
+		require.NoError(t, err)
+		_, err = w.Write(reg)
+		require.NoError(t, err)
+	}
+	require.NoError(t, zw.Close())
+	storedRaw := raw.Bytes()
+	tests := []struct {
+		name     string
+		data     []byte
+		readable []string
+		stop     string
+	}{
+		{"end record cut", deflated[:len(deflated)-5], []string{"a.reg", "b.reg"}, ""},
+		{"second entry cut", deflated[:secondAt+40], []string{"a.reg"}, "entry at offset"},
+		{"garbage first", append([]byte("garbage!"), deflated...), nil, "no local header at offset 0"},
+		{"stored, sizes in the local header", storedRaw[:len(storedRaw)-5], []string{"a.reg", "b.reg"}, ""},
+		// archive/zip's CreateHeader writes the sizes of a stored entry
+		// after it: its end cannot be found.
+		{"stored with a descriptor", stored[:len(stored)-5], nil, "its end cannot be found"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			entries, stop := recoverEntries(context.Background(), bytes.NewReader(tt.data), int64(len(tt.data)), 100, 1<<20)
+			var readable []string
+			for _, e := range entries {
+				rc, err := e.open()
+				if err != nil {
+					continue
+				}
+				data, err := io.ReadAll(rc)
+				rc.Close()
+				if err == nil {
+					assert.Equal(t, reg, data)
+					readable = append(readable, e.name)
+				}
+			}
+			assert.Equal(t, tt.readable, readable)
+			assert.Contains(t, stop, tt.stop)
+		})
+	}
 }

@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"context"
+	"io"
 	"os"
 	"path/filepath"
 	"testing"
@@ -76,6 +77,45 @@ func TestWriteSeeds(t *testing.T) {
 	}
 	require.NoError(t, zw.Close())
 	require.NoError(t, os.WriteFile(filepath.Join(seedDir, "collection.zip"), buf.Bytes(), 0o644))
-	nested := makeZip(t, zipEntry{name: "inner.zip", data: buf.Bytes(), method: zip.Store})
+	nested := makeZip(t, zipEntry{name: "inner.zip", data: buf.Bytes(), store: true})
 	require.NoError(t, os.WriteFile(filepath.Join(seedDir, "nested.zip"), nested, 0o644))
+}
+
+// FuzzRecover: reading local headers of any bytes never panics, lists
+// entries inside the input, and an entry never yields more than it
+// declared.
+func FuzzRecover(f *testing.F) {
+	seeds(f)
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for _, m := range []uint16{zip.Deflate, zip.Store} {
+		w, err := zw.CreateHeader(&zip.FileHeader{Name: "a.reg", Method: m})
+		require.NoError(f, err)
+		_, err = w.Write([]byte("Windows Registry Editor Version 5.00\r\n"))
+		require.NoError(f, err)
+	}
+	require.NoError(f, zw.Close())
+	f.Add(buf.Bytes())
+	f.Add(buf.Bytes()[:buf.Len()/2])
+	f.Fuzz(func(t *testing.T, data []byte) {
+		const maxSize = 1 << 16
+		entries, _ := recoverEntries(context.Background(), bytes.NewReader(data), int64(len(data)), 50, maxSize)
+		if len(entries) > 50 {
+			t.Fatalf("%d entries over the limit", len(entries))
+		}
+		for _, e := range entries {
+			if e.dataOff < 0 || e.dataOff > int64(len(data)) {
+				t.Fatalf("%q: data offset %d outside %d bytes", e.name, e.dataOff, len(data))
+			}
+			rc, err := e.open()
+			if err != nil {
+				continue
+			}
+			n, _ := io.Copy(io.Discard, io.LimitReader(rc, maxSize+1))
+			rc.Close()
+			if uint64(n) > e.usize {
+				t.Fatalf("%q: read %d bytes, declared %d", e.name, n, e.usize)
+			}
+		}
+	})
 }

@@ -210,11 +210,13 @@ type checkedReader struct {
 
 func (r *checkedReader) Read(p []byte) (int, error) {
 	n, err := r.rc.Read(p)
-	r.h.Write(p[:n])
-	r.n += int64(n)
-	if r.n > r.size {
+	if over := r.n + int64(n) - r.size; over > 0 {
+		n -= int(over) // never more than declared
+		r.n = r.size
 		return n, zip.ErrFormat
 	}
+	r.h.Write(p[:n])
+	r.n += int64(n)
 	if errors.Is(err, io.EOF) {
 		if r.n != r.size || (r.check && r.h.Sum32() != r.want) {
 			return n, zip.ErrChecksum

@@ -166,6 +166,25 @@ func OverlapZip(w io.Writer, n int, size int) error {
 	return err
 }
 
+// SmallBombs writes a zip of n distinct deflated .reg exports, each
+// padded with blanks to size bytes (below the per-entry ratio floor by
+// default) and deflating about 1000:1: no entry alone is a bomb, their
+// total is.
+func SmallBombs(w io.Writer, n, size int) error {
+	zw := zip.NewWriter(w)
+	for i := 0; i < n; i++ {
+		fw, err := zw.Create(fmt.Sprintf("small%05d.reg", i))
+		if err != nil {
+			return err
+		}
+		data := RegExport(fmt.Sprintf("small%d", i))
+		if _, err := fw.Write(append(data, bytes.Repeat([]byte(" "), size-len(data))...)); err != nil {
+			return err
+		}
+	}
+	return zw.Close()
+}
+
 // writeEnd writes the end of central directory record (4.3.16).
 func writeEnd(out *bytes.Buffer, n, cdLen, cdStart int) {
 	le := binary.LittleEndian

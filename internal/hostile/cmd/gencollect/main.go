@@ -4,6 +4,7 @@
 //	gencollect -case refused -n 1000000 -out refused.zip
 //	gencollect -case nested -n 7 -size 524288000 -out nested.zip
 //	gencollect -case overlap -n 4096 -size 1048000 -out overlap.zip
+//	gencollect -case small -n 4096 -size 1047552 -out small.zip
 //	gencollect -case truncated -n 1000 -size 65536 -out truncated.zip
 //	gencollect -case many -n 1500 -out DIR
 //	gencollect -case symlinks -out DIR     (DIR/input is the input)
@@ -30,7 +31,7 @@ func main() {
 func run(args []string, stderr io.Writer) error {
 	fs := flag.NewFlagSet("gencollect", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	which := fs.String("case", "", "refused, nested, overlap, truncated, many, symlinks or special")
+	which := fs.String("case", "", "refused, nested, overlap, small, truncated, many, symlinks or special")
 	n := fs.Int("n", 0, "entries, archives or files")
 	size := fs.Int64("size", 0, "bytes per entry")
 	out := fs.String("out", "", "output file (zip cases) or folder")
@@ -47,6 +48,8 @@ func run(args []string, stderr io.Writer) error {
 		return toFile(*out, func(w io.Writer) error { return hostile.NestedZips(w, *n, *size) })
 	case "overlap":
 		return toFile(*out, func(w io.Writer) error { return hostile.OverlapZip(w, *n, int(*size)) })
+	case "small":
+		return toFile(*out, func(w io.Writer) error { return hostile.SmallBombs(w, *n, int(*size)) })
 	case "truncated":
 		b, err := hostile.TruncatedZip(*n, int(*size))
 		if err != nil {
