@@ -438,3 +438,19 @@ func TestRecoverEntries(t *testing.T) {
 		})
 	}
 }
+
+// An entry whose declared compressed data lie past the end of the
+// archive is refused before anything is allocated for it.
+func TestEntryPastEnd(t *testing.T) {
+	z := makeZip(t, zipEntry{name: "a.reg", data: []byte("Windows Registry Editor Version 5.00\r\n")})
+	cd := bytes.Index(z, []byte("PK\x01\x02"))
+	require.Positive(t, cd)
+	binary.LittleEndian.PutUint32(z[cd+20:], 3<<20)   // compressed size
+	binary.LittleEndian.PutUint32(z[cd+24:], 500<<20) // uncompressed size
+	s, err := Walk(context.Background(), fstest.MapFS{"c.zip": {Data: z}}, nil)
+	require.NoError(t, err)
+	defer s.Close()
+	assert.Empty(t, s.Files)
+	assert.Equal(t, map[string]Reason{"c.zip!/a.reg": ReasonUnreadable}, skippedBy(s))
+	assert.Equal(t, 1, s.Refused)
+}

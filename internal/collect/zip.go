@@ -221,6 +221,11 @@ func (w *walker) walkArchive(ra io.ReaderAt, size int64, disp string, depth int)
 			w.refuse(a, edisp, clampSize(e.usize), ReasonOverlap, "entry data overlaps another entry's (duplicate or crafted central directory)")
 			continue
 		}
+		if e.dataOff >= 0 && clampSize(e.csize) > size-e.dataOff {
+			// A declared size is a claim: data cannot lie past the end.
+			w.refuse(a, edisp, clampSize(e.usize), ReasonUnreadable, fmt.Sprintf("entry data (%d bytes compressed) past the end of the archive", e.csize))
+			continue
+		}
 		if r, detail := w.checkSizes(e); r != "" {
 			w.refuse(a, edisp, clampSize(e.usize), r, detail)
 			continue

@@ -9,15 +9,19 @@
 //	gencollect -case many -n 1500 -out DIR
 //	gencollect -case symlinks -out DIR     (DIR/input is the input)
 //	gencollect -case special -out DIR      (a pipe and a socket; unix)
+//	gencollect -case evtx -size 629145600 -out System.evtx
+//	gencollect -case evtx-zip -size 629145600 -out logs.zip   (deflated)
 package main
 
 import (
+	"archive/zip"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
 
+	"github.com/hvic/hvic/internal/benchgen"
 	"github.com/hvic/hvic/internal/hostile"
 )
 
@@ -31,7 +35,7 @@ func main() {
 func run(args []string, stderr io.Writer) error {
 	fs := flag.NewFlagSet("gencollect", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	which := fs.String("case", "", "refused, nested, overlap, small, truncated, many, symlinks or special")
+	which := fs.String("case", "", "refused, nested, overlap, small, truncated, many, symlinks, special, evtx or evtx-zip")
 	n := fs.Int("n", 0, "entries, archives or files")
 	size := fs.Int64("size", 0, "bytes per entry")
 	out := fs.String("out", "", "output file (zip cases) or folder")
@@ -64,6 +68,8 @@ func run(args []string, stderr io.Writer) error {
 	case "symlinks":
 		_, err := hostile.SymlinkTree(*out)
 		return err
+	case "evtx", "evtx-zip":
+		return bigLog(*out, *size, *which == "evtx-zip")
 	case "special":
 		if err := os.MkdirAll(*out, 0o755); err != nil {
 			return err
@@ -83,4 +89,28 @@ func toFile(name string, write func(io.Writer) error) error {
 		return err
 	}
 	return f.Close()
+}
+
+// bigLog writes a valid System log of about size bytes (benchgen's
+// System100 scaled), alone or deflated in a zip as System.evtx.
+func bigLog(name string, size int64, zipped bool) error {
+	records := int(size / (100 << 20) * benchgen.RecordsFor100MiB)
+	data, err := benchgen.Bytes(benchgen.Options{Records: records, IC: benchgen.Spread(36, records), Seed: 11, SystemOnly: true})
+	if err != nil {
+		return err
+	}
+	if !zipped {
+		return os.WriteFile(name, data, 0o644)
+	}
+	return toFile(name, func(w io.Writer) error {
+		zw := zip.NewWriter(w)
+		fw, err := zw.Create("HV01/System.evtx")
+		if err != nil {
+			return err
+		}
+		if _, err := fw.Write(data); err != nil {
+			return err
+		}
+		return zw.Close()
+	})
 }
