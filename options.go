@@ -69,11 +69,12 @@ type Options struct {
 	FollowSymlinks bool
 	// TempDir is where nested archives and compressed event logs found in
 	// archives are copied to be read (default os.TempDir()); the copies
-	// are removed when the scan ends. Their total is bounded by
-	// MaxArchiveBytes.
+	// are removed when the scan ends. Nested archives' copies are bounded
+	// by MaxArchiveBytes, an event log's by its declared size.
 	TempDir string
 	// MaxArchiveBytes caps the total declared uncompressed size taken from
-	// archives. Default 4 GiB.
+	// archives (a nested archive counts through its entries), and
+	// separately the temporary copies of nested archives. Default 4 GiB.
 	MaxArchiveBytes int64
 	// MaxArchiveEntries caps the archive entries looked at, refused ones
 	// included. Refused entries are reported one by one up to

@@ -36,9 +36,9 @@ type Options struct {
 	// Default 512 MiB.
 	MaxFileSize int64
 	// MaxArchiveBytes caps the sum of the declared uncompressed sizes of
-	// all archive entries taken, over every archive and nesting level; it
-	// also bounds the temporary disk space used for nested archives and
-	// compressed event logs. Default 4 GiB.
+	// all archive entries taken, over every archive and nesting level (a
+	// nested archive counts through its entries), and separately the
+	// temporary copies of compressed nested archives. Default 4 GiB.
 	MaxArchiveBytes int64
 	// MaxArchiveEntries caps the number of archive entries looked at, over
 	// all archives, refused ones included. Default 100,000.
@@ -337,6 +337,7 @@ type walker struct {
 	archBytes   int64
 	archEntries int
 	archComp    int64           // compressed sizes of the entries taken, for the total ratio
+	spillBytes  int64           // nested archives copied to temporary files
 	head        []byte          // HeadSize buffer reused for every classification (the walk is sequential)
 	seen        map[string]bool // absolute OS paths already taken (WalkPaths)
 	root        string          // WalkPaths: the real path of the input being walked

@@ -454,3 +454,46 @@ func TestEntryPastEnd(t *testing.T) {
 	assert.Equal(t, map[string]Reason{"c.zip!/a.reg": ReasonUnreadable}, skippedBy(s))
 	assert.Equal(t, 1, s.Refused)
 }
+
+// The central directory reader: a self-extractor's stub before the
+// archive, ZIP64 end records (more than 65,535 entries), and the cap on
+// entries listed.
+func TestReadDirectory(t *testing.T) {
+	reg := []byte("Windows Registry Editor Version 5.00\r\n")
+	z := makeZip(t, zipEntry{name: "a.reg", data: reg}, zipEntry{name: "b.reg", data: reg, store: true})
+	stub := append(bytes.Repeat([]byte("MZ stub "), 50), z...)
+	entries, total, err := readDirectory(context.Background(), bytes.NewReader(stub), int64(len(stub)), 10)
+	require.NoError(t, err)
+	assert.Equal(t, 2, total)
+	for _, e := range entries {
+		rc, err := e.open()
+		require.NoError(t, err)
+		data, err := io.ReadAll(rc)
+		require.NoError(t, err, e.name)
+		assert.Equal(t, reg, data)
+	}
+
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	const n = 70_000
+	for i := 0; i < n; i++ {
+		_, err := zw.CreateRaw(&zip.FileHeader{Name: fmt.Sprintf("e%05d", i), Method: zip.Store})
+		require.NoError(t, err)
+	}
+	require.NoError(t, zw.Close())
+	big := buf.Bytes()
+	entries, total, err = readDirectory(context.Background(), bytes.NewReader(big), int64(len(big)), n+1)
+	require.NoError(t, err)
+	assert.Equal(t, n, total)
+	require.Len(t, entries, n)
+	assert.Equal(t, "e69999", entries[n-1].name)
+	entries, total, err = readDirectory(context.Background(), bytes.NewReader(big), int64(len(big)), 100)
+	require.NoError(t, err)
+	assert.Len(t, entries, 100, "listed up to the cap")
+	assert.Equal(t, n, total, "counted from the end record")
+
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, _, err = readDirectory(ctx, bytes.NewReader(big), int64(len(big)), n+1)
+	assert.ErrorIs(t, err, context.Canceled)
+}

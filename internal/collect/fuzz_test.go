@@ -119,3 +119,33 @@ func FuzzRecover(f *testing.F) {
 		}
 	})
 }
+
+// FuzzDirectory: the central directory reader never panics, lists at
+// most its cap, and agrees with archive/zip on the names of archives
+// both accept.
+func FuzzDirectory(f *testing.F) {
+	seeds(f)
+	f.Add([]byte("PK\x05\x06\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		const max = 64
+		entries, total, err := readDirectory(context.Background(), bytes.NewReader(data), int64(len(data)), max)
+		if err != nil {
+			return
+		}
+		if len(entries) > max || total < len(entries) {
+			t.Fatalf("%d entries listed, %d total, cap %d", len(entries), total, max)
+		}
+		zr, zerr := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+		if zerr != nil || len(zr.File) > max {
+			return
+		}
+		if len(zr.File) != len(entries) {
+			t.Fatalf("%d entries, archive/zip %d", len(entries), len(zr.File))
+		}
+		for i, zf := range zr.File {
+			if zf.Name != entries[i].raw {
+				t.Fatalf("entry %d: %q, archive/zip %q", i, entries[i].raw, zf.Name)
+			}
+		}
+	})
+}

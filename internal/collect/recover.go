@@ -43,7 +43,7 @@ func recoverEntries(ctx context.Context, ra io.ReaderAt, size int64, maxEntries 
 		if off == size {
 			return entries, ""
 		}
-		e, next, why := localEntry(ra, size, off, maxSize)
+		e, next, why := localEntry(ctx, ra, size, off, maxSize)
 		if why != "" {
 			return entries, why
 		}
@@ -58,7 +58,7 @@ func recoverEntries(ctx context.Context, ra io.ReaderAt, size int64, maxEntries 
 
 // localEntry reads the local header at off; e is nil at a central
 // directory or end record.
-func localEntry(ra io.ReaderAt, size, off, maxSize int64) (e *entry, next int64, why string) {
+func localEntry(ctx context.Context, ra io.ReaderAt, size, off, maxSize int64) (e *entry, next int64, why string) {
 	var h [localHeaderLen]byte
 	if n, _ := ra.ReadAt(h[:], off); n < 4 {
 		return nil, 0, fmt.Sprintf("cut at offset %d", off)
@@ -91,7 +91,7 @@ func localEntry(ra io.ReaderAt, size, off, maxSize int64) (e *entry, next int64,
 		if method != zip.Deflate {
 			return nil, 0, fmt.Sprintf("entry at offset %d: sizes only in a data descriptor after stored data: its end cannot be found", off)
 		}
-		c, u, err := measureDeflate(ra, dataOff, size, maxSize)
+		c, u, err := measureDeflate(ctx, ra, dataOff, size, maxSize)
 		if err != nil {
 			return nil, 0, fmt.Sprintf("entry at offset %d: %v", off, err)
 		}
@@ -164,17 +164,16 @@ func (c *countingReader) ReadByte() (byte, error) {
 }
 
 // measureDeflate inflates the stream at off to find its compressed and
-// uncompressed lengths, refusing more than maxSize bytes of output.
-func measureDeflate(ra io.ReaderAt, off, size, maxSize int64) (c, u int64, err error) {
+// uncompressed lengths, refusing more than maxSize bytes of output; it
+// checks ctx every MiB.
+func measureDeflate(ctx context.Context, ra io.ReaderAt, off, size, maxSize int64) (c, u int64, err error) {
 	cr := &countingReader{r: bufio.NewReader(io.NewSectionReader(ra, off, size-off))}
 	fr := flate.NewReader(cr)
 	defer fr.Close()
-	u, err = io.CopyN(io.Discard, fr, maxSize+1)
+	u, err = copyCtx(ctx, io.Discard, fr, maxSize)
 	switch {
-	case u > maxSize:
+	case errors.Is(err, ErrTooLarge):
 		return 0, 0, fmt.Errorf("inflates past %d bytes", maxSize)
-	case errors.Is(err, io.EOF):
-		return cr.n, u, nil
 	case err != nil:
 		return 0, 0, fmt.Errorf("deflate data damaged: %w", err)
 	}
@@ -184,6 +183,9 @@ func measureDeflate(ra io.ReaderAt, off, size, maxSize int64) (c, u int64, err e
 // entryOpener reads a recovered entry: stored or deflated, checked
 // against its size and, when the local header holds it, its CRC-32.
 func entryOpener(ra io.ReaderAt, e entry, crc uint32, checkCRC bool) func() (io.ReadCloser, error) {
+	if e.dataOff < 0 {
+		return openError("no local header where the central directory says")
+	}
 	return func() (io.ReadCloser, error) {
 		sr := io.NewSectionReader(ra, e.dataOff, clampSize(e.csize))
 		var rc io.ReadCloser

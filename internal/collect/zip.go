@@ -95,28 +95,12 @@ func decodeName(name string, nonUTF8 bool) string {
 
 // readEntries lists an archive's entries from its central directory or,
 // when that cannot be read, from its local headers (damage is then a
-// non-empty detail).
+// non-empty detail). At most MaxArchiveEntries+1 entries are listed;
+// total is how many the archive holds, as far as known.
 func (w *walker) readEntries(ra io.ReaderAt, size int64) (entries []entry, total int, damage string, err error) {
-	zr, err := zip.NewReader(ra, size)
-	if err == nil {
-		total = len(zr.File)
-		entries = make([]entry, 0, min(len(zr.File), w.opts.MaxArchiveEntries+1))
-		for _, zf := range zr.File {
-			if w.ctx.Err() != nil || len(entries) > w.opts.MaxArchiveEntries {
-				break
-			}
-			off, oerr := zf.DataOffset()
-			if oerr != nil {
-				off = -1
-			}
-			entries = append(entries, entry{
-				name: decodeName(zf.Name, zf.NonUTF8), raw: zf.Name,
-				dir:    strings.HasSuffix(zf.Name, "/") || zf.FileInfo().IsDir(),
-				method: zf.Method, csize: zf.CompressedSize64, usize: zf.UncompressedSize64,
-				dataOff: off, open: zf.Open,
-			})
-		}
-		return entries, total, "", nil
+	entries, total, err = readDirectory(w.ctx, ra, size, w.opts.MaxArchiveEntries+1)
+	if err == nil || w.ctx.Err() != nil {
+		return entries, total, "", err
 	}
 	rec, stop := recoverEntries(w.ctx, ra, size, w.opts.MaxArchiveEntries+1, w.opts.MaxFileSize)
 	if len(rec) == 0 {
@@ -277,12 +261,21 @@ func (w *walker) takeEntry(a *archState, ra io.ReaderAt, e entry, edisp string, 
 		w.refuse(a, edisp, usize, ReasonDepth, fmt.Sprintf("archive nested deeper than %d", w.opts.MaxDepth))
 		return
 	}
+	// A nested archive's bytes are counted through its own entries, not
+	// twice; a compressed one costs its copy on disk instead.
+	w.archBytes -= usize
+	w.archComp -= csize
 	if stored != nil {
 		w.walkArchive(stored, csize, edisp, depth+1)
 		return
 	}
-	// A compressed inner archive is copied to a temporary file (bounded by
-	// MaxArchiveBytes, charged above) and read lazily from there.
+	// A compressed inner archive is copied to a temporary file (all copies
+	// together within MaxArchiveBytes) and read lazily from there.
+	if usize > w.opts.MaxArchiveBytes-w.spillBytes {
+		w.refuse(a, edisp, usize, ReasonLimit, fmt.Sprintf("nested archives over %d bytes in total", w.opts.MaxArchiveBytes))
+		return
+	}
+	w.spillBytes += usize
 	tmp, n, err := w.set.spill(w.ctx, e.open, usize)
 	if err != nil {
 		w.skip(edisp, usize, ReasonUnreadable, "nested archive: "+errText(err), true)
