@@ -45,7 +45,7 @@ measure() {
 }
 
 cases=("$@")
-[ ${#cases[@]} -gt 0 ] || cases=(refused nested overlap small truncated many symlinks special evtx evtx-zip)
+[ ${#cases[@]} -gt 0 ] || cases=(refused nested overlap small truncated many symlinks special hives evtx evtx-zip)
 for c in "${cases[@]}"; do
   case $c in
   refused)   # row 2: 1M entries refused for unsafe names
@@ -83,6 +83,9 @@ PY
     gen -case special -out "$work/special"
     cp "$work/links/input/inside.reg" "$work/special/" 2>/dev/null || printf 'Windows Registry Editor Version 5.00\r\n' >"$work/special/plain.reg"
     measure special 1024 -- "$work/special" ;;
+  hives)     # row 5, budget part: two sparse 500 MiB hives with three logs each
+    gen -case hives -n 2 -size $((500 << 20)) -out "$work/hives"
+    measure hives 1024 -- "$work/hives" ;;
   evtx)      # a valid 600 MiB log, read in place (was refused over 512 MiB)
     gen -case evtx -size $((600 << 20)) -out "$work/System.evtx"
     measure evtx 1024 -- "$work/System.evtx" ;;

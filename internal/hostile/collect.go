@@ -13,6 +13,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/hvic/hvic/internal/hivewriter"
 )
 
 // RegExport returns a small regedit export holding a guest's IC version
@@ -300,4 +302,36 @@ func SymlinkTree(root string) (string, error) {
 		}
 	}
 	return in, nil
+}
+
+// SparseHives writes n hosts' dirty SOFTWARE hives (hostN/SOFTWARE) with a
+// .LOG1 that replays them and copies of it as .LOG2 and .LOG, each file
+// extended to size bytes with a hole (sparse on disk): a reader that holds
+// a hive and its logs whole needs 4 x size per host, and n hosts read in
+// parallel n times that. The memory budget reads them one at a time.
+func SparseHives(dir string, n int, size int64) error {
+	shape := hivewriter.Shapes()[0]
+	for i := 0; i < n; i++ {
+		b := hivewriter.HostSoftware(shape)
+		base, log1, err := b.Dirty(func(b *hivewriter.Builder) {
+			b.Key(`Microsoft\Windows NT\CurrentVersion`).SetString("RegisteredOwner", fmt.Sprintf("sparse%d", i))
+		})
+		if err != nil {
+			return err
+		}
+		host := filepath.Join(dir, fmt.Sprintf("host%d", i))
+		if err := os.MkdirAll(host, 0o755); err != nil {
+			return err
+		}
+		for name, data := range map[string][]byte{"SOFTWARE": base, "SOFTWARE.LOG1": log1, "SOFTWARE.LOG2": log1, "SOFTWARE.LOG": log1} {
+			p := filepath.Join(host, name)
+			if err := os.WriteFile(p, data, 0o644); err != nil {
+				return err
+			}
+			if err := os.Truncate(p, max(size, int64(len(data)))); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }

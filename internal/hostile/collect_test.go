@@ -349,3 +349,19 @@ func TestCancelNested(t *testing.T) {
 		t.Fatal("scan did not return after cancel")
 	}
 }
+
+// Hives heavier than the budget are read one at a time: the bytes held
+// at once never exceed one host's hive and logs.
+func TestSparseHivesBudget(t *testing.T) {
+	dir := t.TempDir()
+	const size = 2 << 20
+	require.NoError(t, SparseHives(dir, 3, size))
+	s, err := collect.WalkPaths(context.Background(), []string{dir}, &collect.Options{MemoryBudget: size})
+	require.NoError(t, err)
+	defer s.Close()
+	require.Len(t, s.Files, 3)
+	one := s.Files[0].Weight()
+	assert.Equal(t, int64(2*size+3*size), one, "hive twice (replay copy) and its three logs")
+	assert.Len(t, scanAll(t, s, 3), 3)
+	assert.Equal(t, one, s.MemoryHighWater(), "one host at a time")
+}

@@ -9,6 +9,7 @@
 //	gencollect -case many -n 1500 -out DIR
 //	gencollect -case symlinks -out DIR     (DIR/input is the input)
 //	gencollect -case special -out DIR      (a pipe and a socket; unix)
+//	gencollect -case hives -n 2 -size 524288000 -out DIR  (sparse)
 //	gencollect -case evtx -size 629145600 -out System.evtx
 //	gencollect -case evtx-zip -size 629145600 -out logs.zip   (deflated)
 package main
@@ -35,7 +36,7 @@ func main() {
 func run(args []string, stderr io.Writer) error {
 	fs := flag.NewFlagSet("gencollect", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	which := fs.String("case", "", "refused, nested, overlap, small, truncated, many, symlinks, special, evtx or evtx-zip")
+	which := fs.String("case", "", "refused, nested, overlap, small, truncated, many, symlinks, special, hives, evtx or evtx-zip")
 	n := fs.Int("n", 0, "entries, archives or files")
 	size := fs.Int64("size", 0, "bytes per entry")
 	out := fs.String("out", "", "output file (zip cases) or folder")
@@ -70,6 +71,11 @@ func run(args []string, stderr io.Writer) error {
 		return err
 	case "evtx", "evtx-zip":
 		return bigLog(*out, *size, *which == "evtx-zip")
+	case "hives":
+		if err := os.MkdirAll(*out, 0o755); err != nil {
+			return err
+		}
+		return hostile.SparseHives(*out, *n, *size)
 	case "special":
 		if err := os.MkdirAll(*out, 0o755); err != nil {
 			return err
