@@ -44,9 +44,10 @@ type Options struct {
 	MaxFileSize int64
 	// MemoryBudget is the memory shared by all workers for the files they
 	// hold whole. Before reading one, a worker charges its weight: a
-	// hive's size (twice when it has logs to replay, as replay works on a
-	// copy) plus its logs, three times a text export's size (its parsed
-	// keys); it waits until the charge fits. A file weighing more than the
+	// hive's size (its image; twice when it has logs, which may grow it)
+	// plus the logs that cannot be read in place (compressed in an
+	// archive), three times a text export's size (its parsed keys); it
+	// waits until the charge fits. A file weighing more than the
 	// whole budget waits until nothing else is held and is then read
 	// alone, so the data held at once stays below MemoryBudget or the
 	// largest single file, whichever is larger. Event logs are read in

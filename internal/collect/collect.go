@@ -58,7 +58,7 @@ type Options struct {
 	// in total. Default 1,000,000.
 	MaxFiles int
 	// MemoryBudget is the memory shared by the readers for the files they
-	// hold whole (see File.Reserve). Default 512 MiB.
+	// hold whole (see File.Weight and File.Reserve). Default 512 MiB.
 	MemoryBudget int64
 	// MaxOpenFiles caps the files and archives held open at once by the
 	// walk and the readers together (at least 2). Default 64.
@@ -213,14 +213,16 @@ func (nopCloserAt) Close() error { return nil }
 // Name returns the base name of the file.
 func (f *File) Name() string { return f.base }
 
-// Weight is what reading the file whole costs in memory, as charged by
-// Reserve: its size, and for a hive with logs twice its size (replay
-// works on a copy) plus its logs; text exports three times their size
-// (the parsed keys and values).
+// Weight is what reading the file costs in memory, as charged by
+// Reserve: a hive's size (the hive reader holds its image), twice that
+// when it has logs (replay may grow the image, within the hive reader's
+// bound), plus the logs that cannot be read in place (compressed in an
+// archive); three times a text export's size (its parsed keys and
+// values). Event logs, read in place, weigh nothing.
 func (f *File) Weight() int64 {
 	switch f.Kind {
 	case KindEVTX:
-		return 0 // read in place
+		return 0
 	case KindRegExport, KindRegQuery:
 		return 3 * f.Size
 	case KindHive:
@@ -229,12 +231,17 @@ func (f *File) Weight() int64 {
 			w += f.Size
 		}
 		for _, l := range f.Logs {
-			w += l.Size
+			if !l.inPlace() {
+				w += l.Size
+			}
 		}
 		return w
 	}
 	return f.Size
 }
+
+// inPlace reports whether OpenReaderAt reads the file without a copy.
+func (f *File) inPlace() bool { return f.direct || f.stored != nil }
 
 // Reserve charges f.Weight() to the walk's memory budget
 // (Options.MemoryBudget), waiting until it fits; a file weighing more
