@@ -105,6 +105,10 @@ type Options struct {
 	EVTX   *evtx.Options
 	Hive   *hive.Options
 	Export *hive.ExportOptions
+
+	// events is the (provider, event ID) selection taken from Table's
+	// event catalogue by withDefaults: the only list of what counts.
+	events []evtx.EventKey
 }
 
 // Progress reports how far a scan is.
@@ -147,5 +151,19 @@ func (o *Options) withDefaults() Options {
 	if r.Table == nil {
 		r.Table = kb.Default()
 	}
+	r.events = eventKeys(r.Table)
 	return r
+}
+
+// eventKeys turns the table's event catalogue into the selection evtx
+// reads: every catalogued (provider, event ID) pair, and nothing else.
+func eventKeys(t *kb.Table) []evtx.EventKey {
+	keys := []evtx.EventKey{}
+	for _, e := range t.Events() {
+		if e.EventID > 0xffff || e.Provider == "" {
+			continue // no EVTX record carries it
+		}
+		keys = append(keys, evtx.EventKey{Provider: e.Provider, Prefix: e.Prefix, ID: uint16(e.EventID)})
+	}
+	return keys
 }

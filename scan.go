@@ -263,7 +263,7 @@ func readEVTX(ctx context.Context, f *collect.File, open func(*evtx.Options) (*e
 		readEVTXFull(ctx, f, ef, o, events, out)
 		return
 	}
-	ics, st, err := ef.ScanIC(ctx, nil)
+	ics, st, err := ef.ScanIC(ctx, &evtx.ScanOptions{Events: o.events})
 	if err != nil {
 		return // cancelled
 	}
@@ -356,7 +356,7 @@ func readEVTXFull(ctx context.Context, f *collect.File, ef *evtx.File, o *Option
 		if rec.TimeCreated.After(c.Last) {
 			c.Last = rec.TimeCreated
 		}
-		ic, ok := evtx.ExtractIC(rec)
+		ic, ok := evtx.ExtractICFor(rec, o.events)
 		if !ok {
 			continue
 		}

@@ -210,10 +210,12 @@
 //
 // # IC evidence
 //
-// ExtractIC keys on (provider, event ID), never the ID alone:
-// Microsoft-Windows-Hyper-V-Integration-<Component> 4010, 4000 and 4096;
-// Microsoft-Windows-Hyper-V-VmSwitch and VMSMP 27 and 26; classic storvsp 6
-// and 5 (not Microsoft-Windows-Hyper-V-StorageVSP 6, an I/O error);
-// Microsoft-Windows-Hyper-V-Worker 23014; any other Hyper-V Integration
-// record is returned as ICRelated.
+// ExtractIC reads a record with its provider's data layout (ICShape):
+// Microsoft-Windows-Hyper-V-Integration-<Component> (VM name, VM ID, two
+// versions by position), Microsoft-Windows-Hyper-V-VmSwitch and VMSMP
+// (named), classic storvsp (by position), Microsoft-Windows-Hyper-V-Worker
+// and -StorageVSP (VM by name or pattern). It keeps no list of which event
+// IDs matter: the caller selects the (provider, event ID) pairs that count
+// with ExtractICFor and ScanOptions.Events (package hvic passes package
+// kb's event catalogue), and judges what each one means.
 package evtx

@@ -15,15 +15,15 @@ func ExampleExtractIC() {
 			{Value: "{5E0B5B3A-1B2C-4D3E-8F90-ABCDEF012345}"}, {Value: "5.1"}, {Value: "4.2"}},
 	}
 	ev, ok := evtx.ExtractIC(rec)
-	fmt.Println(ok, ev.Kind, ev.Kind.Mismatch(), ev.Kind.Incompatible())
+	fmt.Println(ok, ev.Shape, ev.Component)
 	fmt.Println(ev.VMName, ev.VMID, ev.ServerVersion, ev.ClientVersion)
 
-	// Microsoft-Windows-Hyper-V-StorageVSP 6 is an I/O error, not storvsp 6.
-	rec.Provider = "Microsoft-Windows-Hyper-V-StorageVSP"
-	_, ok = evtx.ExtractIC(rec)
+	// Which (provider, event ID) pairs count is the caller's catalogue.
+	only := []evtx.EventKey{{Provider: "storvsp", ID: 5}}
+	_, ok = evtx.ExtractICFor(rec, only)
 	fmt.Println(ok)
 	// Output:
-	// true storage_version_differs true false
+	// true storvsp Storage
 	// web01 5e0b5b3a-1b2c-4d3e-8f90-abcdef012345 5.1 4.2
 	// false
 }

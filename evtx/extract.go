@@ -5,13 +5,14 @@ import (
 	"strings"
 )
 
-// Providers ExtractIC knows (compared case-insensitively).
+// Providers whose data layout ExtractIC knows (compared case-insensitively).
 const (
 	providerIntegration = "Microsoft-Windows-Hyper-V-Integration"
 	providerVmSwitch    = "Microsoft-Windows-Hyper-V-VmSwitch"
 	providerVMSMP       = "VMSMP"
 	providerStorvsp     = "storvsp"
 	providerWorker      = "Microsoft-Windows-Hyper-V-Worker"
+	providerStorageVSP  = "Microsoft-Windows-Hyper-V-StorageVSP"
 )
 
 var (
@@ -48,16 +49,47 @@ func isGUID(s string) bool {
 // lower case, no braces. ok is false when s is not a GUID.
 func NormalizeVMID(s string) (string, bool) { return parseGUID(s) }
 
-func extractIC(r *Record) (ICEvent, bool) {
-	ev, ok := extractFields(r)
-	if ok && r.Partial {
+func extractIC(r *Record, keys []EventKey) (ICEvent, bool) {
+	shape := shapeOf(r.Provider)
+	if keys != nil {
+		if !selected(keys, r.Provider, r.EventID) {
+			return ICEvent{}, false
+		}
+		if shape == ShapeNone {
+			shape = ShapeOther
+		}
+	}
+	if shape == ShapeNone {
+		return ICEvent{}, false
+	}
+	ev := extractFields(r, shape)
+	if r.Partial {
 		addNote(&ev, "the record's end is damaged (Record.Partial): its data may be cut short")
 	}
-	return ev, ok
+	return ev, true
 }
 
-func extractFields(r *Record) (ICEvent, bool) {
+// shapeOf returns the data layout of a provider's records, ShapeNone when
+// none is known.
+func shapeOf(p string) ICShape {
+	switch {
+	case hasPrefixFold(p, providerIntegration):
+		return ShapeIntegration
+	case strings.EqualFold(p, providerVmSwitch), strings.EqualFold(p, providerVMSMP):
+		return ShapeNetwork
+	case strings.EqualFold(p, providerStorvsp):
+		return ShapeStorvsp
+	case strings.EqualFold(p, providerWorker):
+		return ShapeWorker
+	case strings.EqualFold(p, providerStorageVSP):
+		return ShapeStorageVSP
+	}
+	return ShapeNone
+}
+
+func extractFields(r *Record, shape ICShape) ICEvent {
 	ev := ICEvent{
+		Shape:    shape,
 		Provider: r.Provider,
 		EventID:  r.EventID,
 		Time:     r.TimeCreated,
@@ -67,57 +99,26 @@ func extractFields(r *Record) (ICEvent, bool) {
 		Chunk:    r.Chunk,
 		Offset:   r.Offset,
 	}
-	p := r.Provider
-	switch {
-	case hasPrefixFold(p, providerIntegration):
-		ev.Component = strings.TrimLeft(p[len(providerIntegration):], "-")
-		switch r.EventID {
-		case 4010:
-			ev.Kind = ICCompatibleMismatch
-		case 4000:
-			ev.Kind = ICIncompatibleMismatch
-		case 4096:
-			ev.Kind = ICNotRunning
-		default:
-			ev.Kind = ICRelated
-		}
-		if ev.Kind == ICRelated {
-			vmByPattern(&ev, r.Data)
-			return ev, true
-		}
+	switch shape {
+	case ShapeIntegration:
+		ev.Component = strings.TrimLeft(r.Provider[len(providerIntegration):], "-")
 		integrationFields(&ev, r)
-		return ev, true
-	case strings.EqualFold(p, providerVmSwitch), strings.EqualFold(p, providerVMSMP):
-		switch r.EventID {
-		case 27:
-			ev.Kind = ICNetworkVersionDiffers
-		case 26:
-			ev.Kind = ICNetworkIncompatible
-		default:
-			return ICEvent{}, false
-		}
+	case ShapeNetwork:
 		ev.Component = "Network"
 		namedVersionFields(&ev, r)
-		return ev, true
-	case strings.EqualFold(p, providerStorvsp):
-		switch r.EventID {
-		case 6:
-			ev.Kind = ICStorageVersionDiffers
-		case 5:
-			ev.Kind = ICStorageIncompatible
-		default:
-			return ICEvent{}, false
-		}
+	case ShapeStorvsp:
 		ev.Component = "Storage"
 		storvspFields(&ev, r)
-		return ev, true
-	case strings.EqualFold(p, providerWorker) && r.EventID == 23014:
-		ev.Kind = ICDegraded
+	case ShapeWorker, ShapeStorageVSP:
 		ev.Component = "Worker"
-		namedVersionFields(&ev, r)
-		return ev, true
+		if shape == ShapeStorageVSP {
+			ev.Component = "StorageVSP"
+		}
+		vmByPattern(&ev, r.Data)
+	default:
+		vmByPattern(&ev, r.Data)
 	}
-	return ICEvent{}, false
+	return ev
 }
 
 func hasPrefixFold(s, prefix string) bool {
@@ -158,9 +159,10 @@ func addNote(ev *ICEvent, note string) {
 	ev.Note += note
 }
 
-// integrationFields fills Integration-* 4000/4010/4096: %1 VM name, %2 VM
-// ID, %3 framework version, %4 message version. No public manifest names
-// these fields, so the order of the data is used (named or not), checked by
+// integrationFields fills the Integration-* layout: %1 VM name, %2 VM ID,
+// then (4000/4010) %3 framework version, %4 message version; a record of
+// two values (4096) has no versions. No public manifest names these
+// fields, so the order of the data is used (named or not), checked by
 // pattern, and recovered by pattern when it does not fit.
 func integrationFields(ev *ICEvent, r *Record) {
 	vals := values(r.Data)
@@ -177,8 +179,8 @@ func integrationFields(ev *ICEvent, r *Record) {
 		if ev.VMID == "" {
 			setVMID(ev, vals[1])
 		}
-		if ev.Kind == ICNotRunning {
-			return
+		if len(vals) == 2 {
+			return // no versions logged (4096)
 		}
 		if len(vals) >= 4 && isVersion(vals[2]) && isVersion(vals[3]) {
 			ev.FrameworkVersion, _ = ParseProtocolVersion(vals[2])
@@ -223,13 +225,11 @@ func patternFields(ev *ICEvent, r *Record, integration bool) {
 		why = "unnamed data may have lost empty strings"
 	}
 	if integration {
-		if ev.Kind != ICNotRunning {
-			if len(vers) > 0 {
-				ev.FrameworkVersion, _ = ParseProtocolVersion(vers[0])
-			}
-			if len(vers) > 1 {
-				ev.MessageVersion, _ = ParseProtocolVersion(vers[1])
-			}
+		if len(vers) > 0 {
+			ev.FrameworkVersion, _ = ParseProtocolVersion(vers[0])
+		}
+		if len(vers) > 1 {
+			ev.MessageVersion, _ = ParseProtocolVersion(vers[1])
 		}
 	} else {
 		if ev.ServerVersion == "" && len(vers) > 0 {
@@ -242,7 +242,7 @@ func patternFields(ev *ICEvent, r *Record, integration bool) {
 	addNote(ev, why+": values recovered by pattern (GUID, version)")
 }
 
-// namedVersionFields fills VmSwitch/VMSMP 26/27 and Worker 23014 from the
+// namedVersionFields fills the VmSwitch/VMSMP layout (26/27) from the
 // names VMName, VMId, ServerVersion, ClientVersion; by pattern otherwise.
 func namedVersionFields(ev *ICEvent, r *Record) {
 	n1, ok1 := named(r.Data, namesVMName...)
@@ -255,12 +255,6 @@ func namedVersionFields(ev *ICEvent, r *Record) {
 	}
 	ev.ServerVersion = strings.TrimSpace(s)
 	ev.ClientVersion = strings.TrimSpace(c)
-	if ev.Kind == ICDegraded {
-		if !ok1 && !ok2 {
-			vmByPattern(ev, r.Data)
-		}
-		return
-	}
 	if ok1 && ok2 && ok3 && ok4 {
 		return
 	}

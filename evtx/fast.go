@@ -29,6 +29,13 @@ type ScanOptions struct {
 	// DecodeAll turns the pre-filter off: ScanIC decodes every chunk (the
 	// reference the filter is tested against).
 	DecodeAll bool
+	// Events selects the (provider, event ID) pairs ScanIC returns, as
+	// ExtractICFor does: the caller's catalogue of what counts (package
+	// hvic passes package kb's event table). Nil means every record of a
+	// provider whose layout ExtractIC knows (any Hyper-V Integration,
+	// VmSwitch, VMSMP, storvsp, Worker or StorageVSP record), whatever its
+	// event ID.
+	Events []EventKey
 }
 
 // Defaults and caps of ScanOptions.
@@ -88,11 +95,16 @@ type ScanStats struct {
 // ScanIC returns the IC evidence of the log, exactly as Records followed by
 // ExtractIC on each record would, in file order, reading the file once.
 //
-// A chunk is decoded only when its bytes contain a provider name ExtractIC
-// can recognise ("Microsoft-Windows-Hyper-V-" prefix, "storvsp", "VMSMP",
-// in UTF-16LE or 8-bit, in any letter case strings.EqualFold accepts):
-// provider names, like template definitions, are chunk-local, so the other
-// chunks hold no IC evidence. The chunks are read in batches and decoded by
+// With opts.Events set, the events are those ExtractICFor returns for that
+// selection.
+//
+// A chunk is decoded only when its bytes contain a provider name that can
+// be selected (without opts.Events: the "Microsoft-Windows-Hyper-V-"
+// prefix, "storvsp" or "VMSMP"; with it: each selected provider name), in
+// UTF-16LE or 8-bit, in any letter case strings.EqualFold accepts; when a
+// selected name has no letter "v" the pre-filter is off. Provider names,
+// like template definitions, are chunk-local, so the other chunks hold no
+// selected record. The chunks are read in batches and decoded by
 // opts.Workers goroutines with a bounded number of batches in flight; the
 // order of the results is restored. Damage is reported in ScanStats.Problems
 // (see there); the error is non-nil only when ctx is cancelled (checked
@@ -104,7 +116,11 @@ func (f *File) ScanIC(ctx context.Context, opts *ScanOptions) ([]ICEvent, ScanSt
 	o := opts.withDefaults()
 	st := ScanStats{ChunkSlots: f.slots(), Problems: append([]Problem(nil), f.headerP...)}
 	var events []ICEvent
-	err := f.runBatches(ctx, o, !o.DecodeAll, true, func(b *batch) bool {
+	nf := filterFor(o.Events)
+	if o.DecodeAll {
+		nf = nil
+	}
+	err := f.runBatches(ctx, o, nf, true, func(b *batch) bool {
 		st.add(b)
 		for _, it := range b.items {
 			if it.err == nil {
@@ -126,7 +142,7 @@ func (f *File) ParallelRecords(ctx context.Context, opts *ScanOptions) iter.Seq2
 		o := opts.withDefaults()
 		f.stats = Stats{ChunkSlots: f.slots(), Problems: append([]Problem(nil), f.headerP...)}
 		stopped := false
-		err := f.runBatches(ctx, o, false, false, func(b *batch) bool {
+		err := f.runBatches(ctx, o, nil, false, func(b *batch) bool {
 			mergeStats(&f.stats, &b.stats)
 			for _, it := range b.items {
 				if !yield(it.rec, it.err) {
@@ -188,11 +204,12 @@ type batch struct {
 
 // runBatches reads the chunk slots in batches on o.Workers goroutines and
 // calls emit with each batch in file order, on the caller's goroutine. When
-// filter is set, complete chunks that hold no relevant provider name are not
-// decoded; when ic is set, decoded records are reduced to their IC events.
+// filter is set, complete chunks that hold none of its names are not
+// decoded; when ic is set, decoded records are reduced to their IC events
+// (those o.Events selects).
 // emit returning false stops the pass. The goroutines are always gone when
 // runBatches returns.
-func (f *File) runBatches(ctx context.Context, o ScanOptions, filter, ic bool, emit func(*batch) bool) error {
+func (f *File) runBatches(ctx context.Context, o ScanOptions, filter *nameFilter, ic bool, emit func(*batch) bool) error {
 	slots := f.slots()
 	nb := (slots + o.BatchChunks - 1) / o.BatchChunks
 	if nb == 0 {
@@ -232,7 +249,7 @@ func (f *File) runBatches(ctx context.Context, o ScanOptions, filter, ic bool, e
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			wk := newWorker(&snap, o.BatchChunks, filter, ic)
+			wk := newWorker(&snap, o, filter, ic)
 			for b := range jobs {
 				res := wk.run(ctx, b, min(o.BatchChunks, slots-b*o.BatchChunks), b*o.BatchChunks)
 				select {
@@ -281,8 +298,9 @@ type worker struct {
 	buf     []byte
 	chunk   []byte
 	dec     *decoder
-	filter  bool
+	filter  *nameFilter // nil: decode every chunk
 	ic      bool
+	events  []EventKey // the selection of ScanOptions.Events
 	orig    readerAt
 	inMem   []byte // the whole input when it is held in memory
 	batchAt batchReader
@@ -294,15 +312,15 @@ type batchResult struct {
 	ctxErr error
 }
 
-func newWorker(f *File, batchChunks int, filter, ic bool) *worker {
-	w := &worker{f: *f, filter: filter, ic: ic, orig: f.r}
+func newWorker(f *File, o ScanOptions, filter *nameFilter, ic bool) *worker {
+	w := &worker{f: *f, filter: filter, ic: ic, events: o.Events, orig: f.r}
 	w.f.headerP = nil
 	w.dec = newDecoder(&w.f)
 	w.chunk = make([]byte, chunkSize)
 	if b, ok := f.r.(bytesReaderAt); ok {
 		w.inMem = b
 	} else {
-		w.buf = make([]byte, int64(batchChunks)*chunkSize)
+		w.buf = make([]byte, int64(o.BatchChunks)*chunkSize)
 	}
 	return w
 }
@@ -358,7 +376,7 @@ func (w *worker) process(ctx context.Context, b *batch) {
 			return true
 		}
 		if w.ic {
-			if ev, ok := ExtractIC(r); ok {
+			if ev, ok := extractIC(&r, w.events); ok {
 				b.items = append(b.items, item{ev: ev})
 			}
 			return true
@@ -369,9 +387,9 @@ func (w *worker) process(ctx context.Context, b *batch) {
 	for k := 0; k < b.n && ctx.Err() == nil; k++ {
 		i := b.first + k
 		lo := int64(k) * chunkSize
-		if w.filter && int64(len(data))-lo >= chunkSize {
+		if w.filter != nil && int64(len(data))-lo >= chunkSize {
 			c := data[lo : lo+chunkSize]
-			if bytes.Equal(c[:8], chunkMagic) && !icFilter.mayHold(c) {
+			if bytes.Equal(c[:8], chunkMagic) && !w.filter.mayHold(c) {
 				f.stats.ChunksPresent++
 				f.checkChunkCRCs(i, start+lo, c, parseChunkHeader(c))
 				b.filtered++

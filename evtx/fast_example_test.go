@@ -28,14 +28,14 @@ func ExampleFile_ScanIC() {
 		return
 	}
 	for _, ev := range events {
-		fmt.Println(ev.Kind, ev.Provider, ev.EventID, ev.VMName)
+		fmt.Println(ev.Shape, ev.Provider, ev.EventID, ev.VMName)
 	}
 	fmt.Printf("%d of %d chunks decoded, %d problems\n", st.ChunksDecoded, st.ChunksPresent, len(st.Problems))
 	// Output:
-	// compatible_mismatch Microsoft-Windows-Hyper-V-Integration-KvpExchange 4010 VM000
-	// incompatible_mismatch Microsoft-Windows-Hyper-V-Integration-KvpExchange 4000 VM001
-	// network_version_differs Microsoft-Windows-Hyper-V-VmSwitch 27 VM002
-	// storage_version_differs storvsp 6 VM003
-	// degraded Microsoft-Windows-Hyper-V-Worker 23014 VM004
+	// integration Microsoft-Windows-Hyper-V-Integration-KvpExchange 4010 VM000
+	// integration Microsoft-Windows-Hyper-V-Integration-KvpExchange 4000 VM001
+	// network Microsoft-Windows-Hyper-V-VmSwitch 27 VM002
+	// storvsp storvsp 6 VM003
+	// worker Microsoft-Windows-Hyper-V-Worker 23014 VM004
 	// 5 of 24 chunks decoded, 0 problems
 }

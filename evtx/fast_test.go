@@ -20,6 +20,12 @@ import (
 // the pass.
 func fullIC(t testing.TB, f *File) ([]ICEvent, Stats) {
 	t.Helper()
+	return fullICFor(t, f, nil)
+}
+
+// fullICFor is fullIC with ExtractICFor and a selection.
+func fullICFor(t testing.TB, f *File, sel []EventKey) ([]ICEvent, Stats) {
+	t.Helper()
 	var evs []ICEvent
 	for r, err := range f.Records(context.Background()) {
 		if err != nil {
@@ -27,7 +33,7 @@ func fullIC(t testing.TB, f *File) ([]ICEvent, Stats) {
 			require.ErrorAs(t, err, &fe)
 			continue
 		}
-		if ev, ok := ExtractIC(r); ok {
+		if ev, ok := ExtractICFor(r, sel); ok {
 			evs = append(evs, ev)
 		}
 	}
@@ -55,10 +61,18 @@ func keys(ps []Problem) []problemKey {
 // filteredChunks recomputes which slots the fast path may skip: complete
 // chunks with the signature whose bytes hold no relevant name.
 func filteredChunks(b []byte) map[int]bool {
+	return filteredChunksBy(b, icFilter)
+}
+
+// filteredChunksBy is filteredChunks with a given filter (nil: none).
+func filteredChunksBy(b []byte, nf *nameFilter) map[int]bool {
 	out := map[int]bool{}
+	if nf == nil {
+		return out
+	}
 	for i, off := 0, int64(fileHeaderBlock); int64(len(b))-off >= chunkSize; i, off = i+1, off+chunkSize {
 		c := b[off : off+chunkSize]
-		if string(c[:8]) == string(chunkMagic) && !icFilter.mayHold(c) {
+		if string(c[:8]) == string(chunkMagic) && !nf.mayHold(c) {
 			out[i] = true
 		}
 	}
@@ -325,7 +339,7 @@ func TestScanICCaseVariants(t *testing.T) {
 		{"\u017ftorv\u017fp", 6, evtxwriter.Classic, classic, true},
 		{"STORVSP", 5, evtxwriter.Classic, classic, true},
 		{"MICROSOFT-WINDOWS-HYPER-V-INTEGRATION-HEARTBEAT", 4010, evtxwriter.Manifest, vm, true},
-		{"Microsoft-Windows-Hyper-V-StorageVSP", 6, evtxwriter.Manifest, vm, false},
+		{"Microsoft-Windows-Hyper-V-StorageVSP", 6, evtxwriter.Manifest, vm, true},
 		{"Microsoft-Windows-Hyper-V-Hypervisor", 27, evtxwriter.Manifest, vm, false},
 	}
 	for _, tc := range tests {
@@ -449,4 +463,54 @@ func TestScanICReadError(t *testing.T) {
 		}
 	}
 	assert.Equal(t, st.ChunkSlots-2, lost, "every unreadable slot is a problem")
+}
+
+// TestScanICSelection checks ScanIC with ScanOptions.Events against the
+// full decode with ExtractICFor: the same events and problems, and only the
+// chunks that name a selected provider decoded.
+func TestScanICSelection(t *testing.T) {
+	b, _, icIdx, err := benchgen.Generate(benchgen.Options{Records: 1200, IC: benchgen.Spread(10, 1200), Seed: 11})
+	require.NoError(t, err)
+	selections := []struct {
+		name string
+		sel  []EventKey
+		min  int // events expected at least
+	}{
+		{"catalogue", []EventKey{
+			{Provider: "Microsoft-Windows-Hyper-V-Integration", Prefix: true, ID: 4000},
+			{Provider: "Microsoft-Windows-Hyper-V-Integration", Prefix: true, ID: 4010},
+			{Provider: "Microsoft-Windows-Hyper-V-VmSwitch", ID: 27},
+			{Provider: "storvsp", ID: 6},
+			{Provider: "Microsoft-Windows-Hyper-V-StorageVSP", ID: 6},
+			{Provider: "Microsoft-Windows-Hyper-V-Worker", ID: 23014},
+		}, len(icIdx)},
+		{"storvsp only", []EventKey{{Provider: "STORVSP", ID: 6}}, 1},
+		{"a name without the anchor: no pre-filter", []EventKey{{Provider: "Microsoft-Windows-Kernel-General", ID: 12}, {Provider: "storvsp", ID: 6}}, 1},
+		{"empty selection", []EventKey{}, 0},
+	}
+	for _, s := range selections {
+		t.Run(s.name, func(t *testing.T) {
+			f, err := FromBytes(b, &Options{Name: "x.evtx"})
+			require.NoError(t, err)
+			want, full := fullICFor(t, f, s.sel)
+			assert.GreaterOrEqual(t, len(want), s.min)
+			nf := filterFor(s.sel)
+			skip := filteredChunksBy(b, nf)
+			for _, sc := range scanConfigs {
+				o := ScanOptions{Events: s.sel}
+				if sc.opts != nil {
+					o = *sc.opts
+					o.Events = s.sel
+				}
+				got, st, err := f.ScanIC(context.Background(), &o)
+				require.NoError(t, err)
+				assert.Equal(t, want, got, sc.name)
+				assert.Equal(t, len(skip), st.ChunksFiltered, sc.name)
+				assert.Equal(t, full.ChunksParsed, st.ChunksDecoded+st.ChunksFiltered, sc.name)
+			}
+		})
+	}
+	assert.Nil(t, filterFor([]EventKey{{Provider: "Microsoft-Windows-Kernel-General", ID: 12}}))
+	assert.Nil(t, filterFor([]EventKey{{Provider: "", Prefix: true, ID: 1}}))
+	assert.Same(t, icFilter, filterFor(nil))
 }

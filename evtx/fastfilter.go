@@ -3,6 +3,7 @@ package evtx
 import (
 	"bytes"
 	"encoding/binary"
+	"strings"
 	"unicode"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -10,10 +11,13 @@ import (
 
 // The chunk pre-filter of ScanIC.
 //
-// ExtractIC recognises a record by its provider name alone (then the event
-// ID): a name starting with "Microsoft-Windows-Hyper-V-Integration", or equal
-// to "Microsoft-Windows-Hyper-V-VmSwitch", "...-Worker", "VMSMP" or "storvsp",
-// compared with strings.EqualFold. The name is the Name attribute of the
+// ExtractIC accepts a record by its provider name alone: a name starting
+// with "Microsoft-Windows-Hyper-V-Integration", or equal to
+// "Microsoft-Windows-Hyper-V-VmSwitch", "...-Worker", "...-StorageVSP",
+// "VMSMP" or "storvsp", compared with strings.EqualFold; with
+// ScanOptions.Events, a record is selected by its provider name (whole or
+// prefix, EqualFold) and event ID, so a chunk that holds none of the
+// selected names holds no selected record (filterFor). The name is the Name attribute of the
 // Provider element, and golang-evtx takes that attribute's value from exactly
 // one binary XML token: a value text (UTF-16LE in the template definition) or
 // a substitution value (UTF-16LE string, string array, or an 8-bit ANSI
@@ -117,8 +121,35 @@ func newNameFilter(names []string) *nameFilter {
 	return nf
 }
 
-// icFilter is the filter ScanIC uses. It is read-only after initialisation.
+// icFilter is the filter ScanIC uses without ScanOptions.Events. It is
+// read-only after initialisation.
 var icFilter = newNameFilter(filterNames[:])
+
+// filterFor returns the pre-filter for a selection: icFilter for nil, else
+// a filter on the selected provider names, or nil (decode every chunk)
+// when a name lacks the anchor letter (or is empty) and so cannot be
+// searched for.
+func filterFor(keys []EventKey) *nameFilter {
+	if keys == nil {
+		return icFilter
+	}
+	var names []string
+	for _, k := range keys {
+		if !strings.ContainsAny(k.Provider, "vV") {
+			return nil
+		}
+		dup := false
+		for _, n := range names {
+			if strings.EqualFold(n, k.Provider) {
+				dup = true
+			}
+		}
+		if !dup {
+			names = append(names, k.Provider)
+		}
+	}
+	return newNameFilter(names)
+}
 
 // mayHold reports whether data may hold one of the filter's names: it finds
 // each anchor byte ('v', 'V') with bytes.IndexByte and verifies the names

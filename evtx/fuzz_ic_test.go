@@ -33,7 +33,7 @@ func FuzzExtractIC(f *testing.F) {
 			require.Equal(t, ICEvent{}, ev)
 			return
 		}
-		require.NotEqual(t, ICNone, ev.Kind)
+		require.NotEqual(t, ShapeNone, ev.Shape)
 		require.Equal(t, provider, ev.Provider)
 		require.Equal(t, id, ev.EventID)
 		if ev.VMID != "" {

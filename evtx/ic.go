@@ -2,83 +2,93 @@ package evtx
 
 import (
 	"fmt"
+	"strings"
 	"time"
 )
 
-// ICKind says what an ICEvent is evidence of.
-type ICKind int
+// ICShape is the data layout an ICEvent was read with. It says how the
+// record's fields were taken, not what the event means: which (provider,
+// event ID) pairs count, and what each one is evidence of, is the caller's
+// catalogue (package kb's event table), handed to ScanIC as
+// ScanOptions.Events.
+type ICShape int
 
-// IC event kinds, keyed on (provider, event ID); see ExtractIC.
+// Data layouts, chosen by provider name (compared case-insensitively).
 const (
-	// ICNone is the zero value; ExtractIC never returns it with ok == true.
-	ICNone ICKind = iota
-	// ICCompatibleMismatch: Microsoft-Windows-Hyper-V-Integration-* 4010,
-	// the guest's component version differs but works (KB2894285 case 2).
-	ICCompatibleMismatch
-	// ICIncompatibleMismatch: Microsoft-Windows-Hyper-V-Integration-* 4000,
-	// the versions are incompatible (KB2894285 case 3).
-	ICIncompatibleMismatch
-	// ICNotRunning: Integration-* 4096, data exchange not enabled or not
-	// running in the guest. Not a mismatch.
-	ICNotRunning
-	// ICNetworkVersionDiffers: Microsoft-Windows-Hyper-V-VmSwitch or VMSMP
-	// 27, the guest's network driver version differs from the server's.
-	ICNetworkVersionDiffers
-	// ICNetworkIncompatible: VmSwitch or VMSMP 26, no common protocol.
-	ICNetworkIncompatible
-	// ICStorageVersionDiffers: classic storvsp 6.
-	ICStorageVersionDiffers
-	// ICStorageIncompatible: classic storvsp 5.
-	ICStorageIncompatible
-	// ICDegraded: Microsoft-Windows-Hyper-V-Worker 23014, degraded
-	// integration services (harmless for non-Windows guests, KB2956569).
-	ICDegraded
-	// ICRelated: any other record of a Hyper-V Integration provider:
-	// related, not recognised.
-	ICRelated
+	// ShapeNone is the zero value; ExtractIC never returns it with ok == true.
+	ShapeNone ICShape = iota
+	// ShapeIntegration: Microsoft-Windows-Hyper-V-Integration-<Component>,
+	// data %1 VM name, %2 VM ID, then (4000/4010) %3 framework and %4
+	// message version, by position.
+	ShapeIntegration
+	// ShapeNetwork: Microsoft-Windows-Hyper-V-VmSwitch or VMSMP, named data
+	// VMName, VMId, ServerVersion, ClientVersion.
+	ShapeNetwork
+	// ShapeStorvsp: the classic storvsp source, unnamed data %2 VM name, %3
+	// VM ID, %4 server version, %5 client version.
+	ShapeStorvsp
+	// ShapeWorker: Microsoft-Windows-Hyper-V-Worker, VM name and ID by
+	// name, else the first GUID.
+	ShapeWorker
+	// ShapeStorageVSP: Microsoft-Windows-Hyper-V-StorageVSP (its 6 is an
+	// I/O failure, not storvsp 6), VM name and ID by name, else the first
+	// GUID.
+	ShapeStorageVSP
+	// ShapeOther: a record ScanOptions.Events selects whose provider has
+	// none of the layouts above; VM name and ID by name, else the first
+	// GUID.
+	ShapeOther
 )
 
-var icNames = [...]string{
-	ICNone:                  "none",
-	ICCompatibleMismatch:    "compatible_mismatch",
-	ICIncompatibleMismatch:  "incompatible_mismatch",
-	ICNotRunning:            "data_exchange_not_running",
-	ICNetworkVersionDiffers: "network_version_differs",
-	ICNetworkIncompatible:   "network_incompatible",
-	ICStorageVersionDiffers: "storage_version_differs",
-	ICStorageIncompatible:   "storage_incompatible",
-	ICDegraded:              "degraded",
-	ICRelated:               "related_unrecognised",
+var shapeNames = [...]string{
+	ShapeNone:        "none",
+	ShapeIntegration: "integration",
+	ShapeNetwork:     "network",
+	ShapeStorvsp:     "storvsp",
+	ShapeWorker:      "worker",
+	ShapeStorageVSP:  "storagevsp",
+	ShapeOther:       "other",
 }
 
-// String returns the stable snake_case name of k.
-func (k ICKind) String() string {
-	if k >= 0 && int(k) < len(icNames) {
-		return icNames[k]
+// String returns the stable lower-case name of s.
+func (s ICShape) String() string {
+	if s >= 0 && int(s) < len(shapeNames) {
+		return shapeNames[s]
 	}
-	return fmt.Sprintf("ickind(%d)", int(k))
+	return fmt.Sprintf("icshape(%d)", int(s))
 }
 
 // MarshalText implements encoding.TextMarshaler with String.
-func (k ICKind) MarshalText() ([]byte, error) { return []byte(k.String()), nil }
+func (s ICShape) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
 
-// Mismatch reports whether k says a guest component's version differs from
-// the host's (compatible or not).
-func (k ICKind) Mismatch() bool {
-	switch k {
-	case ICCompatibleMismatch, ICIncompatibleMismatch, ICNetworkVersionDiffers,
-		ICNetworkIncompatible, ICStorageVersionDiffers, ICStorageIncompatible:
-		return true
-	}
-	return false
+// EventKey selects the records of one provider and event ID, for
+// ScanOptions.Events and ExtractICFor. Provider is compared with
+// strings.EqualFold, as a whole name or, with Prefix, as the start of the
+// name ("Microsoft-Windows-Hyper-V-Integration" selects
+// "...-Integration-KvpExchange").
+type EventKey struct {
+	Provider string
+	Prefix   bool
+	ID       uint16
 }
 
-// Incompatible reports whether k says the versions cannot work together
-// (an upgrade is required).
-func (k ICKind) Incompatible() bool {
-	switch k {
-	case ICIncompatibleMismatch, ICNetworkIncompatible, ICStorageIncompatible:
-		return true
+// Matches reports whether a record of this provider and event ID is
+// selected by k.
+func (k EventKey) Matches(provider string, id uint16) bool {
+	if id != k.ID {
+		return false
+	}
+	if k.Prefix {
+		return hasPrefixFold(provider, k.Provider)
+	}
+	return strings.EqualFold(provider, k.Provider)
+}
+
+func selected(keys []EventKey, provider string, id uint16) bool {
+	for _, k := range keys {
+		if k.Matches(provider, id) {
+			return true
+		}
 	}
 	return false
 }
@@ -93,10 +103,10 @@ type ProtocolVersion struct {
 
 // ICEvent is one piece of IC evidence taken from a Record.
 type ICEvent struct {
-	Kind      ICKind
+	Shape     ICShape
 	Provider  string
 	EventID   uint16
-	Component string // provider suffix for Integration-* ("KvpExchange"), "Network", "Storage", "Worker"
+	Component string // provider suffix for Integration-* ("KvpExchange"), "Network", "Storage", "Worker", "StorageVSP"; "" for ShapeOther
 	VMName    string
 	// VMID is the VM's GUID normalised to lower case without braces
 	// ("6f9619ff-8b86-d011-b42d-00c04fc964ff"); "" when absent or not a GUID.
@@ -117,7 +127,17 @@ type ICEvent struct {
 	Note      string
 }
 
-// ExtractIC returns the IC evidence in r, and false when r is none.
+// ExtractIC returns the fields of r read with its provider's layout (see
+// ICShape), whatever its event ID, and false when no layout is known for
+// the provider. It does not judge what the event means: select the (provider,
+// event ID) pairs that count with ExtractICFor.
 func ExtractIC(r Record) (ICEvent, bool) {
-	return extractIC(&r)
+	return extractIC(&r, nil)
+}
+
+// ExtractICFor is ExtractIC for the records keys selects: false for any
+// other record; a selected record of a provider with no known layout is
+// returned as ShapeOther. A nil keys selects what ExtractIC accepts.
+func ExtractICFor(r Record, keys []EventKey) (ICEvent, bool) {
+	return extractIC(&r, keys)
 }

@@ -68,10 +68,6 @@ func TestExtractICShapes(t *testing.T) {
 	}{}
 	for _, comp := range []string{"KvpExchange", "Heartbeat", "Shutdown", "TimeSync", "VSS", "GuestInterface"} {
 		for _, id := range []uint16{4000, 4010} {
-			kind := ICCompatibleMismatch
-			if id == 4000 {
-				kind = ICIncompatibleMismatch
-			}
 			tests = append(tests,
 				struct {
 					name  string
@@ -82,7 +78,7 @@ func TestExtractICShapes(t *testing.T) {
 					name:  comp + "/named",
 					event: integration(comp, id, evtxwriter.Manifest, namedFields("VmName", "web01", "VmId", vmGUIDUpper, "FrameworkVersion", "3.0", "MessageVersion", "4.0")),
 					ok:    true,
-					want: ICEvent{Kind: kind, Component: comp, VMName: "web01", VMID: vmGUIDNorm,
+					want: ICEvent{Shape: ShapeIntegration, Component: comp, VMName: "web01", VMID: vmGUIDNorm,
 						FrameworkVersion: ProtocolVersion{Raw: "3.0", Negotiated: "3.0"}, MessageVersion: ProtocolVersion{Raw: "4.0", Negotiated: "4.0"}},
 				},
 				struct {
@@ -94,7 +90,7 @@ func TestExtractICShapes(t *testing.T) {
 					name:  comp + "/positional",
 					event: integration(comp, id, evtxwriter.Classic, strs("web01", vmGUIDUpper, "Negotiated (3.0) - Expected (3.0)", "Negotiated (4.0) - Expected (5.0)")),
 					ok:    true,
-					want: ICEvent{Kind: kind, Component: comp, VMName: "web01", VMID: vmGUIDNorm,
+					want: ICEvent{Shape: ShapeIntegration, Component: comp, VMName: "web01", VMID: vmGUIDNorm,
 						FrameworkVersion: ProtocolVersion{Raw: "Negotiated (3.0) - Expected (3.0)", Negotiated: "3.0", Expected: "3.0"},
 						MessageVersion:   ProtocolVersion{Raw: "Negotiated (4.0) - Expected (5.0)", Negotiated: "4.0", Expected: "5.0"}},
 				})
@@ -110,41 +106,41 @@ func TestExtractICShapes(t *testing.T) {
 			name:  "integration 4010 unnamed names, empty VM name kept by position",
 			event: integration("KvpExchange", 4010, evtxwriter.Classic, strs("", vmGUIDUpper, "3.0", "4.0")),
 			ok:    true,
-			want: ICEvent{Kind: ICCompatibleMismatch, Component: "KvpExchange", VMID: vmGUIDNorm,
+			want: ICEvent{Shape: ShapeIntegration, Component: "KvpExchange", VMID: vmGUIDNorm,
 				FrameworkVersion: ProtocolVersion{Raw: "3.0", Negotiated: "3.0"}, MessageVersion: ProtocolVersion{Raw: "4.0", Negotiated: "4.0"}},
 		},
 		{
 			name:  "integration 4096 is not a mismatch",
 			event: integration("KvpExchange", 4096, evtxwriter.Manifest, namedFields("VmName", "web01", "VmId", vmGUIDUpper)),
 			ok:    true,
-			want:  ICEvent{Kind: ICNotRunning, Component: "KvpExchange", VMName: "web01", VMID: vmGUIDNorm},
+			want:  ICEvent{Shape: ShapeIntegration, Component: "KvpExchange", VMName: "web01", VMID: vmGUIDNorm},
 		},
 		{
-			name:  "unrelated integration record is related, unrecognised",
+			name:  "any integration event ID has the integration layout",
 			event: integration("Heartbeat", 4004, evtxwriter.Manifest, namedFields("VmName", "web01", "VmId", vmGUIDUpper)),
 			ok:    true,
-			want:  ICEvent{Kind: ICRelated, Component: "Heartbeat", VMName: "web01", VMID: vmGUIDNorm},
+			want:  ICEvent{Shape: ShapeIntegration, Component: "Heartbeat", VMName: "web01", VMID: vmGUIDNorm},
 		},
 		{
 			name: "VmSwitch 27 named",
 			event: evtxwriter.Event{Provider: "Microsoft-Windows-Hyper-V-VmSwitch", EventID: 27, Level: 3, Time: at, Channel: "System", Computer: "HV01",
 				Data: namedFields("VMName", "web01", "ServerVersion", "4.0", "ClientVersion", "3.2", "VMId", vmGUIDUpper)},
 			ok:   true,
-			want: ICEvent{Kind: ICNetworkVersionDiffers, Component: "Network", VMName: "web01", VMID: vmGUIDNorm, ServerVersion: "4.0", ClientVersion: "3.2"},
+			want: ICEvent{Shape: ShapeNetwork, Component: "Network", VMName: "web01", VMID: vmGUIDNorm, ServerVersion: "4.0", ClientVersion: "3.2"},
 		},
 		{
 			name: "VmSwitch 26 named",
 			event: evtxwriter.Event{Provider: "Microsoft-Windows-Hyper-V-VmSwitch", EventID: 26, Level: 2, Time: at, Channel: "System", Computer: "HV01",
 				Data: namedFields("VMName", "web01", "ServerVersion", "5.0", "ClientVersion", "2.0", "VMId", vmGUIDUpper)},
 			ok:   true,
-			want: ICEvent{Kind: ICNetworkIncompatible, Component: "Network", VMName: "web01", VMID: vmGUIDNorm, ServerVersion: "5.0", ClientVersion: "2.0"},
+			want: ICEvent{Shape: ShapeNetwork, Component: "Network", VMName: "web01", VMID: vmGUIDNorm, ServerVersion: "5.0", ClientVersion: "2.0"},
 		},
 		{
 			name: "VMSMP 27 classic, by pattern",
 			event: evtxwriter.Event{Provider: "VMSMP", EventID: 27, HasQualifiers: true, Qualifiers: 32768, Level: 3, Time: at, Channel: "System", Computer: "HV01",
 				Layout: evtxwriter.Classic, Data: strs("web01", vmGUIDUpper, "2.0", "1.0")},
 			ok: true,
-			want: ICEvent{Kind: ICNetworkVersionDiffers, Component: "Network", VMName: "web01", VMID: vmGUIDNorm, ServerVersion: "2.0", ClientVersion: "1.0",
+			want: ICEvent{Shape: ShapeNetwork, Component: "Network", VMName: "web01", VMID: vmGUIDNorm, ServerVersion: "2.0", ClientVersion: "1.0",
 				Ambiguous: true},
 		},
 		{
@@ -152,7 +148,7 @@ func TestExtractICShapes(t *testing.T) {
 			event: evtxwriter.Event{Provider: "VMSMP", EventID: 26, HasQualifiers: true, Qualifiers: 49152, Level: 2, Time: at, Channel: "System", Computer: "HV01",
 				Layout: evtxwriter.Classic, Data: strs("web01", vmGUIDUpper, "2.0", "1.0")},
 			ok: true,
-			want: ICEvent{Kind: ICNetworkIncompatible, Component: "Network", VMName: "web01", VMID: vmGUIDNorm, ServerVersion: "2.0", ClientVersion: "1.0",
+			want: ICEvent{Shape: ShapeNetwork, Component: "Network", VMName: "web01", VMID: vmGUIDNorm, ServerVersion: "2.0", ClientVersion: "1.0",
 				Ambiguous: true},
 		},
 		{
@@ -160,30 +156,39 @@ func TestExtractICShapes(t *testing.T) {
 			event: evtxwriter.Event{Provider: "storvsp", EventID: 6, HasQualifiers: true, Qualifiers: 32768, Level: 3, Time: at, Channel: "System", Computer: "HV01",
 				Layout: evtxwriter.Classic, Data: strs("", "web01", vmGUIDUpper, "5.1", "4.2")},
 			ok:   true,
-			want: ICEvent{Kind: ICStorageVersionDiffers, Component: "Storage", VMName: "web01", VMID: vmGUIDNorm, ServerVersion: "5.1", ClientVersion: "4.2"},
+			want: ICEvent{Shape: ShapeStorvsp, Component: "Storage", VMName: "web01", VMID: vmGUIDNorm, ServerVersion: "5.1", ClientVersion: "4.2"},
 		},
 		{
 			name: "storvsp 5 with qualifiers",
 			event: evtxwriter.Event{Provider: "storvsp", EventID: 5, HasQualifiers: true, Qualifiers: 49152, Level: 2, Time: at, Channel: "System", Computer: "HV01",
 				Layout: evtxwriter.Classic, Data: strs(`\Device\00000045`, "web01", vmGUIDUpper, "5.1", "2.0")},
 			ok:   true,
-			want: ICEvent{Kind: ICStorageIncompatible, Component: "Storage", VMName: "web01", VMID: vmGUIDNorm, ServerVersion: "5.1", ClientVersion: "2.0"},
+			want: ICEvent{Shape: ShapeStorvsp, Component: "Storage", VMName: "web01", VMID: vmGUIDNorm, ServerVersion: "5.1", ClientVersion: "2.0"},
 		},
 		{
 			name: "StorageVSP 6 is an I/O error, not storvsp 6",
 			event: evtxwriter.Event{Provider: "Microsoft-Windows-Hyper-V-StorageVSP", EventID: 6, Level: 2, Time: at, Channel: "System", Computer: "HV01",
 				Data: namedFields("VmName", "web01", "VmId", vmGUIDUpper, "Status", "0xC0000185")},
-			ok: false,
+			ok:   true,
+			want: ICEvent{Shape: ShapeStorageVSP, Component: "StorageVSP", VMName: "web01", VMID: vmGUIDNorm},
 		},
 		{
 			name: "StorageVSP 6 classic shape, still not storvsp",
 			event: evtxwriter.Event{Provider: "Microsoft-Windows-Hyper-V-StorageVSP", EventID: 6, HasQualifiers: true, Qualifiers: 49152, Time: at, Channel: "System",
 				Layout: evtxwriter.Classic, Data: strs("", "web01", vmGUIDUpper, "5.1", "4.2")},
-			ok: false,
+			ok:   true,
+			want: ICEvent{Shape: ShapeStorageVSP, Component: "StorageVSP", VMID: vmGUIDNorm},
 		},
 		{
-			name: "VmSwitch other event",
+			name: "VmSwitch other event: network layout, nothing to recover",
 			event: evtxwriter.Event{Provider: "Microsoft-Windows-Hyper-V-VmSwitch", EventID: 232, Time: at, Channel: "System",
+				Data: namedFields("VMName", "web01")},
+			ok:   true,
+			want: ICEvent{Shape: ShapeNetwork, Component: "Network", VMName: "web01", Ambiguous: true},
+		},
+		{
+			name: "no known layout",
+			event: evtxwriter.Event{Provider: "Microsoft-Windows-Hyper-V-Hypervisor", EventID: 27, Time: at, Channel: "System",
 				Data: namedFields("VMName", "web01")},
 			ok: false,
 		},
@@ -192,7 +197,7 @@ func TestExtractICShapes(t *testing.T) {
 			event: evtxwriter.Event{Provider: "Microsoft-Windows-Hyper-V-Worker", EventID: 23014, Level: 3, Time: at, Channel: "Microsoft-Windows-Hyper-V-Worker-Admin", Computer: "HV01",
 				Data: namedFields("VmName", "linux01", "VmId", vmGUIDUpper)},
 			ok:   true,
-			want: ICEvent{Kind: ICDegraded, Component: "Worker", VMName: "linux01", VMID: vmGUIDNorm},
+			want: ICEvent{Shape: ShapeWorker, Component: "Worker", VMName: "linux01", VMID: vmGUIDNorm},
 		},
 	}
 	tests = append(tests, more...)
@@ -212,7 +217,7 @@ func TestExtractICShapes(t *testing.T) {
 					assert.Equal(t, ICEvent{}, got)
 					return
 				}
-				assert.Equal(t, tc.want.Kind, got.Kind)
+				assert.Equal(t, tc.want.Shape, got.Shape)
 				assert.Equal(t, tc.want.Component, got.Component)
 				assert.Equal(t, tc.want.VMName, got.VMName)
 				assert.Equal(t, tc.want.VMID, got.VMID)
@@ -252,20 +257,20 @@ func TestExtractICShifted(t *testing.T) {
 			name: "storvsp 6 lost its empty %1",
 			rec: Record{Provider: "storvsp", EventID: 6, DataMayBeShifted: true,
 				Data: []Field{{Value: "web01"}, {Value: vmGUIDUpper}, {Value: "5.1"}, {Value: "4.2"}}},
-			want: ICEvent{Kind: ICStorageVersionDiffers, Component: "Storage", VMName: "web01", VMID: vmGUIDNorm, ServerVersion: "5.1", ClientVersion: "4.2", Ambiguous: true},
+			want: ICEvent{Shape: ShapeStorvsp, Component: "Storage", VMName: "web01", VMID: vmGUIDNorm, ServerVersion: "5.1", ClientVersion: "4.2", Ambiguous: true},
 		},
 		{
 			name: "integration 4000 lost its empty VM name",
 			rec: Record{Provider: "Microsoft-Windows-Hyper-V-Integration-VSS", EventID: 4000, DataMayBeShifted: true,
 				Data: []Field{{Value: "{" + vmGUIDNorm + "}"}, {Value: "3.0"}, {Value: "4.0"}}},
-			want: ICEvent{Kind: ICIncompatibleMismatch, Component: "VSS", VMID: vmGUIDNorm,
+			want: ICEvent{Shape: ShapeIntegration, Component: "VSS", VMID: vmGUIDNorm,
 				FrameworkVersion: ProtocolVersion{Raw: "3.0", Negotiated: "3.0"}, MessageVersion: ProtocolVersion{Raw: "4.0", Negotiated: "4.0"}, Ambiguous: true},
 		},
 		{
 			name: "integration 4010 with no GUID at all",
 			rec: Record{Provider: "Microsoft-Windows-Hyper-V-Integration-Shutdown", EventID: 4010,
 				Data: []Field{{Value: "web01"}, {Value: "not-a-guid"}, {Value: "3.0"}}},
-			want: ICEvent{Kind: ICCompatibleMismatch, Component: "Shutdown",
+			want: ICEvent{Shape: ShapeIntegration, Component: "Shutdown",
 				FrameworkVersion: ProtocolVersion{Raw: "3.0", Negotiated: "3.0"}, Ambiguous: true},
 		},
 	}
@@ -273,7 +278,7 @@ func TestExtractICShifted(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			got, ok := ExtractIC(tc.rec)
 			require.True(t, ok)
-			assert.Equal(t, tc.want.Kind, got.Kind)
+			assert.Equal(t, tc.want.Shape, got.Shape)
 			assert.Equal(t, tc.want.Component, got.Component)
 			assert.Equal(t, tc.want.VMName, got.VMName)
 			assert.Equal(t, tc.want.VMID, got.VMID)
@@ -310,19 +315,57 @@ func TestParseProtocolVersion(t *testing.T) {
 	}
 }
 
-func TestICKindNames(t *testing.T) {
+func TestICShapeNames(t *testing.T) {
 	seen := map[string]bool{}
-	for k := ICNone; k <= ICRelated; k++ {
+	for k := ShapeNone; k <= ShapeOther; k++ {
 		b, err := k.MarshalText()
 		require.NoError(t, err)
 		assert.Equal(t, k.String(), string(b))
 		assert.False(t, seen[k.String()], "duplicate name %s", k)
 		seen[k.String()] = true
 	}
-	assert.Equal(t, "ickind(99)", ICKind(99).String())
-	assert.True(t, ICIncompatibleMismatch.Incompatible())
-	assert.True(t, ICCompatibleMismatch.Mismatch())
-	assert.False(t, ICCompatibleMismatch.Incompatible())
-	assert.False(t, ICNotRunning.Mismatch())
-	assert.False(t, ICRelated.Mismatch())
+	assert.Equal(t, "icshape(99)", ICShape(99).String())
+}
+
+// TestExtractICFor checks the caller's selection: only the selected
+// (provider, event ID) pairs are returned, with their layout, and a
+// selected record of an unknown provider as ShapeOther.
+func TestExtractICFor(t *testing.T) {
+	keys := []EventKey{
+		{Provider: "Microsoft-Windows-Hyper-V-Integration", Prefix: true, ID: 4000},
+		{Provider: "storvsp", ID: 6},
+		{Provider: "Microsoft-Windows-Hyper-V-StorageVSP", ID: 6},
+		{Provider: "Microsoft-Windows-Kernel-Power", ID: 41},
+	}
+	guid := Field{Value: vmGUIDUpper}
+	tests := []struct {
+		name     string
+		provider string
+		id       uint16
+		ok       bool
+		shape    ICShape
+	}{
+		{"integration 4000 selected by prefix", "microsoft-windows-hyper-v-integration-vss", 4000, true, ShapeIntegration},
+		{"integration 4010 not selected", "Microsoft-Windows-Hyper-V-Integration-VSS", 4010, false, ShapeNone},
+		{"storvsp 6", "STORVSP", 6, true, ShapeStorvsp},
+		{"storvsp 5 not selected", "storvsp", 5, false, ShapeNone},
+		{"StorageVSP 6", "Microsoft-Windows-Hyper-V-StorageVSP", 6, true, ShapeStorageVSP},
+		{"a prefix of a whole-name key does not match", "Microsoft-Windows-Hyper-V-StorageVSPx", 6, false, ShapeNone},
+		{"unknown layout, selected", "Microsoft-Windows-Kernel-Power", 41, true, ShapeOther},
+		{"known layout, not selected", "Microsoft-Windows-Hyper-V-Worker", 23014, false, ShapeNone},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got, ok := ExtractICFor(Record{Provider: tc.provider, EventID: tc.id, Data: []Field{{Value: "web01"}, guid}}, keys)
+			require.Equal(t, tc.ok, ok)
+			assert.Equal(t, tc.shape, got.Shape)
+			if ok {
+				assert.Equal(t, vmGUIDNorm, got.VMID)
+			}
+		})
+	}
+	_, ok := ExtractICFor(Record{Provider: "storvsp", EventID: 6}, []EventKey{})
+	assert.False(t, ok, "an empty selection selects nothing")
+	_, ok = ExtractICFor(Record{Provider: "storvsp", EventID: 6}, nil)
+	assert.True(t, ok, "nil selects what ExtractIC accepts")
 }

@@ -6,7 +6,8 @@
 // Default: one object per decoded record; "recovered" marks the records a
 // sequential reader would not reach (see evtx.Record.Recovered), "partial"
 // those whose end is damaged. -ic: one object per IC event
-// (evtx.ExtractIC). -summary: one object per file with the record and chunk
+// (evtx.ExtractICFor with kb's event catalogue; "kind" is the catalogue's
+// meaning). -summary: one object per file with the record and chunk
 // counts and the problems met. -ic and -summary may be combined. A file
 // that cannot be opened gets one line on stderr naming it; the other files
 // are still processed and the exit status is 2.
@@ -23,7 +24,23 @@ import (
 	"time"
 
 	"github.com/hvic/hvic/evtx"
+	"github.com/hvic/hvic/kb"
 )
+
+// table is the rule table whose event catalogue says which records are IC
+// evidence (-ic) and what each one means.
+var table = kb.Default()
+
+// catalogue is the table's catalogue as the selection evtx reads.
+var catalogue = func() []evtx.EventKey {
+	keys := []evtx.EventKey{}
+	for _, e := range table.Events() {
+		if e.EventID <= 0xffff {
+			keys = append(keys, evtx.EventKey{Provider: e.Provider, Prefix: e.Prefix, ID: uint16(e.EventID)})
+		}
+	}
+	return keys
+}()
 
 func main() {
 	os.Exit(run(context.Background(), os.Args[1:], os.Stdout, os.Stderr))
@@ -56,22 +73,23 @@ type recordLine struct {
 }
 
 type icLine struct {
-	File             string      `json:"file"`
-	RecordID         uint64      `json:"record_id"`
-	Time             string      `json:"time"`
-	Kind             evtx.ICKind `json:"kind"`
-	Provider         string      `json:"provider"`
-	EventID          uint16      `json:"event_id"`
-	Component        string      `json:"component"`
-	VMName           string      `json:"vm_name"`
-	VMID             string      `json:"vm_id"`
-	ServerVersion    string      `json:"server_version"`
-	ClientVersion    string      `json:"client_version"`
-	FrameworkVersion string      `json:"framework_version"`
-	MessageVersion   string      `json:"message_version"`
-	Computer         string      `json:"computer"`
-	Ambiguous        bool        `json:"ambiguous,omitempty"`
-	Note             string      `json:"note,omitempty"`
+	File             string       `json:"file"`
+	RecordID         uint64       `json:"record_id"`
+	Time             string       `json:"time"`
+	Kind             kb.EventKind `json:"kind"` // the meaning, from kb's event catalogue
+	Shape            evtx.ICShape `json:"shape"`
+	Provider         string       `json:"provider"`
+	EventID          uint16       `json:"event_id"`
+	Component        string       `json:"component"`
+	VMName           string       `json:"vm_name"`
+	VMID             string       `json:"vm_id"`
+	ServerVersion    string       `json:"server_version"`
+	ClientVersion    string       `json:"client_version"`
+	FrameworkVersion string       `json:"framework_version"`
+	MessageVersion   string       `json:"message_version"`
+	Computer         string       `json:"computer"`
+	Ambiguous        bool         `json:"ambiguous,omitempty"`
+	Note             string       `json:"note,omitempty"`
 }
 
 type problemLine struct {
@@ -167,12 +185,16 @@ func dump(ctx context.Context, path string, enc *json.Encoder, ic, summary bool)
 				return err
 			}
 		case ic:
-			ev, ok := evtx.ExtractIC(rec)
+			ev, ok := evtx.ExtractICFor(rec, catalogue)
 			if !ok {
 				continue
 			}
+			kind := kb.EventUnknown
+			if e, ok := table.ClassifyEvent(ev.Provider, uint32(ev.EventID)); ok {
+				kind = e.Kind
+			}
 			if err := enc.Encode(icLine{
-				File: path, RecordID: ev.RecordID, Time: stamp(ev.Time), Kind: ev.Kind, Provider: ev.Provider,
+				File: path, RecordID: ev.RecordID, Time: stamp(ev.Time), Kind: kind, Shape: ev.Shape, Provider: ev.Provider,
 				EventID: ev.EventID, Component: ev.Component, VMName: ev.VMName, VMID: ev.VMID,
 				ServerVersion: ev.ServerVersion, ClientVersion: ev.ClientVersion,
 				FrameworkVersion: ev.FrameworkVersion.Raw, MessageVersion: ev.MessageVersion.Raw,

@@ -77,15 +77,16 @@ func TestRun(t *testing.T) {
 		}},
 		{"ic", []string{"-ic", ic}, 0, func(t *testing.T, out []map[string]any, stderr string) {
 			require.Len(t, out, 2)
-			assert.Equal(t, "storage_version_differs", out[0]["kind"])
+			assert.Equal(t, "storage-mismatch", out[0]["kind"])
+			assert.Equal(t, "storvsp", out[0]["shape"])
 			assert.Equal(t, "web01", out[0]["vm_name"])
 			assert.Equal(t, "5e0b5b3a-1b2c-4d3e-8f90-abcdef012345", out[0]["vm_id"])
 			assert.Equal(t, "5.1", out[0]["server_version"])
 			assert.Equal(t, "4.2", out[0]["client_version"])
-			assert.Equal(t, "compatible_mismatch", out[1]["kind"])
+			assert.Equal(t, "compatible", out[1]["kind"])
 			assert.Equal(t, "KvpExchange", out[1]["component"])
 			assert.Equal(t, "Negotiated (4.0) - Expected (5.0)", out[1]["message_version"])
-			for _, k := range []string{"file", "record_id", "time", "kind", "provider", "event_id", "component", "vm_name", "vm_id",
+			for _, k := range []string{"file", "record_id", "time", "kind", "shape", "provider", "event_id", "component", "vm_name", "vm_id",
 				"server_version", "client_version", "framework_version", "message_version", "computer"} {
 				assert.Contains(t, out[1], k)
 			}
