@@ -152,6 +152,10 @@ func assemble(set *collect.Set, outs []*fileOut, o *Options) *Result {
 			if c.Host == "" {
 				c.Host, _ = nm.hostFor(out.dir)
 				if c.Host == "" {
+					// An empty log names no computer: say so rather than
+					// let its coverage vanish.
+					out.problems = append(out.problems, problem(out.info.Path, SeverityWarning, "log-unattributed", "",
+						fmt.Errorf("%w: the %s log names no computer and no host could be told from its place in the collection: it counts for no host", ErrDamaged, c.Channel)))
 					continue
 				}
 				if out.info.Host == "" {
@@ -382,6 +386,9 @@ func addFacts(ev *kb.Evidence, inv *Inventory, out *fileOut, nm *namer) {
 		}
 		if g.IntegrationServicesVersion.Present {
 			ge.Refs = append(ge.Refs, refOf(file, g.IntegrationServicesVersion.Source, "IntegrationServicesVersion"))
+			if err := checkICVersion(ge.ICVersion); err != nil {
+				out.problems = append(out.problems, problem(file, SeverityWarning, "ic-version-malformed", "", err))
+			}
 		}
 		if g.VirtualMachineID.Present {
 			ge.Refs = append(ge.Refs, refOf(file, g.VirtualMachineID.Source, "VirtualMachineId"))
@@ -397,6 +404,21 @@ func addFacts(ev *kb.Evidence, inv *Inventory, out *fileOut, nm *namer) {
 		inv.Guests = append(inv.Guests, Guest{File: file, Kind: out.info.Kind, VMName: ge.VMName, VMID: kb.NormalizeVMID(ge.VMID),
 			Host: host, ICVersion: ge.ICVersion, OS: ge.OS.Name, Replayed: out.replayed})
 	}
+}
+
+// checkICVersion reports an IntegrationServicesVersion that is not four
+// numeric parts: malformed evidence, never padded into a version (domain
+// reference §2). The value still reaches kb as read, which marks the VM
+// undetermined.
+func checkICVersion(s string) error {
+	v, err := kb.ParseVersion(s)
+	if err != nil {
+		return fmt.Errorf("%w: IntegrationServicesVersion %q is not a version", ErrDamaged, s)
+	}
+	if v.Parts != 4 {
+		return fmt.Errorf("%w: IntegrationServicesVersion %q has %d parts, not four: the guest's IC version is unknown", ErrDamaged, s, v.Parts)
+	}
+	return nil
 }
 
 // unknownHost names a host hive no log names: after its folder.

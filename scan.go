@@ -448,6 +448,8 @@ func appendFold(list []string, s string) []string {
 	return append(list, s)
 }
 
+// eventOf is an IC event as kb takes it. Kind is left unset: kb classifies
+// it from (provider, event ID) with its catalogue.
 func eventOf(ic evtx.ICEvent, channel string) kb.Event {
 	return kb.Event{
 		Provider:         ic.Provider,
@@ -463,6 +465,8 @@ func eventOf(ic evtx.ICEvent, channel string) kb.Event {
 		Time:             ic.Time,
 		Host:             ic.Computer,
 		Ref:              kb.Ref{File: ic.File, RecordID: ic.RecordID, Time: ic.Time, What: fmt.Sprintf("%s %d", ic.Provider, ic.EventID)},
+		Ambiguous:        ic.Ambiguous,
+		Note:             ic.Note,
 	}
 }
 
