@@ -27,12 +27,15 @@ type htmlHost struct {
 type htmlDetail struct {
 	Anchor, Name, ID, Host, Case, CaseClass, Action, Severity, Rule, Title string
 	HostIC, GuestIC, Description, Todo, HowTo, GuestOS                     string
-	Other, Missing, Evidence                                               []string
+	Other, Missing, Evidence, Why                                          []string
 }
 
 type htmlMark struct {
 	X, Y         float64
 	Class, Title string
+	// Refresh draws the mark as a diamond: the guest's KVP refresh time,
+	// not an event.
+	Refresh bool
 }
 
 type htmlLane struct {
@@ -51,6 +54,7 @@ type htmlTimeline struct {
 	Width, Height, Left, Right, AxisY float64
 	Lanes                             []htmlLane
 	Ticks                             []htmlTick
+	refresh                           bool // a lane shows a guest KVP refresh time
 }
 
 type htmlProblem struct{ Severity, Class, Message string }
@@ -76,7 +80,7 @@ func caseClass(c kb.Case) string {
 		return "warn"
 	case kb.CaseIncompatibleMismatch:
 		return "bad"
-	case kb.CaseLinuxGuest:
+	case kb.CaseLinuxGuest, kb.CaseGuestNewer, kb.CaseHostUnversioned:
 		return "info"
 	}
 	return "unk"
@@ -127,7 +131,7 @@ func HTML(w io.Writer, res *hvic.Result, opts *Options) error {
 		dd := htmlDetail{Anchor: anchor(vm), Name: vm.label, ID: vm.id, Host: vm.hostLabel, Case: vm.caseLabel,
 			CaseClass: caseClass(vm.a.Case), Action: vm.actionLabel, Severity: vm.sevLabel, Rule: vm.rule, Title: vm.title,
 			HostIC: orDash(vm.hostIC), GuestIC: v.guestICText(vm), GuestOS: vm.a.GuestOS.Name, Description: vm.description, Todo: vm.todo, HowTo: vm.howTo,
-			Missing: v.missing(vm.a)}
+			Missing: v.missing(vm.a), Why: v.explanation(vm)}
 		for _, f := range vm.findings {
 			if f.RuleID != vm.rule {
 				dd.Other = append(dd.Other, f.RuleID+": "+v.ruleText(f.RuleID).Title)
@@ -151,6 +155,9 @@ func HTML(w io.Writer, res *hvic.Result, opts *Options) error {
 		kind  kb.EventKind
 	}{{"ev-bad", kb.EventIncompatible}, {"ev-warn", kb.EventCompatible}, {"ev-dev", kb.EventNetMismatch}, {"ev-other", kb.EventKvpNotRunning}} {
 		d.Legend = append(d.Legend, htmlMark{Class: k.class, Title: legendText(l, k.kind)})
+	}
+	if d.Timeline != nil && d.Timeline.refresh {
+		d.Legend = append(d.Legend, htmlMark{Class: "refresh", Title: tr(l, "timeline.refresh"), Refresh: true})
 	}
 	for _, p := range res.Problems {
 		d.Problems = append(d.Problems, htmlProblem{Severity: v.problemSeverity(p.Severity) + " · " + codeLabel(l, p.Code), Class: p.Severity.String(), Message: p.Message})
@@ -190,22 +197,40 @@ func anchor(vm *vmView) string {
 	return b.String()
 }
 
-// timeline lays the IC events out as one lane per VM on a shared time axis.
+// guestRefresh is the guest's KVP refresh time kb reports for a VM (the
+// Auto key's last write), zero when none.
+func guestRefresh(vm *vmView) time.Time {
+	for _, e := range vm.a.Explanation {
+		if e.Kind == kb.ExplainGuestRefresh && !e.Time.IsZero() {
+			return e.Time
+		}
+	}
+	return time.Time{}
+}
+
+// timeline lays the IC events out as one lane per VM on a shared time
+// axis, with the guest's KVP refresh time as a diamond.
 func (v *view) timeline() *htmlTimeline {
 	var lanes []*vmView
 	var tmin, tmax time.Time
+	widen := func(t time.Time) {
+		if tmin.IsZero() || t.Before(tmin) {
+			tmin = t
+		}
+		if t.After(tmax) {
+			tmax = t
+		}
+	}
 	for _, vm := range v.vms {
 		if len(vm.events) == 0 {
 			continue
 		}
 		lanes = append(lanes, vm)
 		for _, e := range vm.events {
-			if tmin.IsZero() || e.Time.Before(tmin) {
-				tmin = e.Time
-			}
-			if e.Time.After(tmax) {
-				tmax = e.Time
-			}
+			widen(e.Time)
+		}
+		if t := guestRefresh(vm); !t.IsZero() {
+			widen(t)
 		}
 	}
 	if len(lanes) == 0 {
@@ -238,6 +263,11 @@ func (v *view) timeline() *htmlTimeline {
 		// Draw the worst events last, so that they stay visible where marks
 		// overlap.
 		sort.SliceStable(lane.Marks, func(i, j int) bool { return markRank[lane.Marks[i].Class] < markRank[lane.Marks[j].Class] })
+		if t := guestRefresh(vm); !t.IsZero() {
+			lane.Marks = append(lane.Marks, htmlMark{X: x(t), Y: y, Class: "refresh", Refresh: true,
+				Title: fmtTime(t) + " " + tr(v.lang, "timeline.refresh")})
+			tl.refresh = true
+		}
 		tl.Lanes = append(tl.Lanes, lane)
 	}
 	n := 4
@@ -256,7 +286,12 @@ func (v *view) timeline() *htmlTimeline {
 
 func fnum(f float64) string { return fmt.Sprintf("%.1f", f) }
 
-var htmlTemplate = template.Must(template.New("report").Funcs(template.FuncMap{"f": fnum}).Parse(`<!DOCTYPE html>
+// diamond is the SVG points of a diamond of half-width 6 around (x, y).
+func diamond(x, y float64) string {
+	return fnum(x) + "," + fnum(y-6) + " " + fnum(x+6) + "," + fnum(y) + " " + fnum(x) + "," + fnum(y+6) + " " + fnum(x-6) + "," + fnum(y)
+}
+
+var htmlTemplate = template.Must(template.New("report").Funcs(template.FuncMap{"f": fnum, "diamond": diamond}).Parse(`<!DOCTYPE html>
 <html lang="{{.Lang}}">
 <head>
 <meta charset="utf-8">
@@ -271,7 +306,7 @@ code,.mono{font-family:Consolas,"Courier New",monospace;font-size:.95em}
 .case{display:inline-block;padding:1px 6px;border-radius:4px;white-space:nowrap}.case.ok{background:#dafbe1}.case.warn{background:#fff1c2}.case.bad{background:#ffcecb}.case.info{background:#ddf4ff}.case.unk{background:#eaeef2}
 .act{font-weight:700}.meta{color:#57606a;font-size:.9em;margin:2px 0}
 .detail{border:1px solid #d0d7de;border-radius:6px;padding:8px 12px;margin:10px 0}.detail p{margin:4px 0}
-.ev-bad{fill:#cf222e}.ev-warn{fill:#e16f24}.ev-dev{fill:#bf8700}.ev-other{fill:#8c959f}
+.ev-bad{fill:#cf222e}.ev-warn{fill:#e16f24}.ev-dev{fill:#bf8700}.ev-other{fill:#8c959f}.refresh{fill:#0969da}
 .legend span{display:inline-block;margin-right:16px;font-size:.9em}.legend svg{vertical-align:middle;margin-right:4px}
 .problem.error{color:#cf222e}.problem.warning{color:#9a6700}
 svg text{font-family:inherit;font-size:12px;fill:#1b1f24}svg .axis{stroke:#8c959f;stroke-width:1}svg .lane{stroke:#eaeef2;stroke-width:1}
@@ -300,11 +335,11 @@ footer{margin-top:32px;color:#57606a;font-size:.85em}
 <svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="{{$.L.timeline}}" width="{{f .Width}}" height="{{f .Height}}" viewBox="0 0 {{f .Width}} {{f .Height}}">
 {{range .Lanes}}<line class="lane" x1="{{f $.Timeline.Left}}" y1="{{f .Y}}" x2="{{f $.Timeline.Right}}" y2="{{f .Y}}"/>
 <text x="8" y="{{f .TextY}}">{{.Label}}</text>
-{{range .Marks}}<circle class="{{.Class}}" cx="{{f .X}}" cy="{{f .Y}}" r="6"><title>{{.Title}}</title></circle>
+{{range .Marks}}{{if .Refresh}}<polygon class="refresh" points="{{diamond .X .Y}}"><title>{{.Title}}</title></polygon>{{else}}<circle class="{{.Class}}" cx="{{f .X}}" cy="{{f .Y}}" r="6"><title>{{.Title}}</title></circle>{{end}}
 {{end}}{{end}}<line class="axis" x1="{{f .Left}}" y1="{{f .AxisY}}" x2="{{f .Right}}" y2="{{f .AxisY}}"/>
 {{range .Ticks}}<line class="axis" x1="{{f .X}}" y1="{{f $.Timeline.AxisY}}" x2="{{f .X}}" y2="{{f $.Timeline.AxisY}}"/><text x="{{f .X}}" y="{{f $.Timeline.AxisY}}" dy="16" text-anchor="middle">{{.Label}}</text>
 {{end}}</svg>
-<p class="legend">{{range $.Legend}}<span><svg width="12" height="12" viewBox="0 0 12 12"><circle class="{{.Class}}" cx="6" cy="6" r="5"/></svg>{{.Title}}</span>{{end}}</p>
+<p class="legend">{{range $.Legend}}<span><svg width="12" height="12" viewBox="0 0 12 12">{{if .Refresh}}<polygon class="refresh" points="6,0 12,6 6,12 0,6"/>{{else}}<circle class="{{.Class}}" cx="6" cy="6" r="5"/>{{end}}</svg>{{.Title}}</span>{{end}}</p>
 {{else}}<p>{{.L.timeline_none}}</p>{{end}}
 <h2>{{.L.details}}</h2>
 {{range .Details}}<div class="detail" id="{{.Anchor}}">
@@ -313,6 +348,7 @@ footer{margin-top:32px;color:#57606a;font-size:.85em}
 <p><b>{{$.L.col_action}}:</b> {{.Action}} ({{.Severity}}) · <span class="mono">{{.Rule}}</span> {{.Title}}</p>
 <p>{{$.L.col_hostic}}: <span class="mono">{{.HostIC}}</span> · {{$.L.col_guestic}}: <span class="mono">{{.GuestIC}}</span></p>
 {{if .GuestOS}}<p>{{$.L.guest_os}}: {{.GuestOS}}</p>{{end}}
+{{if .Why}}<p><b>{{$.L.why}}:</b></p><ol class="why">{{range .Why}}<li>{{.}}</li>{{end}}</ol>{{end}}
 {{if .Description}}<p><b>{{$.L.what}}:</b> {{.Description}}</p>{{end}}
 {{if .Todo}}<p><b>{{$.L.todo}}:</b> {{.Todo}}</p>{{end}}
 {{if .HowTo}}<p><b>{{$.L.howto}}:</b> {{.HowTo}}</p>{{end}}

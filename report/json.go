@@ -97,6 +97,19 @@ type jsonVM struct {
 	GuestFiles     []string  `json:"guest_files"`
 	EventCount     int       `json:"event_count"`
 	Evidence       []jsonRef `json:"evidence"`
+	// Explanation is kb's ordered "why", each line worded in the report's
+	// language and kept as data.
+	Explanation []jsonExplanation `json:"explanation"`
+}
+
+type jsonExplanation struct {
+	Kind     string            `json:"kind"`
+	Text     string            `json:"text"`
+	Time     *time.Time        `json:"time,omitempty"`
+	From     *time.Time        `json:"from,omitempty"`
+	To       *time.Time        `json:"to,omitempty"`
+	Evidence *jsonRef          `json:"evidence,omitempty"`
+	Params   map[string]string `json:"params"`
 }
 
 type jsonFinding struct {
@@ -135,6 +148,8 @@ type jsonEvent struct {
 	MessageVersion   string    `json:"message_version,omitempty"`
 	File             string    `json:"file"`
 	RecordID         uint64    `json:"record_id"`
+	Ambiguous        bool      `json:"ambiguous,omitempty"`
+	Note             string    `json:"note,omitempty"`
 }
 
 type jsonProblem struct {
@@ -229,7 +244,7 @@ func (v *view) jsonReport() *jsonReport {
 			HostICVersion: vm.hostIC, GuestICVersion: vm.guestIC, Package: a.Package.String(), Linux: a.Linux,
 			GuestOS: a.GuestOS.Name, GuestReplayed: vm.replayed, RuleIDs: nonNil(a.RuleIDs), Title: vm.title, Description: vm.description,
 			Remediation: vm.todo, HowToUpdate: vm.howTo, Missing: []string{}, GuestFiles: []string{},
-			EventCount: len(vm.events), Evidence: jsonRefs(vm.refs())}
+			EventCount: len(vm.events), Evidence: jsonRefs(vm.refs()), Explanation: v.jsonExplanation(vm)}
 		for _, m := range a.Missing {
 			jv.Missing = append(jv.Missing, m.String())
 		}
@@ -262,7 +277,7 @@ func (v *view) jsonReport() *jsonReport {
 		out.Events = append(out.Events, jsonEvent{Time: e.Time.UTC(), Host: e.Host, Provider: e.Provider, EventID: e.EventID,
 			Kind: kind.String(), Component: e.Component, VMName: e.VMName, VMID: kb.NormalizeVMID(e.VMID),
 			ServerVersion: e.ServerVersion, ClientVersion: e.ClientVersion, FrameworkVersion: e.FrameworkVersion,
-			MessageVersion: e.MessageVersion, File: e.Ref.File, RecordID: e.Ref.RecordID})
+			MessageVersion: e.MessageVersion, File: e.Ref.File, RecordID: e.Ref.RecordID, Ambiguous: e.Ambiguous, Note: e.Note})
 	}
 	for _, p := range res.Problems {
 		out.Problems = append(out.Problems, jsonProblem{File: p.File, Severity: p.Severity.String(), Code: p.Code, Message: p.Message})
@@ -270,6 +285,23 @@ func (v *view) jsonReport() *jsonReport {
 	for _, f := range res.Inventory.Files {
 		out.Files = append(out.Files, jsonFile{Path: f.Path, Kind: f.Kind, Role: string(f.Role), Size: f.Size, Host: f.Host,
 			Logs: nonNil(f.Logs), Dirty: f.Dirty, Replayed: f.Replayed, Records: f.Records, Events: f.Events, Problems: f.Problems})
+	}
+	return out
+}
+
+func (v *view) jsonExplanation(vm *vmView) []jsonExplanation {
+	out := []jsonExplanation{}
+	for _, e := range vm.a.Explanation {
+		je := jsonExplanation{Kind: e.Kind.String(), Text: v.explainLine(vm, e), Time: timePtr(e.Time),
+			From: timePtr(e.From), To: timePtr(e.To), Params: e.Params}
+		if je.Params == nil {
+			je.Params = map[string]string{}
+		}
+		if e.Ref != nil {
+			r := jsonRefs([]kb.Ref{*e.Ref})
+			je.Evidence = &r[0]
+		}
+		out = append(out, je)
 	}
 	return out
 }

@@ -84,6 +84,12 @@ func Markdown(w io.Writer, res *hvic.Result, opts *Options) error {
 		}
 		fmt.Fprintf(bw, "- %s: **%s** (%s)\n", tr(l, "col.action"), mdEscape(vm.actionLabel), mdEscape(vm.sevLabel))
 		fmt.Fprintf(bw, "- %s: %s — %s\n", tr(l, "col.rules"), mdCode(vm.rule), mdEscape(vm.title))
+		if why := v.explanation(vm); len(why) > 0 {
+			fmt.Fprintf(bw, "- %s:\n", tr(l, "why"))
+			for _, line := range why {
+				fmt.Fprintf(bw, "  - %s\n", mdEscape(line))
+			}
+		}
 		if vm.description != "" {
 			fmt.Fprintf(bw, "- %s: %s\n", tr(l, "what"), mdEscape(vm.description))
 		}

@@ -18,11 +18,12 @@ func TestMessagesBilingual(t *testing.T) {
 	}
 	for _, code := range []string{"unsafe-path", "compression-bomb", "limit", "nesting-depth", "too-large", "unreadable",
 		"evtx-chunk-skipped", "evtx-unreadable", "hive-damage", "hive-unreadable", "hive-stale", "log-refused", "log-unreadable",
-		"registry-problem", "export-unreadable", "host-unnamed", "host-guessed", "events-limit", "more-problems", "internal"} {
+		"registry-problem", "export-unreadable", "host-unnamed", "host-guessed", "events-limit", "more-problems", "internal",
+		"log-unattributed", "ic-version-malformed"} {
 		assert.NotEqual(t, code, codeLabel("ja", code), code)
 		assert.NotEmpty(t, codeLabel("en", code), code)
 	}
-	for c := kb.CaseMatch; c <= kb.CaseUndetermined; c++ {
+	for c := kb.CaseMatch; c <= kb.CaseHostUnversioned; c++ {
 		assert.False(t, strings.HasPrefix(caseLabel("ja", c), "case."), c.String())
 	}
 	for a := kb.ActionNone; a <= kb.ActionInvestigate; a++ {
@@ -33,4 +34,18 @@ func TestMessagesBilingual(t *testing.T) {
 	}
 	assert.Equal(t, "ja", normLang("ja-JP"))
 	assert.Equal(t, "en", normLang("fr"))
+}
+
+func TestVisible(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"plain 日本語", "plain 日本語"},
+		{"a\x1b[31mred", `a\x1b[31mred`},
+		{"line\nbreak\ttab", `line\x0abreak\x09tab`},
+		{"del\x7f c1\u0085", `del\x7f c1\x85`},
+		{"rtl\u202eevil", `rtl\u{202e}evil`},
+		{"", ""},
+	}
+	for _, tc := range tests {
+		assert.Equal(t, tc.want, visible(tc.in), tc.in)
+	}
 }

@@ -310,10 +310,17 @@ func (v *view) summary() string {
 	return fmt.Sprintf(tr(v.lang, "summary"), len(v.vms), len(v.res.Inventory.Hosts), v.action)
 }
 
+// missing words what evidence was missing, for the line of its own; nil
+// when the explanation already says it.
 func (v *view) missing(a *kb.Assessment) []string {
+	for _, e := range a.Explanation {
+		if e.Kind == kb.ExplainMissing {
+			return nil
+		}
+	}
 	var out []string
 	for _, m := range a.Missing {
-		out = append(out, missingLabel(v.lang, m))
+		out = append(out, v.missingText(a, m))
 	}
 	return out
 }

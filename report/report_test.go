@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -285,4 +286,84 @@ func TestCSVBOM(t *testing.T) {
 		require.NoError(t, report.CSV(&buf, res, &report.Options{Lang: "ja", BOM: bom}))
 		assert.Equal(t, bom, bytes.HasPrefix(buf.Bytes(), []byte("\xef\xbb\xbf")))
 	}
+}
+
+// explained is a Result whose VM carries every kind of explanation, and a
+// host whose Integration-Admin log was read.
+func explained() *hvic.Result {
+	at := time.Date(2024, 3, 15, 8, 0, 0, 0, time.UTC)
+	logRef := kb.Ref{File: "HV01/Integration.evtx", RecordID: 7, Time: at}
+	cov := kb.LogCoverage{Host: "HV01", Channel: "Microsoft-Windows-Hyper-V-Integration-Admin", File: "HV01/Integration.evtx",
+		First: at.Add(-48 * time.Hour), Last: at.Add(time.Hour), Records: 12}
+	return &hvic.Result{
+		Status:    hvic.StatusComplete,
+		Inventory: hvic.Inventory{Hosts: []hvic.Host{{Name: "HV01", Files: []string{}, Logs: []kb.LogCoverage{cov}}}},
+		VMs: []kb.Assessment{{VMName: "VM1", VMID: "id1", Host: "HV01", Case: kb.CaseIncompatibleMismatch,
+			Action: kb.ActionUpgradeRequired, Severity: kb.SeverityHigh, RuleID: kb.RuleCase3, RuleIDs: []string{kb.RuleCase3},
+			Missing: []kb.Missing{kb.MissingIntegrationLog},
+			Explanation: []kb.Explanation{
+				{Kind: kb.ExplainDecisive, Time: at, Ref: &logRef, Params: map[string]string{"provider": "Microsoft-Windows-Hyper-V-Integration-Heartbeat", "eventId": "4000", "component": "Heartbeat"}},
+				{Kind: kb.ExplainVersions, Params: map[string]string{"hostVersion": "6.3.9600.18692", "hostRelease": "Windows Server 2012 R2 June 2017 rollup",
+					"guestVersion": "6.2.9200.16433", "guestRelease": "Windows Server 2012 IC update", "package": "win6x", "comparison": "guest-older"}},
+				{Kind: kb.ExplainLogPeriod, From: cov.First, To: cov.Last, Params: map[string]string{"channel": cov.Channel, "records": "12", "host": "HV01"}},
+				{Kind: kb.ExplainLogPeriod, Params: map[string]string{"channel": "System", "records": "0", "host": "HV01"}},
+				{Kind: kb.ExplainGuestRefresh, Time: at.Add(15 * time.Second)},
+				{Kind: kb.ExplainMissing, Params: map[string]string{"missing": "integration-log"}},
+				{Kind: kb.ExplainNote, Params: map[string]string{"note": "x", "detail": "evil\x1b[2J"}},
+			}}},
+		Events: []kb.Event{{Provider: "Microsoft-Windows-Hyper-V-Integration-Heartbeat", EventID: 4000, VMName: "VM1", VMID: "id1", Host: "HV01", Time: at, Ref: logRef}},
+	}
+}
+
+// TestExplanationInEveryFormat: text, Markdown and HTML show the why
+// (decisive event, versions with release names, log periods, guest KVP
+// refresh, what was missing), never say a read log was not read, and show
+// control bytes visibly; JSON carries it as data and text.
+func TestExplanationInEveryFormat(t *testing.T) {
+	res := explained()
+	for _, lang := range report.Languages() {
+		for _, f := range []report.Format{report.FormatText, report.FormatMarkdown, report.FormatHTML} {
+			t.Run(string(f)+"."+lang, func(t *testing.T) {
+				var buf bytes.Buffer
+				require.NoError(t, report.Render(&buf, f, res, &report.Options{Lang: lang}))
+				out := buf.String()
+				for _, want := range []string{"2024-03-15 08:00:00Z", "Heartbeat", "HV01/Integration.evtx", "Windows Server 2012 R2 June 2017 rollup",
+					"Windows Server 2012 IC update", "2024-03-13 08:00:00Z", "2024-03-15 09:00:00Z", "2024-03-15 08:00:15Z"} {
+					assert.Contains(t, out, want)
+				}
+				shown := map[report.Format]string{report.FormatText: `\x1b[2J`, report.FormatMarkdown: `\\x1b\[2J`, report.FormatHTML: `\x1b[2J`}[f]
+				assert.Contains(t, out, shown, "the control byte is shown, not sent")
+				assert.NotContains(t, out, "\x1b")
+				assert.NotContains(t, out, "log was not read")
+				assert.NotContains(t, out, "ログが未読込")
+				if lang == "en" {
+					assert.Contains(t, out, "Guest KVP last refreshed")
+					assert.Contains(t, out, "Incompatible integration services version (event 4000)")
+				}
+				if f == report.FormatHTML {
+					assert.Contains(t, out, `<polygon class="refresh"`, "the refresh time on the timeline")
+				}
+			})
+		}
+	}
+	var buf bytes.Buffer
+	require.NoError(t, report.JSON(&buf, res, nil))
+	var doc struct {
+		VMs []struct {
+			Explanation []struct {
+				Kind, Text string
+				Time       *time.Time
+				Params     map[string]string
+			} `json:"explanation"`
+		} `json:"vms"`
+	}
+	require.NoError(t, json.Unmarshal(buf.Bytes(), &doc))
+	require.Len(t, doc.VMs, 1)
+	ex := doc.VMs[0].Explanation
+	require.Len(t, ex, 7)
+	assert.Equal(t, "decisive", ex[0].Kind)
+	assert.Contains(t, ex[0].Text, "Incompatible")
+	assert.Equal(t, "guest-refresh", ex[4].Kind)
+	require.NotNil(t, ex[4].Time)
+	assert.Equal(t, "guest-older", ex[1].Params["comparison"])
 }

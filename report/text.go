@@ -132,6 +132,12 @@ func Text(w io.Writer, res *hvic.Result, opts *Options) error {
 		if os := vm.a.GuestOS.Name; os != "" {
 			fmt.Fprintf(bw, "  %s: %s\n", tr(l, "guest.os"), os)
 		}
+		if why := v.explanation(vm); len(why) > 0 {
+			fmt.Fprintf(bw, "  %s:\n", tr(l, "why"))
+			for _, line := range why {
+				fmt.Fprintf(bw, "    - %s\n", line)
+			}
+		}
 		if vm.description != "" {
 			fmt.Fprintf(bw, "  %s: %s\n", tr(l, "what"), vm.description)
 		}

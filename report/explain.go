@@ -1,0 +1,236 @@
+package report
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"unicode"
+
+	"github.com/hvic/hvic/kb"
+)
+
+// visible makes the control characters of an input-derived string visible
+// instead of letting them act on a terminal or viewer: C0 and C1 controls
+// and DEL become \xNN (ESC is "\x1b"), bidirectional overrides and
+// isolates, and other invisible format characters, \u{NNNN}. Every
+// input-derived string the explanation adds to text and Markdown output
+// goes through it (HTML escapes on top of it).
+func visible(s string) string {
+	clean := true
+	for _, r := range s {
+		if needsShowing(r) {
+			clean = false
+			break
+		}
+	}
+	if clean {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		switch {
+		case !needsShowing(r):
+			b.WriteRune(r)
+		case r < 0x100:
+			fmt.Fprintf(&b, `\x%02x`, r)
+		default:
+			fmt.Fprintf(&b, `\u{%04x}`, r)
+		}
+	}
+	return b.String()
+}
+
+func needsShowing(r rune) bool {
+	return unicode.IsControl(r) || unicode.Is(unicode.Cf, r)
+}
+
+// explanation words an assessment's Explanation, one line per entry, in
+// kb's order (decisive evidence, versions, log periods and guest KVP
+// refresh, what was missing, notes).
+func (v *view) explanation(vm *vmView) []string {
+	var out []string
+	for _, e := range vm.a.Explanation {
+		if s := v.explainLine(vm, e); s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func (v *view) explainLine(vm *vmView, e kb.Explanation) string {
+	l := v.lang
+	p := e.Params
+	switch e.Kind {
+	case kb.ExplainDecisive:
+		return fmt.Sprintf(tr(l, "expl.decisive"), v.eventText(e))
+	case kb.ExplainResolved:
+		return fmt.Sprintf(tr(l, "expl.resolved"), v.eventText(e))
+	case kb.ExplainVersions:
+		s := fmt.Sprintf(tr(l, "expl.versions"), v.versionText(p["hostVersion"], p["hostRelease"]), v.versionText(p["guestVersion"], p["guestRelease"]))
+		if pk := p["package"]; pk != "" && pk != kb.PackageUnknown.String() {
+			s += fmt.Sprintf(tr(l, "expl.package"), visible(pk))
+		}
+		if c := p["comparison"]; c != "" {
+			s += "; " + v.label("cmp.", c)
+		}
+		return s
+	case kb.ExplainLogPeriod:
+		return v.logPeriodText(e, vm.host)
+	case kb.ExplainGuestRefresh:
+		if e.Time.IsZero() {
+			return ""
+		}
+		return fmt.Sprintf(tr(l, "expl.refresh"), fmtTime(e.Time))
+	case kb.ExplainMissing:
+		var m kb.Missing
+		if err := m.UnmarshalText([]byte(p["missing"])); err != nil {
+			return fmt.Sprintf(tr(l, "expl.missing"), visible(p["missing"]))
+		}
+		return fmt.Sprintf(tr(l, "expl.missing"), v.missingText(vm.a, m))
+	case kb.ExplainNote:
+		s := v.label("note.", p["note"])
+		if d := p["detail"]; d != "" {
+			if s != "" {
+				s += ": "
+			}
+			s += visible(d)
+		}
+		if s == "" {
+			return ""
+		}
+		return fmt.Sprintf(tr(l, "expl.note"), s)
+	}
+	return ""
+}
+
+// label is the localised text of prefix+id, or id itself (made visible)
+// when there is none.
+func (v *view) label(prefix, id string) string {
+	if id == "" {
+		return ""
+	}
+	if _, ok := msg[prefix+id]; ok {
+		return tr(v.lang, prefix+id)
+	}
+	return visible(id)
+}
+
+// versionText is "6.3.9600.18692 (Windows Server 2012 R2 June 2017
+// rollup)", or "unknown".
+func (v *view) versionText(ver, release string) string {
+	if strings.TrimSpace(ver) == "" {
+		return tr(v.lang, "unknown")
+	}
+	s := visible(strings.Trim(ver, " \x00"))
+	if release != "" {
+		s += " (" + visible(release) + ")"
+	}
+	return s
+}
+
+// eventText names the event or value an explanation is about: the
+// catalogue's title for an event, its component, time and place.
+func (v *view) eventText(e kb.Explanation) string {
+	p := e.Params
+	what := ""
+	if id, err := strconv.ParseUint(p["eventId"], 10, 32); err == nil && p["provider"] != "" {
+		if r, ok := v.t.ClassifyEvent(p["provider"], uint32(id)); ok {
+			what = r.Text(v.lang).Title
+		}
+		if what == "" {
+			what = visible(strings.TrimPrefix(p["provider"], "Microsoft-Windows-")) + " " + strconv.FormatUint(id, 10)
+		}
+	}
+	if what == "" {
+		what = visible(p["what"])
+	}
+	if what == "" && e.Ref != nil {
+		what = visible(e.Ref.What)
+	}
+	parts := []string{orDash(what)}
+	if c := p["component"]; c != "" {
+		parts[0] += " [" + visible(c) + "]"
+	}
+	t := e.Time
+	if t.IsZero() && e.Ref != nil {
+		t = e.Ref.Time
+	}
+	if s := fmtTime(t); s != "" {
+		parts = append(parts, s)
+	}
+	if e.Ref != nil {
+		if w := v.refWhere(*e.Ref); w != "" {
+			parts = append(parts, w)
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
+// refWhere is the place of a reference: file, record or key and value.
+func (v *view) refWhere(r kb.Ref) string {
+	var b strings.Builder
+	b.WriteString(visible(r.File))
+	if r.RecordID != 0 {
+		fmt.Fprintf(&b, " %s %d", tr(v.lang, "record"), r.RecordID)
+	}
+	if r.KeyPath != "" {
+		b.WriteString(" " + visible(r.KeyPath))
+		if r.Value != "" {
+			b.WriteString(" : " + visible(r.Value))
+		}
+	}
+	return strings.TrimSpace(b.String())
+}
+
+// logPeriodText states the period of one host log read; a log with no
+// record is stated as read and empty, never as not read.
+func (v *view) logPeriodText(e kb.Explanation, vmHost string) string {
+	p := e.Params
+	host := p["host"]
+	if host == "" {
+		host = vmHost
+	}
+	channel := visible(orDash(p["channel"]))
+	records := p["records"]
+	var s string
+	if records == "0" || (e.From.IsZero() && e.To.IsZero()) {
+		s = fmt.Sprintf(tr(v.lang, "expl.log.empty"), channel, visible(orDash(host)))
+	} else {
+		s = fmt.Sprintf(tr(v.lang, "expl.log"), channel, visible(orDash(host)), fmtTime(e.From), fmtTime(e.To), visible(orDash(records)))
+	}
+	if p["damaged"] == "true" {
+		s += ", " + tr(v.lang, "damaged")
+	}
+	return s
+}
+
+// missingText words one missing piece of evidence. The host's
+// Integration-Admin (or Worker-Admin) log is never said to be unread when
+// a log of that channel was read for the host: the period read is stated
+// instead.
+func (v *view) missingText(a *kb.Assessment, m kb.Missing) string {
+	if m == kb.MissingIntegrationLog {
+		if periods := v.integrationPeriods(a.Host); periods != "" {
+			return fmt.Sprintf(tr(v.lang, "missing.integration-log.read"), periods)
+		}
+	}
+	return missingLabel(v.lang, m)
+}
+
+// integrationPeriods lists the Integration-Admin and Worker-Admin logs read
+// for host, as "channel first – last", "" when there is none.
+func (v *view) integrationPeriods(host string) string {
+	var parts []string
+	for _, h := range v.res.Inventory.Hosts {
+		if host == "" || hostKey(h.Name) != hostKey(host) {
+			continue
+		}
+		for _, c := range h.Logs {
+			if !strings.EqualFold(c.Channel, "Microsoft-Windows-Hyper-V-Integration-Admin") && !strings.EqualFold(c.Channel, "Microsoft-Windows-Hyper-V-Worker-Admin") {
+				continue
+			}
+			parts = append(parts, visible(v.logLine(c)))
+		}
+	}
+	return strings.Join(parts, "; ")
+}
