@@ -7,9 +7,17 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// FuzzExtractIC feeds ExtractIC records with arbitrary provider, event ID
-// and data (fields separated by "|", "name=value" when named). Seeds: the
-// IC shapes of ic_test.go.
+// fuzzSelection is a catalogue-like selection for ExtractICFor.
+var fuzzSelection = []EventKey{
+	{Provider: "Microsoft-Windows-Hyper-V-Integration", Prefix: true, ID: 4000},
+	{Provider: "storvsp", ID: 6},
+	{Provider: "Microsoft-Windows-Hyper-V-StorageVSP", ID: 6},
+	{Provider: "Microsoft-Windows-Kernel-Power", ID: 41},
+}
+
+// FuzzExtractIC feeds ExtractIC and ExtractICFor records with arbitrary
+// provider, event ID and data (fields separated by "|", "name=value" when
+// named). Seeds: the IC shapes of ic_test.go.
 func FuzzExtractIC(f *testing.F) {
 	f.Add("storvsp", uint16(6), "|web01|"+vmGUIDUpper+"|5.1|4.2", false)
 	f.Add("Microsoft-Windows-Hyper-V-Integration-KvpExchange", uint16(4010), "web01|"+vmGUIDUpper+"|Negotiated (3.0) - Expected (3.0)|4.0", true)
@@ -17,6 +25,7 @@ func FuzzExtractIC(f *testing.F) {
 	f.Add("VMSMP", uint16(26), "web01|"+vmGUIDUpper+"|2.0", true)
 	f.Add("Microsoft-Windows-Hyper-V-Worker", uint16(23014), "VmName=l|VmId=x", false)
 	f.Add("Microsoft-Windows-Hyper-V-StorageVSP", uint16(6), "", false)
+	f.Add("Microsoft-Windows-Kernel-Power", uint16(41), "x|"+vmGUIDUpper, false)
 	f.Fuzz(func(t *testing.T, provider string, id uint16, data string, shifted bool) {
 		rec := Record{Provider: provider, EventID: id, DataMayBeShifted: shifted}
 		if data != "" {
@@ -28,7 +37,15 @@ func FuzzExtractIC(f *testing.F) {
 				rec.Data = append(rec.Data, Field{Name: name, Value: value})
 			}
 		}
+		sel, selOK := ExtractICFor(rec, fuzzSelection)
+		require.Equal(t, selOK, selected(fuzzSelection, provider, id), "ExtractICFor returns exactly the selected records")
 		ev, ok := ExtractIC(rec)
+		if selOK && ok {
+			require.Equal(t, ev, sel, "a known layout reads the same whether selected or not")
+		}
+		if selOK && !ok {
+			require.Equal(t, ShapeOther, sel.Shape)
+		}
 		if !ok {
 			require.Equal(t, ICEvent{}, ev)
 			return
