@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/hvic/hvic/internal/benchgen"
+	"github.com/hvic/hvic/kb"
 )
 
 // Benchmark inputs are generated with internal/benchgen (internal/evtxwriter
@@ -97,13 +98,25 @@ func scanPass(b *testing.B, o *ScanOptions) func(f *File) int {
 	}
 }
 
+// catalogue is kb's event catalogue as a selection, as package hvic
+// passes it.
+func catalogue() []EventKey {
+	var keys []EventKey
+	for _, e := range kb.Default().Events() {
+		keys = append(keys, EventKey{Provider: e.Provider, Prefix: e.Prefix, ID: uint16(e.EventID)})
+	}
+	return keys
+}
+
 // BenchmarkScanIC is the IC fast path on the 100 MiB System log (36 IC
 // records spread over the file) and on the 100 MiB log without a relevant
-// record; "found" is the number of IC events.
+// record, without a selection and with kb's catalogue ("catalogue");
+// "found" is the number of IC events.
 func BenchmarkScanIC(b *testing.B) {
 	for _, name := range []string{"quiet100", "system100"} {
 		b.Run(name, func(b *testing.B) { benchPass(b, name, scanPass(b, nil)) })
 		b.Run(name+"/1worker", func(b *testing.B) { benchPass(b, name, scanPass(b, &ScanOptions{Workers: 1})) })
+		b.Run(name+"/catalogue", func(b *testing.B) { benchPass(b, name, scanPass(b, &ScanOptions{Events: catalogue()})) })
 	}
 }
 
@@ -129,20 +142,27 @@ func BenchmarkFullDecode(b *testing.B) {
 	}
 }
 
-// BenchmarkFilter is the pre-filter alone on the chunks of the quiet log.
+// BenchmarkFilter is the pre-filter alone on the chunks of the quiet log:
+// the default one and the one built from kb's catalogue.
 func BenchmarkFilter(b *testing.B) {
 	data, err := os.ReadFile(benchInputs(b)["quiet100"])
 	if err != nil {
 		b.Fatal(err)
 	}
 	chunks := (int64(len(data)) - fileHeaderBlock) / chunkSize
-	b.SetBytes(chunkSize)
-	b.ReportAllocs()
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		off := fileHeaderBlock + (int64(i)%chunks)*chunkSize
-		if icFilter.mayHold(data[off : off+chunkSize]) {
-			b.Fatal("the quiet log holds no relevant name")
-		}
+	for _, f := range []struct {
+		name string
+		nf   *nameFilter
+	}{{"default", icFilter}, {"catalogue", filterFor(catalogue())}} {
+		b.Run(f.name, func(b *testing.B) {
+			b.SetBytes(chunkSize)
+			b.ReportAllocs()
+			for i := 0; i < b.N; i++ {
+				off := fileHeaderBlock + (int64(i)%chunks)*chunkSize
+				if f.nf.mayHold(data[off : off+chunkSize]) {
+					b.Fatal("the quiet log holds no relevant name")
+				}
+			}
+		})
 	}
 }

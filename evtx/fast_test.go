@@ -487,6 +487,7 @@ func TestScanICSelection(t *testing.T) {
 		{"storvsp only", []EventKey{{Provider: "STORVSP", ID: 6}}, 1},
 		{"a name without the anchor: no pre-filter", []EventKey{{Provider: "Microsoft-Windows-Kernel-General", ID: 12}, {Provider: "storvsp", ID: 6}}, 1},
 		{"empty selection", []EventKey{}, 0},
+		{"a name outside the defaults: its own filter", []EventKey{{Provider: "Service Control Manager", ID: 7036}, {Provider: "storvsp", ID: 6}}, 1},
 	}
 	for _, s := range selections {
 		t.Run(s.name, func(t *testing.T) {
@@ -513,4 +514,11 @@ func TestScanICSelection(t *testing.T) {
 	assert.Nil(t, filterFor([]EventKey{{Provider: "Microsoft-Windows-Kernel-General", ID: 12}}))
 	assert.Nil(t, filterFor([]EventKey{{Provider: "", Prefix: true, ID: 1}}))
 	assert.Same(t, icFilter, filterFor(nil))
+	assert.Same(t, icFilter, filterFor([]EventKey{{Provider: "STORVSP", ID: 6}, {Provider: "Microsoft-Windows-Hyper-V-Worker", ID: 1}}),
+		"names that contain a default name use the default filter")
+	nf := filterFor([]EventKey{{Provider: "Vendor-Service", ID: 1}, {Provider: "vendor-service-extra", ID: 2}, {Provider: "Vendor-Service", ID: 3}})
+	require.NotNil(t, nf)
+	assert.Len(t, nf.pats, 1, "a name containing another one, and a repeated name, are dropped")
+	assert.True(t, nf.mayHold(utf16le("xxVENDOR-SERVICE-EXTRAxx")))
+	assert.False(t, nf.mayHold(utf16le("storvsp")))
 }

@@ -125,30 +125,68 @@ func newNameFilter(names []string) *nameFilter {
 // read-only after initialisation.
 var icFilter = newNameFilter(filterNames[:])
 
-// filterFor returns the pre-filter for a selection: icFilter for nil, else
-// a filter on the selected provider names, or nil (decode every chunk)
-// when a name lacks the anchor letter (or is empty) and so cannot be
-// searched for.
+// filterFor returns the pre-filter for a selection: icFilter for nil, and
+// also when every selected provider name contains one of icFilter's names
+// (kb's catalogue: the Hyper-V providers, storvsp, VMSMP), so that a chunk
+// holding a selected name holds one of those; else a filter on the selected
+// names themselves (a name containing another one is dropped), or nil
+// (decode every chunk) when a name lacks the anchor letter (or is empty)
+// and so cannot be searched for.
 func filterFor(keys []EventKey) *nameFilter {
 	if keys == nil {
 		return icFilter
 	}
-	var names []string
+	covered := true
 	for _, k := range keys {
 		if !strings.ContainsAny(k.Provider, "vV") {
 			return nil
 		}
-		dup := false
-		for _, n := range names {
-			if strings.EqualFold(n, k.Provider) {
-				dup = true
-			}
-		}
-		if !dup {
-			names = append(names, k.Provider)
+		if !containsAnyFold(k.Provider, filterNames[:]) {
+			covered = false
 		}
 	}
-	return newNameFilter(names)
+	if covered {
+		return icFilter
+	}
+	var names []string
+	for _, k := range keys {
+		names = append(names, k.Provider)
+	}
+	var kept []string
+	for i, n := range names {
+		redundant := false
+		for j, m := range names {
+			if i != j && containsFold(n, m) && (!strings.EqualFold(n, m) || j < i) {
+				redundant = true
+				break
+			}
+		}
+		if !redundant {
+			kept = append(kept, n)
+		}
+	}
+	return newNameFilter(kept)
+}
+
+// containsFold reports whether sub occurs in s under strings.EqualFold,
+// comparing equal byte lengths (conservative: a fold that changes the
+// length is not found, which only keeps a name in the filter).
+func containsFold(s, sub string) bool {
+	for i := 0; i+len(sub) <= len(s); i++ {
+		if strings.EqualFold(s[i:i+len(sub)], sub) {
+			return true
+		}
+	}
+	return false
+}
+
+func containsAnyFold(s string, subs []string) bool {
+	for _, sub := range subs {
+		if containsFold(s, sub) {
+			return true
+		}
+	}
+	return false
 }
 
 // mayHold reports whether data may hold one of the filter's names: it finds
