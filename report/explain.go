@@ -62,6 +62,9 @@ func (v *view) explainLine(vm *vmView, e kb.Explanation) string {
 	p := e.Params
 	switch e.Kind {
 	case kb.ExplainDecisive:
+		if p["eventId"] == "" && p["provider"] == "" {
+			return fmt.Sprintf(tr(l, "expl.decisive"), v.valueText(e))
+		}
 		return fmt.Sprintf(tr(l, "expl.decisive"), v.eventText(e))
 	case kb.ExplainResolved:
 		return fmt.Sprintf(tr(l, "expl.resolved"), v.eventText(e))
@@ -88,19 +91,63 @@ func (v *view) explainLine(vm *vmView, e kb.Explanation) string {
 		}
 		return fmt.Sprintf(tr(l, "expl.missing"), v.missingText(vm.a, m))
 	case kb.ExplainNote:
-		s := v.label("note.", p["note"])
-		if d := p["detail"]; d != "" {
-			if s != "" {
-				s += ": "
-			}
-			s += visible(d)
-		}
+		s := v.noteText(p["note"], p["detail"])
 		if s == "" {
 			return ""
+		}
+		if e.Ref != nil {
+			if w := v.refWhere(*e.Ref); w != "" {
+				s += " (" + w + ")"
+			}
 		}
 		return fmt.Sprintf(tr(l, "expl.note"), s)
 	}
 	return ""
+}
+
+// noteText words a note: its text with the detail in place of its verb
+// (%s, %q), or followed by it.
+func (v *view) noteText(id, detail string) string {
+	key := "note." + id
+	if _, ok := msg[key]; ok && strings.Contains(tr(v.lang, key), "%") {
+		return fmt.Sprintf(tr(v.lang, key), visible(orDash(detail)))
+	}
+	s := v.label("note.", id)
+	if detail != "" {
+		if s != "" {
+			s += ": "
+		}
+		s += visible(detail)
+	}
+	return s
+}
+
+// valueText words a decisive line about a value rather than an event:
+// the guest's IC version and why it decided, or how the guest is known to
+// run Linux.
+func (v *view) valueText(e kb.Explanation) string {
+	p := e.Params
+	var s string
+	switch p["what"] {
+	case "linux":
+		s = tr(v.lang, "expl.linux")
+	case "":
+		s = "-"
+	default:
+		s = visible(p["what"])
+		if val := p["value"]; val != "" {
+			s += " = " + visible(val)
+		}
+	}
+	if b := p["basis"]; b != "" {
+		s += ": " + v.label("basis.", b)
+	}
+	if e.Ref != nil {
+		if w := v.refWhere(*e.Ref); w != "" {
+			s += " (" + w + ")"
+		}
+	}
+	return s
 }
 
 // label is the localised text of prefix+id, or id itself (made visible)
@@ -120,6 +167,9 @@ func (v *view) label(prefix, id string) string {
 func (v *view) versionText(ver, release string) string {
 	if strings.TrimSpace(ver) == "" {
 		return tr(v.lang, "unknown")
+	}
+	if ver == "not-recorded" {
+		return tr(v.lang, "expl.not-recorded")
 	}
 	s := visible(strings.Trim(ver, " \x00"))
 	if release != "" {
@@ -151,6 +201,9 @@ func (v *view) eventText(e kb.Explanation) string {
 	if c := p["component"]; c != "" {
 		parts[0] += " [" + visible(c) + "]"
 	}
+	if h := p["host"]; h != "" {
+		parts[0] += " " + fmt.Sprintf(tr(v.lang, "expl.on"), visible(h))
+	}
 	t := e.Time
 	if t.IsZero() && e.Ref != nil {
 		t = e.Ref.Time
@@ -162,6 +215,9 @@ func (v *view) eventText(e kb.Explanation) string {
 		if w := v.refWhere(*e.Ref); w != "" {
 			parts = append(parts, w)
 		}
+	}
+	if p["ambiguous"] == "true" {
+		parts = append(parts, fmt.Sprintf(tr(v.lang, "expl.ambiguous"), visible(orDash(p["ambiguousNote"]))))
 	}
 	return strings.Join(parts, ", ")
 }

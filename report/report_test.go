@@ -310,7 +310,14 @@ func explained() *hvic.Result {
 				{Kind: kb.ExplainGuestRefresh, Time: at.Add(15 * time.Second)},
 				{Kind: kb.ExplainMissing, Params: map[string]string{"missing": "integration-log"}},
 				{Kind: kb.ExplainNote, Params: map[string]string{"note": "x", "detail": "evil\x1b[2J"}},
-			}}},
+			}},
+			{VMName: "VM2", VMID: "id2", Host: "HV01", Case: kb.CaseUndetermined, Action: kb.ActionInvestigate, RuleIDs: []string{kb.RuleUndetermined},
+				Explanation: []kb.Explanation{
+					{Kind: kb.ExplainDecisive, Params: map[string]string{"what": "IntegrationServicesVersion", "value": "6.2.9200.16433", "basis": "no-event-in-log-read"}},
+					{Kind: kb.ExplainVersions, Params: map[string]string{"hostVersion": "not-recorded", "guestVersion": "6.3.9600"}},
+					{Kind: kb.ExplainNote, Params: map[string]string{"note": "guest-version-short", "detail": "6.3.9600"}},
+					{Kind: kb.ExplainNote, Params: map[string]string{"note": "package-guessed", "detail": "win5x"}},
+				}}},
 		Events: []kb.Event{{Provider: "Microsoft-Windows-Hyper-V-Integration-Heartbeat", EventID: 4000, VMName: "VM1", VMID: "id1", Host: "HV01", Time: at, Ref: logRef}},
 	}
 }
@@ -334,9 +341,15 @@ func TestExplanationInEveryFormat(t *testing.T) {
 				shown := map[report.Format]string{report.FormatText: `\x1b[2J`, report.FormatMarkdown: `\\x1b\[2J`, report.FormatHTML: `\x1b[2J`}[f]
 				assert.Contains(t, out, shown, "the control byte is shown, not sent")
 				assert.NotContains(t, out, "\x1b")
+				assert.NotContains(t, out, "%!", "every sentence is formatted")
+				assert.Contains(t, out, "6.2.9200.16433")
+				assert.Contains(t, out, "win5x")
 				assert.NotContains(t, out, "log was not read")
 				assert.NotContains(t, out, "ログが未読込")
 				if lang == "en" {
+					assert.Contains(t, out, "the host log read holds no event 4000 for this VM")
+					assert.Contains(t, out, "not recorded (2016")
+					assert.Contains(t, out, "fewer than four parts")
 					assert.Contains(t, out, "Guest KVP last refreshed")
 					assert.Contains(t, out, "Incompatible integration services version (event 4000)")
 				}
@@ -358,7 +371,7 @@ func TestExplanationInEveryFormat(t *testing.T) {
 		} `json:"vms"`
 	}
 	require.NoError(t, json.Unmarshal(buf.Bytes(), &doc))
-	require.Len(t, doc.VMs, 1)
+	require.Len(t, doc.VMs, 2)
 	ex := doc.VMs[0].Explanation
 	require.Len(t, ex, 7)
 	assert.Equal(t, "decisive", ex[0].Kind)
