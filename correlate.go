@@ -111,26 +111,7 @@ func assemble(set *collect.Set, outs []*fileOut, o *Options) *Result {
 		res.Problems = append(res.Problems, problem(s.Path, SeverityError, string(s.Reason), "", fmt.Errorf("%w: %s", sentinel, s.Detail)))
 	}
 
-	// Computer names and the namer.
-	nm := &namer{}
-	for _, out := range outs {
-		if len(out.computers) > 0 {
-			nm.logs = append(nm.logs, out)
-			for _, c := range out.computers {
-				nm.known = appendKey(nm.known, c)
-			}
-		}
-	}
-	for _, out := range outs {
-		if out.facts != nil && out.facts.Guest != nil {
-			g := out.facts.Guest
-			for _, f := range []hive.Fact{g.PhysicalHostNameFullyQualified, g.HostName, g.PhysicalHostName} {
-				if f.Present {
-					nm.known = appendKey(nm.known, f.Value)
-				}
-			}
-		}
-	}
+	nm := newNamer(outs)
 
 	ev := &res.Evidence
 	ev.Hints.LinuxVMs = append([]string(nil), o.LinuxVMs...)
@@ -148,22 +129,7 @@ func assemble(set *collect.Set, outs []*fileOut, o *Options) *Result {
 			}
 			ev.Events = append(ev.Events, e)
 		}
-		for _, c := range out.coverage {
-			if c.Host == "" {
-				c.Host, _ = nm.hostFor(out.dir)
-				if c.Host == "" {
-					// An empty log names no computer: say so rather than
-					// let its coverage vanish.
-					out.problems = append(out.problems, problem(out.info.Path, SeverityWarning, "log-unattributed", "",
-						fmt.Errorf("%w: the %s log names no computer and no host could be told from its place in the collection: it counts for no host", ErrDamaged, c.Channel)))
-					continue
-				}
-				if out.info.Host == "" {
-					out.info.Host = c.Host
-				}
-			}
-			ev.Coverage = append(ev.Coverage, c)
-		}
+		addCoverage(ev, out, nm)
 		if out.dropped > 0 {
 			out.problems = append(out.problems, Problem{File: out.info.Path, Severity: SeverityWarning, Code: "more-problems",
 				Message: fmt.Sprintf("hvic: %s: %d more problems not listed", out.info.Path, out.dropped)})
@@ -216,6 +182,51 @@ func assemble(set *collect.Set, outs []*fileOut, o *Options) *Result {
 		res.Problems = []Problem{}
 	}
 	return res
+}
+
+// addCoverage adds a log's coverage, naming its host by the log's place
+// when its records name none (an empty log). A log no host can be told
+// for is a problem rather than coverage that vanishes.
+func addCoverage(ev *kb.Evidence, out *fileOut, nm *namer) {
+	for _, c := range out.coverage {
+		if c.Host == "" {
+			c.Host, _ = nm.hostFor(out.dir)
+			if c.Host == "" {
+				out.problems = append(out.problems, problem(out.info.Path, SeverityWarning, "log-unattributed", "",
+					fmt.Errorf("%w: the %s log names no computer and no host could be told from its place in the collection: it counts for no host", ErrDamaged, c.Channel)))
+				continue
+			}
+			if out.info.Host == "" {
+				out.info.Host = c.Host
+			}
+		}
+		ev.Coverage = append(ev.Coverage, c)
+	}
+}
+
+// newNamer gathers the computer names the files give: the event logs'
+// computers and the hosts guests name in their Parameters.
+func newNamer(outs []*fileOut) *namer {
+	nm := &namer{}
+	for _, out := range outs {
+		if len(out.computers) > 0 {
+			nm.logs = append(nm.logs, out)
+			for _, c := range out.computers {
+				nm.known = appendKey(nm.known, c)
+			}
+		}
+	}
+	for _, out := range outs {
+		if out.facts != nil && out.facts.Guest != nil {
+			g := out.facts.Guest
+			for _, f := range []hive.Fact{g.PhysicalHostNameFullyQualified, g.HostName, g.PhysicalHostName} {
+				if f.Present {
+					nm.known = appendKey(nm.known, f.Value)
+				}
+			}
+		}
+	}
+	return nm
 }
 
 func hasErrors(ps []Problem) bool {
@@ -358,52 +369,60 @@ func addFacts(ev *kb.Evidence, inv *Inventory, out *fileOut, nm *namer) {
 		ev.Hosts = append(ev.Hosts, h)
 	}
 	if f.Guest != nil {
-		g := f.Guest
-		ge := kb.GuestEvidence{
-			VMID:        g.VirtualMachineID.Value,
-			VMName:      g.VirtualMachineName.Value,
-			HostOSMajor: atoi(g.HostingSystemOsMajor),
-			HostOSMinor: atoi(g.HostingSystemOsMinor),
-			HostEdition: atoi(g.HostingSystemEditionID),
-			ICVersion:   g.IntegrationServicesVersion.Value,
-			OS:          guestOS(g),
-			Replayed:    out.replayed,
-		}
-		for _, hf := range []hive.Fact{g.HostName, g.PhysicalHostName, g.PhysicalHostNameFullyQualified} {
-			if hf.Present && hf.Value != "" {
-				ge.HostNames = append(ge.HostNames, hf.Value)
-			}
-		}
-		if g.AutoLastWrite.Present {
-			ge.AutoWritten = g.AutoLastWrite.Time
-		}
-		if g.ParametersLastWrite.Present {
-			ge.ParametersWritten = g.ParametersLastWrite.Time
-		}
-		if g.BackupType.Present {
-			n := atoi(g.BackupType)
-			ge.BackupType = &n
-		}
-		if g.IntegrationServicesVersion.Present {
-			ge.Refs = append(ge.Refs, refOf(file, g.IntegrationServicesVersion.Source, "IntegrationServicesVersion"))
-			if err := checkICVersion(ge.ICVersion); err != nil {
-				out.problems = append(out.problems, problem(file, SeverityWarning, "ic-version-malformed", "", err))
-			}
-		}
-		if g.VirtualMachineID.Present {
-			ge.Refs = append(ge.Refs, refOf(file, g.VirtualMachineID.Source, "VirtualMachineId"))
-		}
-		ev.Guests = append(ev.Guests, ge)
-		host := ""
-		if len(ge.HostNames) > 0 {
-			host = ge.HostNames[0]
-		}
-		if f.Host == nil {
-			out.info.Host = host
-		}
-		inv.Guests = append(inv.Guests, Guest{File: file, Kind: out.info.Kind, VMName: ge.VMName, VMID: kb.NormalizeVMID(ge.VMID),
-			Host: host, ICVersion: ge.ICVersion, OS: ge.OS.Name, Replayed: out.replayed})
+		addGuest(ev, inv, out)
 	}
+}
+
+// addGuest adds a guest hive's or export's facts as guest evidence and to
+// the inventory.
+func addGuest(ev *kb.Evidence, inv *Inventory, out *fileOut) {
+	f := out.facts
+	file := out.info.Path
+	g := f.Guest
+	ge := kb.GuestEvidence{
+		VMID:        g.VirtualMachineID.Value,
+		VMName:      g.VirtualMachineName.Value,
+		HostOSMajor: atoi(g.HostingSystemOsMajor),
+		HostOSMinor: atoi(g.HostingSystemOsMinor),
+		HostEdition: atoi(g.HostingSystemEditionID),
+		ICVersion:   g.IntegrationServicesVersion.Value,
+		OS:          guestOS(g),
+		Replayed:    out.replayed,
+	}
+	for _, hf := range []hive.Fact{g.HostName, g.PhysicalHostName, g.PhysicalHostNameFullyQualified} {
+		if hf.Present && hf.Value != "" {
+			ge.HostNames = append(ge.HostNames, hf.Value)
+		}
+	}
+	if g.AutoLastWrite.Present {
+		ge.AutoWritten = g.AutoLastWrite.Time
+	}
+	if g.ParametersLastWrite.Present {
+		ge.ParametersWritten = g.ParametersLastWrite.Time
+	}
+	if g.BackupType.Present {
+		n := atoi(g.BackupType)
+		ge.BackupType = &n
+	}
+	if g.IntegrationServicesVersion.Present {
+		ge.Refs = append(ge.Refs, refOf(file, g.IntegrationServicesVersion.Source, "IntegrationServicesVersion"))
+		if err := checkICVersion(ge.ICVersion); err != nil {
+			out.problems = append(out.problems, problem(file, SeverityWarning, "ic-version-malformed", "", err))
+		}
+	}
+	if g.VirtualMachineID.Present {
+		ge.Refs = append(ge.Refs, refOf(file, g.VirtualMachineID.Source, "VirtualMachineId"))
+	}
+	ev.Guests = append(ev.Guests, ge)
+	host := ""
+	if len(ge.HostNames) > 0 {
+		host = ge.HostNames[0]
+	}
+	if f.Host == nil {
+		out.info.Host = host
+	}
+	inv.Guests = append(inv.Guests, Guest{File: file, Kind: out.info.Kind, VMName: ge.VMName, VMID: kb.NormalizeVMID(ge.VMID),
+		Host: host, ICVersion: ge.ICVersion, OS: ge.OS.Name, Replayed: out.replayed})
 }
 
 // checkICVersion reports an IntegrationServicesVersion that is not four

@@ -73,46 +73,7 @@ func Markdown(w io.Writer, res *hvic.Result, opts *Options) error {
 		fmt.Fprintf(bw, "\n## %s\n", tr(l, "details"))
 	}
 	for _, vm := range v.vms {
-		fmt.Fprintf(bw, "\n### %s — %s\n\n", mdEscape(vm.label), mdEscape(vm.caseLabel))
-		if vm.id != "" {
-			fmt.Fprintf(bw, "- %s: %s\n", tr(l, "col.id"), mdCode(vm.id))
-		}
-		fmt.Fprintf(bw, "- %s: %s\n", tr(l, "col.host"), mdEscape(vm.hostLabel))
-		fmt.Fprintf(bw, "- %s: %s → %s: %s\n", tr(l, "col.hostic"), mdCode(vm.hostIC), tr(l, "col.guestic"), mdEscape(v.guestICText(vm)))
-		if os := vm.a.GuestOS.Name; os != "" {
-			fmt.Fprintf(bw, "- %s: %s\n", tr(l, "guest.os"), mdEscape(os))
-		}
-		fmt.Fprintf(bw, "- %s: **%s** (%s)\n", tr(l, "col.action"), mdEscape(vm.actionLabel), mdEscape(vm.sevLabel))
-		fmt.Fprintf(bw, "- %s: %s — %s\n", tr(l, "col.rules"), mdCode(vm.rule), mdEscape(vm.title))
-		if why := v.explanation(vm); len(why) > 0 {
-			fmt.Fprintf(bw, "- %s:\n", tr(l, "why"))
-			for _, line := range why {
-				fmt.Fprintf(bw, "  - %s\n", mdEscape(line))
-			}
-		}
-		if vm.description != "" {
-			fmt.Fprintf(bw, "- %s: %s\n", tr(l, "what"), mdEscape(vm.description))
-		}
-		if vm.todo != "" {
-			fmt.Fprintf(bw, "- %s: %s\n", tr(l, "todo"), mdEscape(vm.todo))
-		}
-		if vm.howTo != "" {
-			fmt.Fprintf(bw, "- %s: %s\n", tr(l, "howto"), mdEscape(vm.howTo))
-		}
-		for _, f := range vm.findings {
-			if f.RuleID != vm.rule {
-				fmt.Fprintf(bw, "- %s — %s\n", mdCode(f.RuleID), mdEscape(v.ruleText(f.RuleID).Title))
-			}
-		}
-		if m := v.missing(vm.a); len(m) > 0 {
-			fmt.Fprintf(bw, "- %s: %s\n", tr(l, "missing"), mdEscape(strings.Join(m, "; ")))
-		}
-		if refs := vm.refs(); len(refs) > 0 {
-			fmt.Fprintf(bw, "- %s:\n", tr(l, "evidence"))
-			for _, r := range refs {
-				fmt.Fprintf(bw, "  - %s\n", mdCode(v.vmRefText(vm, r)))
-			}
-		}
+		markdownVM(bw, v, vm)
 	}
 	if len(v.other) > 0 {
 		fmt.Fprintf(bw, "\n## %s\n\n", tr(l, "findings.other"))
@@ -134,4 +95,49 @@ func Markdown(w io.Writer, res *hvic.Result, opts *Options) error {
 		}
 	}
 	return bw.Flush()
+}
+
+// markdownVM writes one VM's details.
+func markdownVM(bw *bufio.Writer, v *view, vm *vmView) {
+	l := v.lang
+	fmt.Fprintf(bw, "\n### %s — %s\n\n", mdEscape(vm.label), mdEscape(vm.caseLabel))
+	if vm.id != "" {
+		fmt.Fprintf(bw, "- %s: %s\n", tr(l, "col.id"), mdCode(vm.id))
+	}
+	fmt.Fprintf(bw, "- %s: %s\n", tr(l, "col.host"), mdEscape(vm.hostLabel))
+	fmt.Fprintf(bw, "- %s: %s → %s: %s\n", tr(l, "col.hostic"), mdCode(vm.hostIC), tr(l, "col.guestic"), mdEscape(v.guestICText(vm)))
+	if os := vm.a.GuestOS.Name; os != "" {
+		fmt.Fprintf(bw, "- %s: %s\n", tr(l, "guest.os"), mdEscape(os))
+	}
+	fmt.Fprintf(bw, "- %s: **%s** (%s)\n", tr(l, "col.action"), mdEscape(vm.actionLabel), mdEscape(vm.sevLabel))
+	fmt.Fprintf(bw, "- %s: %s — %s\n", tr(l, "col.rules"), mdCode(vm.rule), mdEscape(vm.title))
+	if why := v.explanation(vm); len(why) > 0 {
+		fmt.Fprintf(bw, "- %s:\n", tr(l, "why"))
+		for _, line := range why {
+			fmt.Fprintf(bw, "  - %s\n", mdEscape(line))
+		}
+	}
+	if vm.description != "" {
+		fmt.Fprintf(bw, "- %s: %s\n", tr(l, "what"), mdEscape(vm.description))
+	}
+	if vm.todo != "" {
+		fmt.Fprintf(bw, "- %s: %s\n", tr(l, "todo"), mdEscape(vm.todo))
+	}
+	if vm.howTo != "" {
+		fmt.Fprintf(bw, "- %s: %s\n", tr(l, "howto"), mdEscape(vm.howTo))
+	}
+	for _, f := range vm.findings {
+		if f.RuleID != vm.rule {
+			fmt.Fprintf(bw, "- %s — %s\n", mdCode(f.RuleID), mdEscape(v.ruleText(f.RuleID).Title))
+		}
+	}
+	if m := v.missing(vm.a); len(m) > 0 {
+		fmt.Fprintf(bw, "- %s: %s\n", tr(l, "missing"), mdEscape(strings.Join(m, "; ")))
+	}
+	if refs := vm.refs(); len(refs) > 0 {
+		fmt.Fprintf(bw, "- %s:\n", tr(l, "evidence"))
+		for _, r := range refs {
+			fmt.Fprintf(bw, "  - %s\n", mdCode(v.vmRefText(vm, r)))
+		}
+	}
 }

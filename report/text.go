@@ -122,46 +122,7 @@ func Text(w io.Writer, res *hvic.Result, opts *Options) error {
 		fmt.Fprintf(bw, "\n%s\n", tr(l, "details"))
 	}
 	for _, vm := range v.vms {
-		fmt.Fprintf(bw, "\n* %s", vm.label)
-		if vm.id != "" {
-			fmt.Fprintf(bw, " {%s}", vm.id)
-		}
-		fmt.Fprintf(bw, " @ %s\n", vm.hostLabel)
-		fmt.Fprintf(bw, "  %s / %s / %s: %s\n", vm.caseLabel, vm.actionLabel, vm.rule, vm.title)
-		fmt.Fprintf(bw, "  %s: %s → %s: %s\n", tr(l, "col.hostic"), orDash(vm.hostIC), tr(l, "col.guestic"), v.guestICText(vm))
-		if os := vm.a.GuestOS.Name; os != "" {
-			fmt.Fprintf(bw, "  %s: %s\n", tr(l, "guest.os"), os)
-		}
-		if why := v.explanation(vm); len(why) > 0 {
-			fmt.Fprintf(bw, "  %s:\n", tr(l, "why"))
-			for _, line := range why {
-				fmt.Fprintf(bw, "    - %s\n", line)
-			}
-		}
-		if vm.description != "" {
-			fmt.Fprintf(bw, "  %s: %s\n", tr(l, "what"), vm.description)
-		}
-		if vm.todo != "" {
-			fmt.Fprintf(bw, "  %s: %s\n", tr(l, "todo"), vm.todo)
-		}
-		if vm.howTo != "" {
-			fmt.Fprintf(bw, "  %s: %s\n", tr(l, "howto"), vm.howTo)
-		}
-		for _, f := range vm.findings {
-			if f.RuleID == vm.rule {
-				continue
-			}
-			fmt.Fprintf(bw, "  + %s: %s\n", f.RuleID, v.ruleText(f.RuleID).Title)
-		}
-		if m := v.missing(vm.a); len(m) > 0 {
-			fmt.Fprintf(bw, "  %s: %s\n", tr(l, "missing"), strings.Join(m, "; "))
-		}
-		if refs := vm.refs(); len(refs) > 0 {
-			fmt.Fprintf(bw, "  %s:\n", tr(l, "evidence"))
-			for _, r := range refs {
-				fmt.Fprintf(bw, "    - %s\n", v.vmRefText(vm, r))
-			}
-		}
+		textVM(bw, v, vm)
 	}
 	if len(v.other) > 0 {
 		fmt.Fprintf(bw, "\n%s\n", tr(l, "findings.other"))
@@ -181,4 +142,49 @@ func Text(w io.Writer, res *hvic.Result, opts *Options) error {
 		fmt.Fprintf(bw, "  %s: %s\n", s.Path, skipReason(s))
 	}
 	return bw.Flush()
+}
+
+// textVM writes one VM's details.
+func textVM(bw *bufio.Writer, v *view, vm *vmView) {
+	l := v.lang
+	fmt.Fprintf(bw, "\n* %s", vm.label)
+	if vm.id != "" {
+		fmt.Fprintf(bw, " {%s}", vm.id)
+	}
+	fmt.Fprintf(bw, " @ %s\n", vm.hostLabel)
+	fmt.Fprintf(bw, "  %s / %s / %s: %s\n", vm.caseLabel, vm.actionLabel, vm.rule, vm.title)
+	fmt.Fprintf(bw, "  %s: %s → %s: %s\n", tr(l, "col.hostic"), orDash(vm.hostIC), tr(l, "col.guestic"), v.guestICText(vm))
+	if os := vm.a.GuestOS.Name; os != "" {
+		fmt.Fprintf(bw, "  %s: %s\n", tr(l, "guest.os"), os)
+	}
+	if why := v.explanation(vm); len(why) > 0 {
+		fmt.Fprintf(bw, "  %s:\n", tr(l, "why"))
+		for _, line := range why {
+			fmt.Fprintf(bw, "    - %s\n", line)
+		}
+	}
+	if vm.description != "" {
+		fmt.Fprintf(bw, "  %s: %s\n", tr(l, "what"), vm.description)
+	}
+	if vm.todo != "" {
+		fmt.Fprintf(bw, "  %s: %s\n", tr(l, "todo"), vm.todo)
+	}
+	if vm.howTo != "" {
+		fmt.Fprintf(bw, "  %s: %s\n", tr(l, "howto"), vm.howTo)
+	}
+	for _, f := range vm.findings {
+		if f.RuleID == vm.rule {
+			continue
+		}
+		fmt.Fprintf(bw, "  + %s: %s\n", f.RuleID, v.ruleText(f.RuleID).Title)
+	}
+	if m := v.missing(vm.a); len(m) > 0 {
+		fmt.Fprintf(bw, "  %s: %s\n", tr(l, "missing"), strings.Join(m, "; "))
+	}
+	if refs := vm.refs(); len(refs) > 0 {
+		fmt.Fprintf(bw, "  %s:\n", tr(l, "evidence"))
+		for _, r := range refs {
+			fmt.Fprintf(bw, "    - %s\n", v.vmRefText(vm, r))
+		}
+	}
 }
