@@ -155,11 +155,13 @@ func (o *Options) withDefaults() Options {
 	return r
 }
 
-// eventKeys turns the table's event catalogue into the selection evtx
-// reads: every catalogued (provider, event ID) pair, and nothing else.
+// eventKeys turns the table's event catalogue (Table.EventKeys) into the
+// selection evtx reads: every catalogued (provider, event ID) pair, and
+// nothing else. Records carry full provider names, so the table's
+// tolerance of names written without "Microsoft-Windows-" is not needed.
 func eventKeys(t *kb.Table) []evtx.EventKey {
 	keys := []evtx.EventKey{}
-	for _, e := range t.Events() {
+	for _, e := range t.EventKeys() {
 		if e.EventID > 0xffff || e.Provider == "" {
 			continue // no EVTX record carries it
 		}

@@ -102,7 +102,7 @@ func scanPass(b *testing.B, o *ScanOptions) func(f *File) int {
 // passes it.
 func catalogue() []EventKey {
 	var keys []EventKey
-	for _, e := range kb.Default().Events() {
+	for _, e := range kb.Default().EventKeys() {
 		keys = append(keys, EventKey{Provider: e.Provider, Prefix: e.Prefix, ID: uint16(e.EventID)})
 	}
 	return keys

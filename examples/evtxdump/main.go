@@ -34,7 +34,7 @@ var table = kb.Default()
 // catalogue is the table's catalogue as the selection evtx reads.
 var catalogue = func() []evtx.EventKey {
 	keys := []evtx.EventKey{}
-	for _, e := range table.Events() {
+	for _, e := range table.EventKeys() {
 		if e.EventID <= 0xffff {
 			keys = append(keys, evtx.EventKey{Provider: e.Provider, Prefix: e.Prefix, ID: uint16(e.EventID)})
 		}
@@ -189,10 +189,7 @@ func dump(ctx context.Context, path string, enc *json.Encoder, ic, summary bool)
 			if !ok {
 				continue
 			}
-			kind := kb.EventUnknown
-			if e, ok := table.ClassifyEvent(ev.Provider, uint32(ev.EventID)); ok {
-				kind = e.Kind
-			}
+			kind := table.Classify(ev.Provider, uint32(ev.EventID))
 			if err := enc.Encode(icLine{
 				File: path, RecordID: ev.RecordID, Time: stamp(ev.Time), Kind: kind, Shape: ev.Shape, Provider: ev.Provider,
 				EventID: ev.EventID, Component: ev.Component, VMName: ev.VMName, VMID: ev.VMID,
