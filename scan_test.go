@@ -115,6 +115,11 @@ func TestSampleWithoutLinuxHint(t *testing.T) {
 	require.NoError(t, err)
 	lnx := byName(res)[samplegen.LNX01.Name]
 	assert.NotEqual(t, kb.CaseLinuxGuest, lnx.Case, "nothing in the files says LNX01 runs Linux")
+	// Known from VmSwitch 27 and storvsp 6 only: Linux is possible, so no
+	// upgrade is recommended on versions alone (issue 10).
+	assert.Equal(t, kb.ActionInvestigate, lnx.Action)
+	assert.NotEqual(t, kb.ActionUpgradeRecommended, lnx.Action)
+	assert.NotEqual(t, kb.ActionUpgradeRequired, lnx.Action)
 	assert.Equal(t, kb.CaseIncompatibleMismatch, byName(res)[samplegen.DB01.Name].Case)
 }
 

@@ -74,7 +74,7 @@ func (v *view) explainLine(vm *vmView, e kb.Explanation) string {
 			s += fmt.Sprintf(tr(l, "expl.package"), visible(pk))
 		}
 		if c := p["comparison"]; c != "" {
-			s += "; " + v.label("cmp.", c)
+			s += tr(l, "expl.sep2") + v.label("cmp.", c)
 		}
 		return s
 	case kb.ExplainLogPeriod:
@@ -219,7 +219,7 @@ func (v *view) eventText(e kb.Explanation) string {
 	if p["ambiguous"] == "true" {
 		parts = append(parts, fmt.Sprintf(tr(v.lang, "expl.ambiguous"), visible(orDash(p["ambiguousNote"]))))
 	}
-	return strings.Join(parts, ", ")
+	return strings.Join(parts, tr(v.lang, "expl.sep"))
 }
 
 // refWhere is the place of a reference: file, record or key and value.

@@ -33,8 +33,8 @@ type htmlDetail struct {
 type htmlMark struct {
 	X, Y         float64
 	Class, Title string
-	// Refresh draws the mark as a diamond: the guest's KVP refresh time,
-	// not an event.
+	// Refresh draws the mark as a hollow diamond, over the event marks
+	// without hiding them: the guest's KVP refresh time, not an event.
 	Refresh bool
 }
 
@@ -306,7 +306,7 @@ code,.mono{font-family:Consolas,"Courier New",monospace;font-size:.95em}
 .case{display:inline-block;padding:1px 6px;border-radius:4px;white-space:nowrap}.case.ok{background:#dafbe1}.case.warn{background:#fff1c2}.case.bad{background:#ffcecb}.case.info{background:#ddf4ff}.case.unk{background:#eaeef2}
 .act{font-weight:700}.meta{color:#57606a;font-size:.9em;margin:2px 0}
 .detail{border:1px solid #d0d7de;border-radius:6px;padding:8px 12px;margin:10px 0}.detail p{margin:4px 0}
-.ev-bad{fill:#cf222e}.ev-warn{fill:#e16f24}.ev-dev{fill:#bf8700}.ev-other{fill:#8c959f}.refresh{fill:#0969da}
+.ev-bad{fill:#cf222e}.ev-warn{fill:#e16f24}.ev-dev{fill:#bf8700}.ev-other{fill:#8c959f}.refresh{fill:none;stroke:#0969da;stroke-width:2}
 .legend span{display:inline-block;margin-right:16px;font-size:.9em}.legend svg{vertical-align:middle;margin-right:4px}
 .problem.error{color:#cf222e}.problem.warning{color:#9a6700}
 svg text{font-family:inherit;font-size:12px;fill:#1b1f24}svg .axis{stroke:#8c959f;stroke-width:1}svg .lane{stroke:#eaeef2;stroke-width:1}
@@ -339,7 +339,7 @@ footer{margin-top:32px;color:#57606a;font-size:.85em}
 {{end}}{{end}}<line class="axis" x1="{{f .Left}}" y1="{{f .AxisY}}" x2="{{f .Right}}" y2="{{f .AxisY}}"/>
 {{range .Ticks}}<line class="axis" x1="{{f .X}}" y1="{{f $.Timeline.AxisY}}" x2="{{f .X}}" y2="{{f $.Timeline.AxisY}}"/><text x="{{f .X}}" y="{{f $.Timeline.AxisY}}" dy="16" text-anchor="middle">{{.Label}}</text>
 {{end}}</svg>
-<p class="legend">{{range $.Legend}}<span><svg width="12" height="12" viewBox="0 0 12 12">{{if .Refresh}}<polygon class="refresh" points="6,0 12,6 6,12 0,6"/>{{else}}<circle class="{{.Class}}" cx="6" cy="6" r="5"/>{{end}}</svg>{{.Title}}</span>{{end}}</p>
+<p class="legend">{{range $.Legend}}<span><svg width="12" height="12" viewBox="0 0 12 12">{{if .Refresh}}<polygon class="refresh" points="6,1 11,6 6,11 1,6"/>{{else}}<circle class="{{.Class}}" cx="6" cy="6" r="5"/>{{end}}</svg>{{.Title}}</span>{{end}}</p>
 {{else}}<p>{{.L.timeline_none}}</p>{{end}}
 <h2>{{.L.details}}</h2>
 {{range .Details}}<div class="detail" id="{{.Anchor}}">

@@ -59,9 +59,21 @@ const StaleIC = "6.3.9600.16384"
 func VMs() []VM { return []VM{APP01, DB01, DC01, FS01, LNX01, SQL01, WEB01} }
 
 var (
-	t0       = time.Date(2024, 5, 13, 8, 0, 0, 0, time.UTC)
-	hiveTime = time.Date(2024, 2, 1, 9, 30, 0, 0, time.UTC)
+	t0 = time.Date(2024, 5, 13, 8, 0, 0, 0, time.UTC)
+	// hiveTime is when the hives were copied off: the day after the logs'
+	// last record.
+	hiveTime = time.Date(2024, 5, 16, 9, 30, 0, 0, time.UTC)
 )
+
+// kvpRefresh is when each guest's Data Exchange (KVP) service last wrote
+// its Microsoft\Virtual Machine\Auto key: shortly after the guest's last
+// start (issue 10: about the guest's last boot, not its last IC change).
+var kvpRefresh = map[string]time.Duration{
+	WEB01.Name: 50*time.Hour + 20*time.Second, // after its last start, when the host logged 4010 again
+	DB01.Name:  2*time.Hour + 15*time.Second,  // 15 s after the 4000s of its start
+	FS01.Name:  30 * time.Hour,
+	APP01.Name: 49 * time.Hour, // in the LOG1: the IC update and restart
+}
 
 func shape(name string) hivewriter.Shape {
 	for _, s := range hivewriter.Shapes() {
@@ -105,6 +117,7 @@ func Files() (map[string][]byte, error) {
 	}{{WEB01, "2012"}, {DB01, "2008R2"}, {FS01, "2012R2"}} {
 		b := hivewriter.GuestSoftware(shape(g.shape), g.vm.GuestIC, guestParams(g.vm))
 		b.Timestamp = hiveTime
+		b.Lookup(`Microsoft\Virtual Machine\Auto`).LastWrite = t0.Add(kvpRefresh[g.vm.Name])
 		if err := put(files, "guests/"+g.vm.Name+"/SOFTWARE", b.Bytes); err != nil {
 			return nil, err
 		}
@@ -114,11 +127,12 @@ func Files() (map[string][]byte, error) {
 	// holds the update to HostIC.
 	app := hivewriter.GuestSoftware(r2, StaleIC, guestParams(APP01))
 	app.Timestamp = hiveTime
+	app.Lookup(`Microsoft\Virtual Machine\Auto`).LastWrite = t0.Add(-30 * 24 * time.Hour)
 	app.Sequence = 118
 	base, log1, err := app.Dirty(func(b *hivewriter.Builder) {
 		k := b.Key(`Microsoft\Virtual Machine\Auto`)
 		k.SetString("IntegrationServicesVersion", HostIC)
-		k.LastWrite = hiveTime.Add(10 * time.Minute)
+		k.LastWrite = t0.Add(kvpRefresh[APP01.Name])
 	})
 	if err != nil {
 		return nil, fmt.Errorf("samplegen: APP01: %w", err)
