@@ -15,6 +15,7 @@ import (
 	"github.com/hvic/hvic/internal/evtxwriter"
 	"github.com/hvic/hvic/internal/hivewriter"
 	"github.com/hvic/hvic/kb"
+	"github.com/hvic/hvic/report"
 )
 
 // The collections of issue 10's table (rows 1-18), written with the
@@ -234,6 +235,28 @@ func hasExplanation(a kb.Assessment, kind kb.ExplainKind) bool {
 	return false
 }
 
+// textOf is the English text report of res.
+func textOf(t *testing.T, res *hvic.Result) string {
+	t.Helper()
+	var b strings.Builder
+	require.NoError(t, report.Text(&b, res, nil))
+	return b.String()
+}
+
+// notSaidUnread checks that no report format says a read
+// Integration-Admin log was not read.
+func notSaidUnread(t *testing.T, res *hvic.Result) {
+	t.Helper()
+	for _, f := range []report.Format{report.FormatText, report.FormatMarkdown, report.FormatHTML, report.FormatJSON} {
+		for _, lang := range report.Languages() {
+			var b strings.Builder
+			require.NoError(t, report.Render(&b, f, res, &report.Options{Lang: lang}))
+			assert.NotContains(t, b.String(), "Integration-Admin log was not read", f)
+			assert.NotContains(t, b.String(), "Integration-Admin ログが未読込", f)
+		}
+	}
+}
+
 func hasKB975354(a kb.Assessment) bool {
 	for _, r := range a.RuleIDs {
 		if strings.HasPrefix(r, "KB975354") {
@@ -255,6 +278,7 @@ func TestIssue10Rows(t *testing.T) {
 		assert.Equal(t, kb.CaseIncompatibleMismatch, a.Case, "%+v", a.Explanation)
 		assert.Equal(t, kb.ActionUpgradeRequired, a.Action)
 		assert.Equal(t, kb.RuleCase3, a.RuleID)
+		notSaidUnread(t, res)
 	}
 	case2 := func(t *testing.T, res *hvic.Result) {
 		a := vmNamed(t, res, e2eVM1.name)
@@ -262,6 +286,7 @@ func TestIssue10Rows(t *testing.T) {
 		assert.Equal(t, kb.ActionUpgradeRecommended, a.Action)
 		assert.Equal(t, kb.RuleCase2, a.RuleID)
 		assert.NotContains(t, a.Missing, kb.MissingIntegrationLog, "the log was read")
+		notSaidUnread(t, res)
 	}
 	logPeriodStated := func(t *testing.T, res *hvic.Result) {
 		a := vmNamed(t, res, e2eVM1.name)
@@ -272,6 +297,7 @@ func TestIssue10Rows(t *testing.T) {
 			}
 		}
 		assert.True(t, found, "the Integration-Admin log's period is stated: %+v", a.Explanation)
+		assert.Contains(t, textOf(t, res), "Log read: Microsoft-Windows-Hyper-V-Integration-Admin on HV01.contoso.local")
 	}
 	rows := []row{
 		{"01 4000 at VM start, Auto written 15 s later", func(t testing.TB) collection {
@@ -306,6 +332,7 @@ func TestIssue10Rows(t *testing.T) {
 				}
 			}
 			assert.True(t, covered, "the empty log is coverage of its host")
+			assert.Contains(t, textOf(t, res), "empty (0 records)")
 		}},
 		{"07 no Integration-Admin log collected", func(t testing.TB) collection {
 			return standard(t, mar, nil)
@@ -314,6 +341,7 @@ func TestIssue10Rows(t *testing.T) {
 			assert.Equal(t, kb.CaseMismatchUnclassified, a.Case)
 			assert.Equal(t, kb.RuleUnclassified, a.RuleID)
 			assert.Contains(t, a.Missing, kb.MissingIntegrationLog, "says what to collect")
+			assert.Contains(t, textOf(t, res), "Microsoft-Windows-Hyper-V-Integration-Admin", "names the log to collect")
 		}},
 		{"08 4000 in January, only 4010 at later starts", func(t testing.TB) collection {
 			return standard(t, mar.Add(time.Minute), evtxOf(t, integ(4000, "Heartbeat", e2eVM1, e2eHostA, jan),
@@ -380,6 +408,10 @@ func TestIssue10Rows(t *testing.T) {
 		}, nil, func(t *testing.T, res *hvic.Result) {
 			a := vmNamed(t, res, e2eVM1.name)
 			assert.Equal(t, kb.ActionInvestigate, a.Action)
+			text := textOf(t, res)
+			assert.Contains(t, text, "If the guest runs Windows", "the Windows branch")
+			assert.Contains(t, text, "If it runs Linux", "the Linux branch")
+			assert.Contains(t, text, "-linux", "how to confirm")
 		}},
 		{"14 Worker 23014 plus 4000, no guest hive", func(t testing.TB) collection {
 			c := standard(t, mar, evtxOf(t, integ(4000, "Heartbeat", e2eVM1, e2eHostA, feb)))
