@@ -361,6 +361,9 @@ func addFacts(ev *kb.Evidence, inv *Inventory, out *fileOut, nm *namer) {
 			if v.Present {
 				h.GuestInstaller[k] = v.Value
 				h.Refs = append(h.Refs, refOf(file, v.Source, k))
+				if err := checkICVersion(k, v.Value); err != nil {
+					out.problems = append(out.problems, problem(file, SeverityWarning, "ic-version-malformed", "", err))
+				}
 			}
 		}
 		if f.Host.VirtualizationVersion.Present {
@@ -406,7 +409,7 @@ func addGuest(ev *kb.Evidence, inv *Inventory, out *fileOut) {
 	}
 	if g.IntegrationServicesVersion.Present {
 		ge.Refs = append(ge.Refs, refOf(file, g.IntegrationServicesVersion.Source, "IntegrationServicesVersion"))
-		if err := checkICVersion(ge.ICVersion); err != nil {
+		if err := checkICVersion("IntegrationServicesVersion", ge.ICVersion); err != nil {
 			out.problems = append(out.problems, problem(file, SeverityWarning, "ic-version-malformed", "", err))
 		}
 	}
@@ -425,17 +428,18 @@ func addGuest(ev *kb.Evidence, inv *Inventory, out *fileOut) {
 		Host: host, ICVersion: ge.ICVersion, OS: ge.OS.Name, Replayed: out.replayed})
 }
 
-// checkICVersion reports an IntegrationServicesVersion that is not four
-// numeric parts: malformed evidence, never padded into a version (domain
-// reference §2). The value still reaches kb as read, which marks the VM
-// undetermined.
-func checkICVersion(s string) error {
+// checkICVersion reports an IC version value (the guest's
+// IntegrationServicesVersion, a host's GuestInstaller package) that is not
+// four numeric parts: malformed evidence, never padded into a version
+// (domain reference §2). The value still reaches kb as read, which marks
+// the VM undetermined.
+func checkICVersion(name, s string) error {
 	v, err := kb.ParseVersion(s)
 	if err != nil {
-		return fmt.Errorf("%w: IntegrationServicesVersion %q is not a version", ErrDamaged, s)
+		return fmt.Errorf("%w: %s %q is not a version", ErrDamaged, name, s)
 	}
 	if v.Parts != 4 {
-		return fmt.Errorf("%w: IntegrationServicesVersion %q has %d parts, not four: the guest's IC version is unknown", ErrDamaged, s, v.Parts)
+		return fmt.Errorf("%w: %s %q has %d parts, not four: the IC version is unknown", ErrDamaged, name, s, v.Parts)
 	}
 	return nil
 }

@@ -535,3 +535,19 @@ func TestScanEmptyLogOfNoHost(t *testing.T) {
 	assert.ElementsMatch(t, []string{"System", "Microsoft-Windows-Hyper-V-Integration-Admin"}, channels)
 	assert.Equal(t, e2eHostA, res.Evidence.Coverage[0].Host)
 }
+
+// TestScanShortHostVersion: a host package version of fewer than four
+// parts is a problem on the host hive, like the guest's (row 15).
+func TestScanShortHostVersion(t *testing.T) {
+	c := standard(t, mar, evtxOf(t, other(e2eHostA, jan)))
+	c["HV01/SOFTWARE"] = hostHive(t, shapeNamed(t, "2012R2"), map[string]string{"Win6x": "6.3.9600", "Win5x": ic2012R2})
+	res := scanCollection(t, c, nil)
+	var files []string
+	for _, p := range res.Problems {
+		if p.Code == "ic-version-malformed" {
+			files = append(files, p.File)
+		}
+	}
+	assert.Equal(t, []string{"HV01/SOFTWARE"}, files)
+	assert.NotEqual(t, kb.CaseMatch, vmNamed(t, res, e2eVM1.name).Case)
+}
