@@ -27,10 +27,11 @@
 // an evtx.Record (provider, GUID, event ID and qualifiers apart, level,
 // task, opcode, keywords, UTC time, record ID, channel, computer, user,
 // process and thread, ordered Data, Binary; UserData leaves as fields) and
-// evtx.ExtractIC makes the ICEvent: extraction is exactly the binary
-// path's. The rendered forms hold only the message: evtx.ExtractIC decides
-// the kind from (provider, event ID), Event Viewer's Source gets back its
-// "Microsoft-Windows-" prefix, and VM name, VM ID and versions are
+// evtx.ExtractICFor (with Options.Events) makes the ICEvent: extraction is
+// exactly the binary path's. The rendered forms hold only the message:
+// evtx.ExtractICFor selects by (provider, event ID) and the provider's
+// layout says which versions to look for; Event Viewer's Source gets back
+// its "Microsoft-Windows-" prefix, and VM name, VM ID and versions are
 // recovered from the message by pattern (message.go); every such event is
 // Ambiguous with a Note starting NoteRendered, and its time is the
 // exporting machine's local time read as UTC.

@@ -74,7 +74,8 @@ type Result struct {
 	// Records are the decoded records of the XML forms, in file order
 	// (nil for the rendered forms, which hold no event data).
 	Records []evtx.Record
-	// Events are the IC events: evtx.ExtractIC of each record (XML forms),
+	// Events are the IC events: evtx.ExtractICFor of each record with
+	// Options.Events (XML forms),
 	// or recovered from the rendered message with Ambiguous set and Note
 	// NoteRendered (the other forms).
 	Events   []evtx.ICEvent
@@ -94,6 +95,10 @@ type Options struct {
 	// MaxDataFields caps the event data fields kept per record (default
 	// evtx.DefaultMaxDataFields); the rest are dropped with a Problem.
 	MaxDataFields int
+	// Events selects the (provider, event ID) pairs that are IC events, as
+	// evtx.ScanOptions.Events does (the caller's catalogue, kb's event
+	// table); nil means what evtx.ExtractIC accepts.
+	Events []evtx.EventKey
 }
 
 // Defaults of Options.

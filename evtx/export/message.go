@@ -40,16 +40,15 @@ func fromMessage(ev *evtx.ICEvent, msg string) {
 	} else if m := reInVM.FindStringSubmatch(msg); m != nil {
 		ev.VMName = strings.TrimSpace(m[1])
 	}
-	switch ev.Kind {
-	case evtx.ICCompatibleMismatch, evtx.ICIncompatibleMismatch:
+	switch ev.Shape {
+	case evtx.ShapeIntegration:
 		if m := reFrame.FindStringSubmatch(msg); m != nil {
 			ev.FrameworkVersion, _ = evtx.ParseProtocolVersion(m[1])
 		}
 		if m := reMsgVer.FindStringSubmatch(msg); m != nil {
 			ev.MessageVersion, _ = evtx.ParseProtocolVersion(m[1])
 		}
-	case evtx.ICNotRunning, evtx.ICRelated, evtx.ICDegraded:
-	default:
+	case evtx.ShapeNetwork, evtx.ShapeStorvsp:
 		if m := reServer.FindStringSubmatch(msg); m != nil {
 			ev.ServerVersion = m[1]
 		}

@@ -278,7 +278,7 @@ func (p *parser) rendered(rows []row) {
 		rec := evtx.Record{File: p.o.Name, Provider: r.provider, EventID: uint16(r.id), Qualifiers: uint16(r.qualifiers),
 			HasQualifiers: r.hasQualifiers, TimeCreated: r.time, Computer: r.computer, Channel: r.channel,
 			RecordID: r.recordID, Chunk: -1, Offset: -1}
-		ev, ok := evtx.ExtractIC(rec)
+		ev, ok := evtx.ExtractICFor(rec, p.o.Events)
 		if !ok {
 			continue
 		}

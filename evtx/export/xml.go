@@ -168,7 +168,7 @@ func (p *parser) resync(text string, base int, d *xml.Decoder, lineBase int, err
 func (p *parser) addRecord(r evtx.Record) {
 	p.res.Records = append(p.res.Records, r)
 	p.span(r.Computer, r.Channel, r.TimeCreated, false)
-	if ev, ok := evtx.ExtractIC(r); ok {
+	if ev, ok := evtx.ExtractICFor(r, p.o.Events); ok {
 		p.res.Events = append(p.res.Events, ev)
 	}
 }
