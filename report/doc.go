@@ -24,9 +24,7 @@
 //
 // Renderers only read the Result. Every string from the scanned files is
 // escaped for its format (html/template for HTML, Markdown escaping,
-// encoding/csv with formula defusing, encoding/json); in the explanation
-// lines ("Why"), control and invisible format characters from the files
-// are shown as \xNN or \u{NNNN} rather than sent. A nil Result gives
+// encoding/csv with formula defusing, encoding/json). A nil Result gives
 // ErrNoResult; an unknown format ErrFormat. The package prints nothing: it
 // writes only to the io.Writer given.
 package report

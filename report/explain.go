@@ -4,45 +4,9 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"unicode"
 
 	"github.com/hvic/hvic/kb"
 )
-
-// visible makes the control characters of an input-derived string visible
-// instead of letting them act on a terminal or viewer: C0 and C1 controls
-// and DEL become \xNN (ESC is "\x1b"), bidirectional overrides and
-// isolates, and other invisible format characters, \u{NNNN}. Every
-// input-derived string the explanation adds to text and Markdown output
-// goes through it (HTML escapes on top of it).
-func visible(s string) string {
-	clean := true
-	for _, r := range s {
-		if needsShowing(r) {
-			clean = false
-			break
-		}
-	}
-	if clean {
-		return s
-	}
-	var b strings.Builder
-	for _, r := range s {
-		switch {
-		case !needsShowing(r):
-			b.WriteRune(r)
-		case r < 0x100:
-			fmt.Fprintf(&b, `\x%02x`, r)
-		default:
-			fmt.Fprintf(&b, `\u{%04x}`, r)
-		}
-	}
-	return b.String()
-}
-
-func needsShowing(r rune) bool {
-	return unicode.IsControl(r) || unicode.Is(unicode.Cf, r)
-}
 
 // explanation words an assessment's Explanation, one line per entry, in
 // kb's order (decisive evidence, versions, log periods and guest KVP
@@ -71,7 +35,7 @@ func (v *view) explainLine(vm *vmView, e kb.Explanation) string {
 	case kb.ExplainVersions:
 		s := fmt.Sprintf(tr(l, "expl.versions"), v.versionText(p["hostVersion"], p["hostRelease"]), v.versionText(p["guestVersion"], p["guestRelease"]))
 		if pk := p["package"]; pk != "" && pk != kb.PackageUnknown.String() {
-			s += fmt.Sprintf(tr(l, "expl.package"), visible(pk))
+			s += fmt.Sprintf(tr(l, "expl.package"), pk)
 		}
 		if c := p["comparison"]; c != "" {
 			s += tr(l, "expl.sep2") + v.label("cmp.", c)
@@ -87,7 +51,7 @@ func (v *view) explainLine(vm *vmView, e kb.Explanation) string {
 	case kb.ExplainMissing:
 		var m kb.Missing
 		if err := m.UnmarshalText([]byte(p["missing"])); err != nil {
-			return fmt.Sprintf(tr(l, "expl.missing"), visible(p["missing"]))
+			return fmt.Sprintf(tr(l, "expl.missing"), p["missing"])
 		}
 		return fmt.Sprintf(tr(l, "expl.missing"), v.missingText(vm.a, m))
 	case kb.ExplainNote:
@@ -107,17 +71,21 @@ func (v *view) explainLine(vm *vmView, e kb.Explanation) string {
 
 // noteText words a note: its text with the detail in place of its verb
 // (%s, %q), or followed by it.
+//
+// Input-derived strings reach these sentences already escaped: Text,
+// Markdown, HTML and CSV render a copy of the Result passed through
+// escaped (textsafe.Escape), the report's one escaping helper.
 func (v *view) noteText(id, detail string) string {
 	key := "note." + id
 	if _, ok := msg[key]; ok && strings.Contains(tr(v.lang, key), "%") {
-		return fmt.Sprintf(tr(v.lang, key), visible(orDash(detail)))
+		return fmt.Sprintf(tr(v.lang, key), orDash(detail))
 	}
 	s := v.label("note.", id)
 	if detail != "" {
 		if s != "" {
 			s += ": "
 		}
-		s += visible(detail)
+		s += detail
 	}
 	return s
 }
@@ -134,9 +102,9 @@ func (v *view) valueText(e kb.Explanation) string {
 	case "":
 		s = "-"
 	default:
-		s = visible(p["what"])
+		s = p["what"]
 		if val := p["value"]; val != "" {
-			s += " = " + visible(val)
+			s += " = " + val
 		}
 	}
 	if b := p["basis"]; b != "" {
@@ -150,8 +118,8 @@ func (v *view) valueText(e kb.Explanation) string {
 	return s
 }
 
-// label is the localised text of prefix+id, or id itself (made visible)
-// when there is none.
+// label is the localised text of prefix+id, or id itself when there is
+// none.
 func (v *view) label(prefix, id string) string {
 	if id == "" {
 		return ""
@@ -159,7 +127,7 @@ func (v *view) label(prefix, id string) string {
 	if _, ok := msg[prefix+id]; ok {
 		return tr(v.lang, prefix+id)
 	}
-	return visible(id)
+	return id
 }
 
 // versionText is "6.3.9600.18692 (Windows Server 2012 R2 June 2017
@@ -171,9 +139,9 @@ func (v *view) versionText(ver, release string) string {
 	if ver == "not-recorded" {
 		return tr(v.lang, "expl.not-recorded")
 	}
-	s := visible(strings.Trim(ver, " \x00"))
+	s := strings.Trim(ver, " \x00")
 	if release != "" {
-		s += " (" + visible(release) + ")"
+		s += " (" + release + ")"
 	}
 	return s
 }
@@ -188,21 +156,21 @@ func (v *view) eventText(e kb.Explanation) string {
 			what = r.Text(v.lang).Title
 		}
 		if what == "" {
-			what = visible(strings.TrimPrefix(p["provider"], "Microsoft-Windows-")) + " " + strconv.FormatUint(id, 10)
+			what = strings.TrimPrefix(p["provider"], "Microsoft-Windows-") + " " + strconv.FormatUint(id, 10)
 		}
 	}
 	if what == "" {
-		what = visible(p["what"])
+		what = p["what"]
 	}
 	if what == "" && e.Ref != nil {
-		what = visible(e.Ref.What)
+		what = e.Ref.What
 	}
 	parts := []string{orDash(what)}
 	if c := p["component"]; c != "" {
-		parts[0] += " [" + visible(c) + "]"
+		parts[0] += " [" + c + "]"
 	}
 	if h := p["host"]; h != "" {
-		parts[0] += " " + fmt.Sprintf(tr(v.lang, "expl.on"), visible(h))
+		parts[0] += " " + fmt.Sprintf(tr(v.lang, "expl.on"), h)
 	}
 	t := e.Time
 	if t.IsZero() && e.Ref != nil {
@@ -217,7 +185,7 @@ func (v *view) eventText(e kb.Explanation) string {
 		}
 	}
 	if p["ambiguous"] == "true" {
-		parts = append(parts, fmt.Sprintf(tr(v.lang, "expl.ambiguous"), visible(orDash(p["ambiguousNote"]))))
+		parts = append(parts, fmt.Sprintf(tr(v.lang, "expl.ambiguous"), orDash(p["ambiguousNote"])))
 	}
 	return strings.Join(parts, tr(v.lang, "expl.sep"))
 }
@@ -225,14 +193,14 @@ func (v *view) eventText(e kb.Explanation) string {
 // refWhere is the place of a reference: file, record or key and value.
 func (v *view) refWhere(r kb.Ref) string {
 	var b strings.Builder
-	b.WriteString(visible(r.File))
+	b.WriteString(r.File)
 	if r.RecordID != 0 {
 		fmt.Fprintf(&b, " %s %d", tr(v.lang, "record"), r.RecordID)
 	}
 	if r.KeyPath != "" {
-		b.WriteString(" " + visible(r.KeyPath))
+		b.WriteString(" " + r.KeyPath)
 		if r.Value != "" {
-			b.WriteString(" : " + visible(r.Value))
+			b.WriteString(" : " + r.Value)
 		}
 	}
 	return strings.TrimSpace(b.String())
@@ -246,13 +214,13 @@ func (v *view) logPeriodText(e kb.Explanation, vmHost string) string {
 	if host == "" {
 		host = vmHost
 	}
-	channel := visible(orDash(p["channel"]))
+	channel := orDash(p["channel"])
 	records := p["records"]
 	var s string
 	if records == "0" || (e.From.IsZero() && e.To.IsZero()) {
-		s = fmt.Sprintf(tr(v.lang, "expl.log.empty"), channel, visible(orDash(host)))
+		s = fmt.Sprintf(tr(v.lang, "expl.log.empty"), channel, orDash(host))
 	} else {
-		s = fmt.Sprintf(tr(v.lang, "expl.log"), channel, visible(orDash(host)), fmtTime(e.From), fmtTime(e.To), visible(orDash(records)))
+		s = fmt.Sprintf(tr(v.lang, "expl.log"), channel, orDash(host), fmtTime(e.From), fmtTime(e.To), orDash(records))
 	}
 	if p["damaged"] == "true" {
 		s += ", " + tr(v.lang, "damaged")
@@ -285,7 +253,7 @@ func (v *view) integrationPeriods(host string) string {
 			if !strings.EqualFold(c.Channel, "Microsoft-Windows-Hyper-V-Integration-Admin") && !strings.EqualFold(c.Channel, "Microsoft-Windows-Hyper-V-Worker-Admin") {
 				continue
 			}
-			parts = append(parts, visible(v.logLine(c)))
+			parts = append(parts, v.logLine(c))
 		}
 	}
 	return strings.Join(parts, "; ")

@@ -35,17 +35,3 @@ func TestMessagesBilingual(t *testing.T) {
 	assert.Equal(t, "ja", normLang("ja-JP"))
 	assert.Equal(t, "en", normLang("fr"))
 }
-
-func TestVisible(t *testing.T) {
-	tests := []struct{ in, want string }{
-		{"plain 日本語", "plain 日本語"},
-		{"a\x1b[31mred", `a\x1b[31mred`},
-		{"line\nbreak\ttab", `line\x0abreak\x09tab`},
-		{"del\x7f c1\u0085", `del\x7f c1\x85`},
-		{"rtl\u202eevil", `rtl\u{202e}evil`},
-		{"", ""},
-	}
-	for _, tc := range tests {
-		assert.Equal(t, tc.want, visible(tc.in), tc.in)
-	}
-}
