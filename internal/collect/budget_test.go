@@ -68,7 +68,10 @@ func TestBudget(t *testing.T) {
 			}
 			high := runBudget(t, b, tt.sizes, tt.workers, true)
 			assert.LessOrEqual(t, high, max(tt.limit, largest))
-			assert.Equal(t, high, b.HighWater())
+			// The independent count rises after Reserve returns and falls
+			// before release, so it can only trail the budget's own mark.
+			assert.LessOrEqual(t, high, b.HighWater())
+			assert.LessOrEqual(t, b.HighWater(), max(tt.limit, largest))
 			assert.Equal(t, tt.limit, b.Limit())
 			b.mu.Lock()
 			assert.Zero(t, b.used)
