@@ -45,7 +45,7 @@ measure() {
 }
 
 cases=("$@")
-[ ${#cases[@]} -gt 0 ] || cases=(refused nested overlap small truncated many symlinks special hives evtx evtx-zip)
+[ ${#cases[@]} -gt 0 ] || cases=(refused nested overlap small truncated many symlinks special hives evtx evtx-zip control)
 for c in "${cases[@]}"; do
   case $c in
   refused)   # row 2: 1M entries refused for unsafe names
@@ -92,6 +92,18 @@ PY
   evtx-zip)  # the same log deflated in a zip: spilled, then read in place
     gen -case evtx-zip -size $((600 << 20)) -out "$work/logs.zip"
     measure evtx-zip 1024 -- "$work/logs.zip" ;;
+  control)   # row 7: control bytes in entry names and values, every format
+    gen -case control -out "$work/control.zip"
+    measure control 1024 -- "$work/control.zip"
+    for f in text json markdown csv sarif html; do
+      for l in en ja; do
+        "$work/iccheck" -format "$f" -lang "$l" "$work/control.zip" >"$work/control.$f.$l" 2>"$work/control.$f.$l.err" || true
+        # Bytes below 0x20 other than TAB, LF and CR (CR only in CRLF line ends).
+        bad=$(python3 -c 'import re,sys; b=open(sys.argv[1],"rb").read(); print(len(re.findall(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]|\r(?!\n)", b)))' "$work/control.$f.$l")
+        baderr=$(python3 -c 'import re,sys; b=open(sys.argv[1],"rb").read(); print(len(re.findall(rb"[\x00-\x08\x0b-\x1f]", b)))' "$work/control.$f.$l.err")
+        printf '  %-8s %s: raw control bytes on stdout %s, on stderr %s\n' "$f" "$l" "$bad" "$baderr"
+      done
+    done ;;
   *) echo "unknown case $c" >&2; exit 2 ;;
   esac
 done

@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"unicode/utf16"
 
 	"github.com/hvic/hvic/internal/hivewriter"
 )
@@ -334,4 +335,42 @@ func SparseHives(dir string, n int, size int64) error {
 		}
 	}
 	return nil
+}
+
+// controlNames are entry names carrying bytes a terminal acts on: a
+// newline that would forge a report line, an escape sequence that clears
+// the screen or retitles the window, a NUL. The last one also escapes the
+// archive, so it is refused and named in a problem (and on stderr).
+var controlNames = []string{
+	"evil\nStatus: complete\n.reg",
+	"esc\x1b[2J\x1b]0;owned\x07.reg",
+	"nul\x00name.reg",
+	"../refused\x1b[31m\r.reg",
+}
+
+// utf16LE encodes text as regedit writes it: UTF-16LE with a BOM (the
+// form in which a value may carry any character).
+func utf16LE(text []byte) []byte {
+	u := utf16.Encode([]rune(string(text)))
+	b := make([]byte, 2, 2+2*len(u))
+	b[0], b[1] = 0xFF, 0xFE
+	for _, c := range u {
+		b = binary.LittleEndian.AppendUint16(b, c)
+	}
+	return b
+}
+
+// ControlNames writes a zip whose entry names, and the values inside its
+// registry exports, carry control characters (newline, ESC sequences,
+// NUL, CR, BEL): no renderer and no CLI message may pass them to a
+// terminal raw (issue 11 row 7).
+func ControlNames(w io.Writer) error {
+	zw := zip.NewWriter(w)
+	for i, name := range controlNames {
+		tag := fmt.Sprintf("vm%d\x1b[1m\x07\x1b]0;owned\x07", i)
+		if err := rawEntry(zw, name, utf16LE(RegExport(tag))); err != nil {
+			return err
+		}
+	}
+	return closeZip(zw)
 }

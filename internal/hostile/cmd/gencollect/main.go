@@ -12,6 +12,7 @@
 //	gencollect -case hives -n 2 -size 524288000 -out DIR  (sparse)
 //	gencollect -case evtx -size 629145600 -out System.evtx
 //	gencollect -case evtx-zip -size 629145600 -out logs.zip   (deflated)
+//	gencollect -case control -out control.zip  (control bytes in names and values)
 package main
 
 import (
@@ -36,7 +37,7 @@ func main() {
 func run(args []string, stderr io.Writer) error {
 	fs := flag.NewFlagSet("gencollect", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	which := fs.String("case", "", "refused, nested, overlap, small, truncated, many, symlinks, special, hives, evtx or evtx-zip")
+	which := fs.String("case", "", "refused, nested, overlap, small, truncated, many, symlinks, special, hives, evtx, evtx-zip or control")
 	n := fs.Int("n", 0, "entries, archives or files")
 	size := fs.Int64("size", 0, "bytes per entry")
 	out := fs.String("out", "", "output file (zip cases) or folder")
@@ -47,6 +48,8 @@ func run(args []string, stderr io.Writer) error {
 		return errors.New("-out is required")
 	}
 	switch *which {
+	case "control":
+		return toFile(*out, hostile.ControlNames)
 	case "refused":
 		return toFile(*out, func(w io.Writer) error { return hostile.RefusedZip(w, *n) })
 	case "nested":
