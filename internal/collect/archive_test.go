@@ -1,0 +1,271 @@
+package collect
+
+import (
+	"archive/tar"
+	"bytes"
+	"compress/gzip"
+	"context"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// fixture reads a committed file of testdata/collect (see its README and
+// scripts/archive-fixtures.sh).
+func fixture(t testing.TB, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(seedDir, name))
+	require.NoError(t, err)
+	return b
+}
+
+type tarEntry struct {
+	name string
+	data []byte
+	typ  byte // default tar.TypeReg
+}
+
+func makeTar(t testing.TB, entries ...tarEntry) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	tw := tar.NewWriter(&buf)
+	for _, e := range entries {
+		h := &tar.Header{Name: e.name, Size: int64(len(e.data)), Mode: 0o644, Typeflag: e.typ, Format: tar.FormatPAX}
+		switch e.typ {
+		case 0:
+			h.Typeflag = tar.TypeReg
+		case tar.TypeSymlink:
+			h.Linkname, h.Size = "/etc/passwd", 0
+		case tar.TypeDir:
+			h.Size = 0
+		}
+		require.NoError(t, tw.WriteHeader(h))
+		if h.Size > 0 {
+			_, err := tw.Write(e.data)
+			require.NoError(t, err)
+		}
+	}
+	require.NoError(t, tw.Close())
+	return buf.Bytes()
+}
+
+func gz(t testing.TB, data []byte) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	zw := gzip.NewWriter(&buf)
+	_, err := zw.Write(data)
+	require.NoError(t, err)
+	require.NoError(t, zw.Close())
+	return buf.Bytes()
+}
+
+func relPaths(files []*File, prefix string) []string {
+	var out []string
+	for _, f := range files {
+		out = append(out, strings.TrimPrefix(f.Path, prefix))
+	}
+	return out
+}
+
+// TestArchiveFixtures walks the archives made by Debian's 7z, tar, gzip
+// and xz: every format lists the same fake host folder, with the same
+// bytes, and pairs the hive with its log.
+func TestArchiveFixtures(t *testing.T) {
+	host := []string{"guest/auto.txt", "host/SOFTWARE", "host/System.evtx"}
+	tests := []struct {
+		file  string
+		files []string
+		skips map[string]Reason
+	}{
+		{"collection.tar", host, map[string]Reason{}},
+		{"collection.tar.gz", host, map[string]Reason{}},
+		{"collection.tar.xz", host, map[string]Reason{}},
+		{"collection.7z", host, map[string]Reason{}},
+		{"auto.txt.xz", []string{"auto.txt"}, map[string]Reason{}},
+		{"nested.7z", []string{
+			"collection.tar.gz!/guest/auto.txt", "collection.tar.gz!/host/SOFTWARE", "collection.tar.gz!/host/System.evtx",
+			"collection.zip!/guest/auto.txt", "collection.zip!/host/SOFTWARE", "collection.zip!/host/System.evtx",
+		}, map[string]Reason{"nested.7z!/collection.zip!/../escape.reg": ReasonUnsafePath}},
+		{"unsafe.tar", nil, map[string]Reason{"unsafe.tar!/../escape.reg": ReasonUnsafePath}},
+		{"bomb.7z", nil, map[string]Reason{"bomb.7z!/zeros.evtx": ReasonBomb}},
+		{"bomb.tar.gz", nil, map[string]Reason{"bomb.tar.gz": ReasonBomb}},
+		{"bomb.evtx.xz", nil, map[string]Reason{"bomb.evtx.xz": ReasonBomb}},
+	}
+	want := map[string][]byte{}
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			s, err := Walk(context.Background(), fstest.MapFS{tt.file: {Data: fixture(t, tt.file)}}, nil)
+			require.NoError(t, err)
+			defer s.Close()
+			assert.Equal(t, tt.files, relPaths(s.Files, tt.file+"!/"))
+			assert.Equal(t, tt.skips, skippedBy(s))
+			for _, f := range s.Files {
+				data, err := f.ReadAll(1 << 20)
+				require.NoError(t, err, f.Path)
+				base := f.base
+				if prev, ok := want[base]; ok {
+					if base != "System.evtx" { // the zip's evtx is shorter
+						assert.Equal(t, prev, data, f.Path)
+					}
+				} else {
+					want[base] = data
+				}
+				if f.Kind == KindHive {
+					require.Len(t, f.Logs, 1, f.Path)
+					assert.Equal(t, f.Path+".LOG1", f.Logs[0].Path)
+				}
+			}
+		})
+	}
+}
+
+func TestWalkTarRefusesHostileEntries(t *testing.T) {
+	evtx := []byte("ElfFile\x00")
+	arch := makeTar(t,
+		tarEntry{name: "../escape.evtx", data: evtx},
+		tarEntry{name: `..\win-escape.evtx`, data: evtx},
+		tarEntry{name: "/abs.evtx", data: evtx},
+		tarEntry{name: "C:/drive.evtx", data: evtx},
+		tarEntry{name: "link.evtx", typ: tar.TypeSymlink},
+		tarEntry{name: "host/", typ: tar.TypeDir},
+		tarEntry{name: "host/System.evtx", data: evtx},
+	)
+	for _, name := range []string{"c.tar", "c.tar.gz"} {
+		data := arch
+		if strings.HasSuffix(name, ".gz") {
+			data = gz(t, arch)
+		}
+		s, err := Walk(context.Background(), fstest.MapFS{name: {Data: data}}, nil)
+		require.NoError(t, err)
+		assert.Equal(t, []string{"host/System.evtx"}, relPaths(s.Files, name+"!/"))
+		p := name + "!/"
+		assert.Equal(t, map[string]Reason{
+			p + "../escape.evtx": ReasonUnsafePath, p + `..\win-escape.evtx`: ReasonUnsafePath,
+			p + "/abs.evtx": ReasonUnsafePath, p + "C:/drive.evtx": ReasonUnsafePath,
+			p + "link.evtx": ReasonUnsupported,
+		}, skippedBy(s))
+		assert.Equal(t, 4, s.Refused, "the link is skipped, not refused")
+		s.Close()
+	}
+}
+
+func TestWalkTarDamaged(t *testing.T) {
+	arch := makeTar(t, tarEntry{name: "a.evtx", data: []byte("ElfFile\x00")}, tarEntry{name: "b.evtx", data: bytes.Repeat([]byte("x"), 2000)})
+	cut := arch[:1536+512] // a.evtx whole, b.evtx's header and part of its data
+	s, err := Walk(context.Background(), fstest.MapFS{"cut.tar": {Data: cut}}, nil)
+	require.NoError(t, err)
+	defer s.Close()
+	assert.Equal(t, []string{"cut.tar!/a.evtx"}, paths(s.Files))
+	assert.Equal(t, map[string]Reason{"cut.tar!/b.evtx": ReasonUnreadable, "cut.tar": ReasonDamaged}, skippedBy(s), "b.evtx's data lies past the end")
+
+	bad := fixture(t, "collection.7z")
+	s2, err := Walk(context.Background(), fstest.MapFS{"cut.7z": {Data: bad[:len(bad)-40]}, "cut.tar.xz": {Data: fixture(t, "collection.tar.xz")[:200]}}, nil)
+	require.NoError(t, err)
+	defer s2.Close()
+	assert.Empty(t, s2.Files)
+	assert.Equal(t, map[string]Reason{"cut.7z": ReasonUnreadable, "cut.tar.xz": ReasonUnreadable}, skippedBy(s2))
+}
+
+// TestWalkArchiveNesting: a tar.gz is one level, a gzip stream that is not
+// a tar is a level like any archive, and nesting stops at MaxDepth.
+func TestWalkArchiveNesting(t *testing.T) {
+	evtx := []byte("ElfFile\x00deep")
+	inner := makeTar(t, tarEntry{name: "deep.evtx", data: evtx})
+	mid := gz(t, makeTar(t, tarEntry{name: "inner.tar", data: inner}))
+	outer := makeTar(t, tarEntry{name: "mid.tar.gz", data: mid}, tarEntry{name: "b.evtx", data: evtx})
+	chain := evtx
+	for range 6 {
+		chain = gz(t, chain)
+	}
+	tests := []struct {
+		name  string
+		opts  Options
+		files []string
+		skips map[string]Reason
+	}{
+		{"defaults", Options{}, []string{"o.tar!/b.evtx", "o.tar!/mid.tar.gz!/inner.tar!/deep.evtx"}, map[string]Reason{"x.gz!/x!/x!/x!/x": ReasonDepth}},
+		{"depth 2", Options{MaxDepth: 2}, []string{"o.tar!/b.evtx"}, map[string]Reason{"o.tar!/mid.tar.gz!/inner.tar": ReasonDepth, "x.gz!/x!/x": ReasonDepth}},
+		// The entry limit is over all archives: mid.tar.gz and inner.tar
+		// are the two entries allowed, the rest is refused.
+		{"entries", Options{MaxArchiveEntries: 2}, nil, map[string]Reason{"o.tar": ReasonLimit, "o.tar!/mid.tar.gz!/inner.tar": ReasonLimit, "x.gz": ReasonLimit}},
+		{"bytes", Options{MaxArchiveBytes: int64(len(inner)) + 600}, []string{"o.tar!/b.evtx"}, map[string]Reason{"o.tar!/mid.tar.gz": ReasonLimit, "x.gz!/x!/x!/x!/x": ReasonDepth}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s, err := Walk(context.Background(), fstest.MapFS{"o.tar": {Data: outer}, "x.gz": {Data: chain}}, &tt.opts)
+			require.NoError(t, err)
+			defer s.Close()
+			assert.Equal(t, tt.files, paths(s.Files))
+			assert.Equal(t, tt.skips, skippedBy(s))
+		})
+	}
+}
+
+func TestCheckXz(t *testing.T) {
+	one := fixture(t, "auto.txt.xz")
+	require.NoError(t, checkXz(bytes.NewReader(one), int64(len(one)), maxDictBytes))
+
+	// Two streams and stream padding read as one content.
+	two := append(append(append([]byte(nil), one...), 0, 0, 0, 0), one...)
+	require.NoError(t, checkXz(bytes.NewReader(two), int64(len(two)), maxDictBytes))
+	rc, err := newDecompressor(bytes.NewReader(two), formatXz)
+	require.NoError(t, err)
+	got, err := io.ReadAll(rc)
+	require.NoError(t, err)
+	assert.Equal(t, 2, strings.Count(string(got), "IntegrationServicesVersion"))
+
+	// The first block header follows the 12-byte stream header: size
+	// byte, flags, then the LZMA2 filter (ID 0x21, one property byte).
+	hdr := one[xzHeaderLen:]
+	i := bytes.Index(hdr[:int(hdr[0]+1)*4], []byte{xzLZMA2, 1})
+	require.Positive(t, i)
+	huge := append([]byte(nil), one...)
+	huge[xzHeaderLen+i+2] = 40 // 4 GiB
+	err = checkXz(bytes.NewReader(huge), int64(len(huge)), maxDictBytes)
+	require.ErrorContains(t, err, "dictionary")
+	s, err := Walk(context.Background(), fstest.MapFS{"huge.xz": {Data: huge}}, nil)
+	require.NoError(t, err)
+	assert.Equal(t, map[string]Reason{"huge.xz": ReasonUnreadable}, skippedBy(s))
+	s.Close()
+
+	for _, cut := range []int{0, 11, 12, 30, len(one) - 1} {
+		assert.Error(t, checkXz(bytes.NewReader(one[:cut]), int64(cut), maxDictBytes), "cut at %d", cut)
+	}
+}
+
+func TestSevenZipCoderDictionary(t *testing.T) {
+	in := []io.ReadCloser{io.NopCloser(bytes.NewReader(nil))}
+	_, err := newLZMA([]byte{0x5D, 0, 0, 0, 0x80}, 10, in) // 2 GiB
+	assert.ErrorContains(t, err, "dictionary")
+	_, err = newLZMA2([]byte{40}, 10, in)
+	assert.ErrorContains(t, err, "dictionary")
+	_, err = newLZMA2([]byte{41}, 10, in)
+	assert.ErrorIs(t, err, errCoder)
+	_, err = newLZMA([]byte{0x5D}, 10, in)
+	assert.ErrorIs(t, err, errCoder)
+	r, err := newLZMA2([]byte{16}, 10, in) // 1 MiB
+	require.NoError(t, err)
+	require.NoError(t, r.Close())
+	assert.Equal(t, int64(64<<20), lzma2Dict(28))
+	assert.Equal(t, int64(3<<20), lzma2Dict(19))
+}
+
+func TestArchiveFormat(t *testing.T) {
+	for name, want := range map[string]string{
+		"collection.zip": formatZip, "collection.7z": format7z, "collection.tar": formatTar,
+		"collection.tar.gz": formatGzip, "collection.tar.xz": formatXz, "README.md": "",
+	} {
+		assert.Equal(t, want, archiveFormat(fixture(t, name)), name)
+	}
+	for disp, want := range map[string]string{
+		"a/b.tgz": "b.tar", "x.zip!/System.evtx.gz": "System.evtx", "c.XZ": "c", "d.z": "d", "e": "e",
+	} {
+		assert.Equal(t, want, innerName(disp, formatGzip), disp)
+	}
+}
