@@ -5,6 +5,8 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
+	"encoding/binary"
+	"hash/crc32"
 	"io"
 	"os"
 	"path/filepath"
@@ -268,4 +270,55 @@ func TestArchiveFormat(t *testing.T) {
 	} {
 		assert.Equal(t, want, innerName(disp, formatGzip), disp)
 	}
+}
+
+// make7z wraps a header in a 7z signature header with correct CRCs.
+func make7z(hdr []byte) []byte {
+	start := binary.LittleEndian.AppendUint64(nil, 0)
+	start = binary.LittleEndian.AppendUint64(start, uint64(len(hdr)))
+	start = binary.LittleEndian.AppendUint32(start, crc32.ChecksumIEEE(hdr))
+	out := append([]byte("7z\xBC\xAF\x27\x1C\x00\x04"), binary.LittleEndian.AppendUint32(nil, crc32.ChecksumIEEE(start))...)
+	return append(append(out, start...), hdr...)
+}
+
+// num7z is a 7z NUMBER in its 9-byte form.
+func num7z(v uint64) []byte { return binary.LittleEndian.AppendUint64([]byte{0xFF}, v) }
+
+// TestCheck7z: headers declaring huge tables are refused before
+// sevenzip allocates them (a 59-byte archive declaring 2^33 files made
+// the runtime abort with a fatal out-of-memory error); the archives of
+// Debian's 7z (encoded, LZMA-compressed headers) pass.
+func TestCheck7z(t *testing.T) {
+	for _, name := range []string{"collection.7z", "nested.7z", "bomb.7z"} {
+		b := fixture(t, name)
+		require.NoError(t, check7z(bytes.NewReader(b), int64(len(b)), 1000), name)
+	}
+	cat := func(parts ...[]byte) []byte { return bytes.Join(parts, nil) }
+	tests := []struct {
+		name string
+		data []byte
+		want string
+	}{
+		{"files", make7z(cat([]byte{k7zHeader, k7zFilesInfo}, num7z(1<<33), []byte{0, 0})), "8589934592 files declared"},
+		{"folders", make7z(cat([]byte{k7zHeader, k7zMainStreamsInfo, k7zUnpackInfo, k7zFolder}, num7z(1<<33), []byte{0, 0})), "folders declared"},
+		{"pack streams", make7z(cat([]byte{k7zHeader, k7zMainStreamsInfo, k7zPackInfo, 0}, num7z(1<<40), []byte{0})), "pack streams declared"},
+		{"coders", make7z(cat([]byte{k7zHeader, k7zMainStreamsInfo, k7zUnpackInfo, k7zFolder, 1, 0}, num7z(1<<20))), "coders in a folder"},
+		{"coder properties", make7z(cat([]byte{k7zHeader, k7zMainStreamsInfo, k7zUnpackInfo, k7zFolder, 1, 0, 1, 0x21, 0x21}, num7z(1<<40))), "coder property bytes"},
+		{"cut", make7z([]byte{k7zHeader, k7zMainStreamsInfo}), "cut short"},
+		{"encoded with another coder", make7z(cat([]byte{k7zEncodedHeader, k7zPackInfo, 0, 1, k7zSize, 10, k7zEnd, k7zUnpackInfo, k7zFolder, 1, 0, 1, 1, 0x42, k7zCodersUnpackSize, 10, k7zEnd, k7zEnd})), "coder 42 not checked"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := check7z(bytes.NewReader(tt.data), int64(len(tt.data)), 1000)
+			require.ErrorIs(t, err, err7zHeader)
+			assert.ErrorContains(t, err, tt.want)
+			s, err := Walk(context.Background(), fstest.MapFS{"x.7z": {Data: tt.data}}, nil)
+			require.NoError(t, err)
+			assert.Equal(t, map[string]Reason{"x.7z": ReasonUnreadable}, skippedBy(s))
+			s.Close()
+		})
+	}
+	big := make7z([]byte{k7zHeader, k7zEnd})
+	binary.LittleEndian.PutUint64(big[20:], 1<<30)
+	assert.ErrorContains(t, check7z(bytes.NewReader(big), int64(len(big)), 1000), "header of 1073741824 bytes")
 }

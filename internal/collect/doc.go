@@ -79,7 +79,11 @@
 //
 // ZIP entries are stored or deflated (others are unreadable). Encrypted
 // zip entries and encrypted 7z archives are unreadable. A 7z archive's
-// headers are parsed by github.com/bodgit/sevenzip inside recover(); their
-// size is not bounded beyond the archive's own. Rar, cab, bzip2 and zstd
+// header is parsed by github.com/bodgit/sevenzip inside recover(), after
+// collect has walked it itself: that library sizes its tables from the
+// counts the header declares, so a header over 16 MiB, or declaring more
+// files, folders or streams than MaxArchiveEntries, is refused first (an
+// encoded header is decoded for that check only when it is one LZMA,
+// LZMA2 or stored stream: an encrypted header is refused). Rar, cab, bzip2 and zstd
 // are recognised and skipped as unsupported.
 package collect

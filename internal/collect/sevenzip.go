@@ -73,6 +73,10 @@ type coderReader struct {
 // size is taken as its share of the archive: the ratio checks then see
 // the archive's overall ratio. Encrypted archives fail to open.
 func (w *walker) walk7z(ra io.ReaderAt, size int64, disp string, depth int) {
+	if err := check7z(ra, size, uint64(w.opts.MaxArchiveEntries)); err != nil {
+		w.skip(disp, size, ReasonUnreadable, err.Error(), true)
+		return
+	}
 	zr, err := open7z(ra, size)
 	if err != nil {
 		w.skip(disp, size, ReasonUnreadable, err.Error(), true)
