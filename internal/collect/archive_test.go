@@ -255,6 +255,10 @@ func TestSevenZipCoderDictionary(t *testing.T) {
 	require.NoError(t, err)
 	require.NoError(t, r.Close())
 	assert.Equal(t, int64(64<<20), lzma2Dict(28))
+	for name, m := range methodsRefused {
+		_, err := refusedMethod(name)(nil, 0, in)
+		assert.ErrorContains(t, err, name, "%X", m)
+	}
 	assert.Equal(t, int64(3<<20), lzma2Dict(19))
 }
 

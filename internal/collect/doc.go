@@ -52,7 +52,9 @@
 // declares: dictionaries over 64 MiB (what xz -9 and 7-Zip -mx9 use) are
 // refused before any allocation, from the xz block headers and the 7z
 // coder properties (collect registers its own LZMA and LZMA2 decoders
-// with github.com/bodgit/sevenzip, process-wide, to do so). Tar links,
+// with github.com/bodgit/sevenzip, process-wide, to do so; 7z entries
+// compressed with zstd, brotli or lz4, whose decoders size their window
+// from the stream, are unreadable). Tar links,
 // devices and sparse entries are skipped as unsupported.
 //
 // Memory: one HeadSize buffer for the walk, the central directories of the

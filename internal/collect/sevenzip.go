@@ -17,13 +17,29 @@ var (
 	methodLZMA2 = []byte{0x21}
 )
 
+// 7-Zip ZS methods (zstd, brotli, lz4) whose decoders size their window
+// from the stream, up to hundreds of MiB: not offered.
+var methodsRefused = map[string][]byte{
+	"zstd": {0x04, 0xF7, 0x11, 0x01}, "brotli": {0x04, 0xF7, 0x11, 0x02}, "lz4": {0x04, 0xF7, 0x11, 0x04},
+}
+
 // The LZMA and LZMA2 decoders of sevenzip are replaced, process-wide, by
-// ones that refuse a dictionary over maxDictBytes before allocating it.
+// ones that refuse a dictionary over maxDictBytes before allocating it;
+// zstd, brotli and lz4 entries are refused.
 //
 //nolint:gochecknoinits
 func init() {
 	sevenzip.RegisterDecompressor(methodLZMA, sevenzip.Decompressor(newLZMA))
 	sevenzip.RegisterDecompressor(methodLZMA2, sevenzip.Decompressor(newLZMA2))
+	for name, m := range methodsRefused {
+		sevenzip.RegisterDecompressor(m, refusedMethod(name))
+	}
+}
+
+func refusedMethod(name string) sevenzip.Decompressor {
+	return func([]byte, uint64, []io.ReadCloser) (io.ReadCloser, error) {
+		return nil, fmt.Errorf("7z: %s entries are not read (decoder memory not bounded)", name)
+	}
 }
 
 var errCoder = errors.New("7z: coder with one input stream expected")
