@@ -6,6 +6,7 @@ import (
 	"compress/gzip"
 	"context"
 	"encoding/binary"
+	"fmt"
 	"hash/crc32"
 	"io"
 	"os"
@@ -325,4 +326,35 @@ func TestCheck7z(t *testing.T) {
 	big := make7z([]byte{k7zHeader, k7zEnd})
 	binary.LittleEndian.PutUint64(big[20:], 1<<30)
 	assert.ErrorContains(t, check7z(bytes.NewReader(big), int64(len(big)), 1000), "header of 1073741824 bytes")
+}
+
+// TestArchiveEntriesReadConcurrently: the readers open entries of one 7z
+// (a solid block) and one tar.gz from several goroutines at once.
+func TestArchiveEntriesReadConcurrently(t *testing.T) {
+	fsys := fstest.MapFS{"c.7z": {Data: fixture(t, "collection.7z")}, "c.tar.gz": {Data: fixture(t, "collection.tar.gz")}}
+	s, err := Walk(context.Background(), fsys, nil)
+	require.NoError(t, err)
+	defer s.Close()
+	require.Len(t, s.Files, 6)
+	want := map[string][]byte{}
+	for _, f := range s.Files {
+		b, err := f.ReadAll(1 << 20)
+		require.NoError(t, err)
+		want[f.Path] = b
+	}
+	errs := make(chan error, 8*len(s.Files))
+	for range 8 {
+		for _, f := range s.Files {
+			go func() {
+				b, err := f.ReadAll(1 << 20)
+				if err == nil && !bytes.Equal(b, want[f.Path]) {
+					err = fmt.Errorf("%s: other bytes on a concurrent read", f.Path)
+				}
+				errs <- err
+			}()
+		}
+	}
+	for range 8 * len(s.Files) {
+		assert.NoError(t, <-errs)
+	}
 }
