@@ -351,8 +351,8 @@ type walker struct {
 }
 
 // Walk walks fsys from its root ("."), classifies every regular file by
-// content, descends into ZIP archives (nested ones too) within the limits of
-// opts, pairs hives with their transaction logs and returns the set. The
+// content, descends into archives (zip, 7z, tar, gzip, xz; nested ones
+// too) within the limits of opts, pairs hives with their transaction logs and returns the set. The
 // error is non-nil only when the root cannot be read or ctx is done; every
 // other failure is a Skipped entry. Symbolic links are not followed unless
 // opts.FollowSymlinks.
@@ -608,8 +608,8 @@ func (w *walker) visitFile(fsys fs.FS, p, disp string) {
 		return
 	}
 	kind, why := Classify(head)
-	if kind == KindZip {
-		w.openZipFromFS(fsys, p, disp, size)
+	if format := archiveFormat(head); format != "" {
+		w.openArchiveFromFS(fsys, p, disp, size, format)
 		return
 	}
 	w.add(kind, why, disp, size, open, true, nil)

@@ -33,10 +33,11 @@ type archState struct {
 	unlisted map[Reason]int
 }
 
-// openZipFromFS opens a top-level archive lazily (see filePool): it holds
-// no file open between reads. A file system whose files offer no
-// io.ReaderAt has the archive copied to a temporary file first.
-func (w *walker) openZipFromFS(fsys fs.FS, p, disp string, size int64) {
+// openArchiveFromFS opens a top-level archive of the given format (see
+// archiveFormat) lazily (see filePool): it holds no file open between
+// reads. A file system whose files offer no io.ReaderAt has the archive
+// copied to a temporary file first.
+func (w *walker) openArchiveFromFS(fsys fs.FS, p, disp string, size int64, format string) {
 	open := func() (fs.File, error) { return fsys.Open(p) }
 	lz := w.set.pool.lazy(disp, size, open)
 	if _, err := lz.ReadAt(make([]byte, 1), 0); err != nil && err != io.EOF {
@@ -50,7 +51,7 @@ func (w *walker) openZipFromFS(fsys fs.FS, p, disp string, size int64) {
 		size = n
 	}
 	w.set.addCloser(lz)
-	w.walkArchive(lz, size, disp, 1)
+	w.walkFormat(lz, size, disp, 1, format)
 }
 
 // zipErr is an archive/zip error as a detail ("zip: not a valid zip file").
@@ -167,7 +168,8 @@ func (w *walker) endArchive(a *archState) {
 
 func clampSize(u uint64) int64 { return int64(min(u, 1<<62)) }
 
-func (w *walker) walkArchive(ra io.ReaderAt, size int64, disp string, depth int) {
+// walkZip walks a ZIP archive's entries.
+func (w *walker) walkZip(ra io.ReaderAt, size int64, disp string, depth int) {
 	entries, total, damage, err := w.readEntries(ra, size)
 	if err != nil {
 		w.skip(disp, size, ReasonUnreadable, zipErr(err), true)
@@ -176,6 +178,14 @@ func (w *walker) walkArchive(ra io.ReaderAt, size int64, disp string, depth int)
 	if damage != "" {
 		w.skip(disp, size, ReasonDamaged, damage, true)
 	}
+	w.walkEntries(ra, size, disp, depth, entries, total)
+}
+
+// walkEntries applies the limits and path rules to an archive's entries
+// (of any format) and takes the accepted ones. An entry with a known data
+// offset (dataOff >= 0) is checked against the archive's size and for
+// overlaps.
+func (w *walker) walkEntries(ra io.ReaderAt, size int64, disp string, depth int, entries []entry, total int) {
 	w.set.Archives = append(w.set.Archives, disp)
 	a := &archState{disp: disp}
 	defer w.endArchive(a)
@@ -245,11 +255,12 @@ func (w *walker) takeEntry(a *archState, ra io.ReaderAt, e entry, edisp string, 
 	}
 	head, err := w.readHead(e.open)
 	if err != nil {
-		w.skip(edisp, usize, ReasonUnreadable, zipErr(err), true)
+		w.skip(edisp, usize, ReasonUnreadable, errText(err), true)
 		return
 	}
 	kind, why := Classify(head)
-	if kind != KindZip {
+	format := archiveFormat(head)
+	if format == "" {
 		if usize > w.opts.MaxFileSize && kind != KindEVTX && kind != KindOther {
 			w.refuse(a, edisp, usize, ReasonTooLarge, fmt.Sprintf("declared %d bytes, limit %d", usize, w.opts.MaxFileSize))
 			return
@@ -266,7 +277,7 @@ func (w *walker) takeEntry(a *archState, ra io.ReaderAt, e entry, edisp string, 
 	w.archBytes -= usize
 	w.archComp -= csize
 	if stored != nil {
-		w.walkArchive(stored, csize, edisp, depth+1)
+		w.walkFormat(stored, csize, edisp, depth+1, format)
 		return
 	}
 	// A compressed inner archive is copied to a temporary file (all copies
@@ -283,5 +294,5 @@ func (w *walker) takeEntry(a *archState, ra io.ReaderAt, e entry, edisp string, 
 	}
 	lz := w.set.pool.lazy(edisp, n, func() (fs.File, error) { return os.Open(tmp) })
 	w.set.addCloser(lz)
-	w.walkArchive(lz, n, edisp, depth+1)
+	w.walkFormat(lz, n, edisp, depth+1, format)
 }
