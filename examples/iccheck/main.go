@@ -3,9 +3,10 @@
 // .reg exports, reg query text) and reports, per VM, which case of
 // Microsoft KB2894285 applies and what to do.
 //
-//	go run ./examples/iccheck [flags] [PATH...]
+//	go run ./examples/iccheck [flags] [PATH...] [flags]
 //
 // With no PATH it analyses the bundled sample collection (testdata/sample).
+// Flags may come before, between or after the paths; "--" ends them.
 //
 // Flags:
 //
@@ -17,9 +18,21 @@
 //	-workers N                                  files read in parallel (default: the number of CPUs)
 //	-progress                                   progress bar on standard error (default: only when
 //	                                            standard error is a terminal and the input is large)
+//	-fail-on required|recommended|any|never     which actions make the exit status 1 (default recommended)
+//	-version                                    print the version and exit
 //
-// Exit status: 0 nothing to do; 1 some VM needs action; 2 usage error or
-// nothing readable.
+// Exit status:
+//
+//	0  nothing to do (no VM needs action at or above the -fail-on threshold)
+//	1  some VM needs action at or above the threshold: required = an IC upgrade
+//	   is required; recommended = an upgrade is required or recommended; any =
+//	   any action other than none and ignore (investigate counts); never = not 1
+//	2  usage error, or nothing readable
+//	3  the input was read but holds no Hyper-V evidence (no VM, no IC event, no
+//	   host or guest IC registry facts, no Integration-Admin log)
+//
+// Under go run, a status other than 0 is also printed by go run itself
+// ("exit status 1"): it is the answer, not a failure of the run.
 package main
 
 import (
@@ -33,13 +46,14 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime"
-	"runtime/debug"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/hvic/hvic"
+	"github.com/hvic/hvic/examples/internal/cliflag"
 	"github.com/hvic/hvic/internal/textsafe"
+	"github.com/hvic/hvic/kb"
 	"github.com/hvic/hvic/report"
 )
 
@@ -48,10 +62,53 @@ import (
 const maxProblemLines = 10
 
 const (
-	exitOK     = 0
-	exitAction = 1
-	exitUsage  = 2
+	exitOK         = 0
+	exitAction     = 1
+	exitUsage      = 2
+	exitNoEvidence = 3
 )
+
+// usageText is the head of -h; it documents the exit status.
+const usageText = `usage: iccheck [flags] [PATH...] [flags]
+
+Reports, per Hyper-V VM, the KB2894285 integration services case and what to do.
+PATH is a folder, a zip or a file; with none, the bundled sample is analysed.
+Flags may come before, between or after the paths; "--" ends them.
+
+Exit status:
+  0  nothing to do at or above the -fail-on threshold
+  1  some VM needs action at or above the threshold
+  2  usage error, or nothing readable
+  3  input read, but no Hyper-V evidence in it (no VM, no IC event,
+     no IC registry facts, no Integration-Admin log)
+(go run prints "exit status N" itself for N > 0.)
+
+flags:
+`
+
+// threshold is the -fail-on value: the least action that makes the exit
+// status 1.
+type threshold string
+
+const (
+	failRequired    threshold = "required"
+	failRecommended threshold = "recommended"
+	failAny         threshold = "any"
+	failNever       threshold = "never"
+)
+
+// fails reports whether action a is at or above t.
+func (t threshold) fails(a kb.Action) bool {
+	switch t {
+	case failRequired:
+		return a == kb.ActionUpgradeRequired
+	case failRecommended:
+		return a == kb.ActionUpgradeRequired || a == kb.ActionUpgradeRecommended
+	case failAny:
+		return a == kb.ActionUpgradeRequired || a == kb.ActionUpgradeRecommended || a == kb.ActionInvestigate
+	}
+	return false
+}
 
 // progressFlag is a boolean flag that also remembers whether it was set.
 type progressFlag struct{ set, on bool }
@@ -79,48 +136,12 @@ func main() {
 }
 
 func run(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("iccheck", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	format := fs.String("format", "text", "output format: text, json, markdown, csv, sarif or html")
-	lang := fs.String("lang", "en", "output language: en or ja")
-	out := fs.String("o", "", "write the report to this file instead of standard output")
-	linux := fs.String("linux", "", "comma-separated VMs (names or IDs) known to run Linux")
-	workers := fs.Int("workers", runtime.GOMAXPROCS(0), "files read in parallel")
-	var progress progressFlag
-	fs.Var(&progress, "progress", "show a progress bar on standard error (default: when standard error is a terminal and the input is large)")
-	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: iccheck [flags] [PATH...]\n\n"+
-			"Reports, per Hyper-V VM, the KB2894285 integration services case and what to do.\n"+
-			"PATH is a folder, a zip or a file; with none, the bundled sample is analysed.\n"+
-			"Exit status: 0 nothing to do, 1 some VM needs action, 2 usage error or nothing readable.\n\nflags:\n")
-		fs.PrintDefaults()
+	c, code, done := parseArgs(args, stdout, stderr)
+	if done {
+		return code
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK
-		}
-		return exitUsage
-	}
-	f, err := report.ParseFormat(*format)
-	if err != nil {
-		fmt.Fprintf(stderr, "iccheck: -format %q: want text, json, markdown, csv, sarif or html\n", *format)
-		return exitUsage
-	}
-	if l := strings.ToLower(*lang); l != "en" && l != "ja" {
-		fmt.Fprintf(stderr, "iccheck: -lang %q: want en or ja\n", *lang)
-		return exitUsage
-	}
-	if *workers < 1 {
-		fmt.Fprintf(stderr, "iccheck: -workers %d: want 1 or more\n", *workers)
-		return exitUsage
-	}
-	opts := &hvic.Options{Workers: *workers}
-	for _, vm := range strings.Split(*linux, ",") {
-		if vm = strings.TrimSpace(vm); vm != "" {
-			opts.LinuxVMs = append(opts.LinuxVMs, vm)
-		}
-	}
-	paths := fs.Args()
+	opts := &hvic.Options{Workers: c.workers, LinuxVMs: c.linux}
+	paths := c.paths
 	if len(paths) == 0 {
 		sample, err := findSample()
 		if err != nil {
@@ -143,7 +164,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	bar := newBar(stderr, progress)
+	bar := newBar(stderr, c.progress)
 	opts.Progress = bar.update
 	res, err := hvic.ScanPaths(ctx, paths, opts)
 	bar.done()
@@ -151,21 +172,99 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "iccheck: %s\n", oneLine(err))
 		return exitUsage
 	}
+	if err := c.write(res, stdout); err != nil {
+		name := c.out
+		if name == "" {
+			name = "standard output"
+		}
+		fmt.Fprintf(stderr, "iccheck: %s: %s\n", textsafe.Escape(name), oneLine(err))
+		return exitUsage
+	}
+	echoProblems(res, stderr)
+	return exitStatus(res, c.failOn, paths, stderr)
+}
 
+// config is the parsed command line.
+type config struct {
+	format   report.Format
+	lang     string
+	out      string
+	linux    []string
+	workers  int
+	progress progressFlag
+	failOn   threshold
+	paths    []string
+}
+
+// parseArgs parses the command line; done is true when the command ends
+// here (usage error, -h, -version) with status code.
+func parseArgs(args []string, stdout, stderr io.Writer) (c config, code int, done bool) {
+	fs := flag.NewFlagSet("iccheck", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	format := fs.String("format", "text", "output format: text, json, markdown, csv, sarif or html")
+	fs.StringVar(&c.lang, "lang", "en", "output language: en or ja")
+	fs.StringVar(&c.out, "o", "", "write the report to this file instead of standard output")
+	linux := fs.String("linux", "", "comma-separated VMs (names or IDs) known to run Linux")
+	fs.IntVar(&c.workers, "workers", runtime.GOMAXPROCS(0), "files read in parallel")
+	fs.Var(&c.progress, "progress", "show a progress bar on standard error (default: when standard error is a terminal and the input is large)")
+	failOn := fs.String("fail-on", string(failRecommended), "least action that makes the exit status 1: required, recommended, any (investigate counts) or never")
+	showVersion := fs.Bool("version", false, "print the version and exit")
+	fs.Usage = func() {
+		fmt.Fprint(stderr, usageText)
+		fs.PrintDefaults()
+	}
+	paths, err := cliflag.Parse(fs, args)
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+		return c, exitOK, true
+	case err != nil:
+		return c, exitUsage, true
+	case *showVersion:
+		fmt.Fprintf(stdout, "iccheck %s\n", cliflag.Version())
+		return c, exitOK, true
+	}
+	c.paths = paths
+	c.failOn = threshold(strings.ToLower(*failOn))
+	c.format, err = report.ParseFormat(*format)
+	switch {
+	case c.failOn != failRequired && c.failOn != failRecommended && c.failOn != failAny && c.failOn != failNever:
+		fmt.Fprintf(stderr, "iccheck: -fail-on %q: want required, recommended, any or never\n", *failOn)
+	case err != nil:
+		fmt.Fprintf(stderr, "iccheck: -format %q: want text, json, markdown, csv, sarif or html\n", *format)
+	case !strings.EqualFold(c.lang, "en") && !strings.EqualFold(c.lang, "ja"):
+		fmt.Fprintf(stderr, "iccheck: -lang %q: want en or ja\n", c.lang)
+	case c.workers < 1:
+		fmt.Fprintf(stderr, "iccheck: -workers %d: want 1 or more\n", c.workers)
+	default:
+		for _, vm := range strings.Split(*linux, ",") {
+			if vm = strings.TrimSpace(vm); vm != "" {
+				c.linux = append(c.linux, vm)
+			}
+		}
+		return c, exitOK, false
+	}
+	return c, exitUsage, true
+}
+
+// write renders the report to -o or stdout.
+func (c *config) write(res *hvic.Result, stdout io.Writer) error {
 	w := stdout
 	var file *os.File
-	if *out != "" {
-		file, err = os.Create(*out)
+	if c.out != "" {
+		f, err := os.Create(c.out)
 		if err != nil {
-			fmt.Fprintf(stderr, "iccheck: %s: %s\n", textsafe.Escape(*out), reason(err))
-			return exitUsage
+			var pe *os.PathError
+			if errors.As(err, &pe) {
+				return pe.Err
+			}
+			return err
 		}
-		w = file
+		file, w = f, f
 	}
 	bw := bufio.NewWriter(w)
 	// Japanese CSV opens in Excel only with a byte-order mark.
-	bom := f == report.FormatCSV && strings.EqualFold(*lang, "ja")
-	err = report.Render(bw, f, res, &report.Options{Lang: *lang, ToolVersion: version(), BOM: bom})
+	bom := c.format == report.FormatCSV && strings.EqualFold(c.lang, "ja")
+	err := report.Render(bw, c.format, res, &report.Options{Lang: c.lang, ToolVersion: cliflag.Version(), BOM: bom})
 	if err == nil {
 		err = bw.Flush()
 	}
@@ -174,14 +273,12 @@ func run(args []string, stdout, stderr io.Writer) int {
 			err = cerr
 		}
 	}
-	if err != nil {
-		name := *out
-		if name == "" {
-			name = "standard output"
-		}
-		fmt.Fprintf(stderr, "iccheck: %s: %s\n", textsafe.Escape(name), oneLine(err))
-		return exitUsage
-	}
+	return err
+}
+
+// echoProblems repeats the first error-level problems on stderr (all are
+// in the report).
+func echoProblems(res *hvic.Result, stderr io.Writer) {
 	shown, hidden := 0, 0
 	for _, p := range res.Problems {
 		if p.Severity != hvic.SeverityError {
@@ -197,23 +294,48 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if hidden > 0 {
 		fmt.Fprintf(stderr, "iccheck: %d more problems: see the report\n", hidden)
 	}
+}
+
+// exitStatus is the exit status for a scan's result (see the package
+// documentation), with its one-line explanation on stderr for 2 and 3.
+func exitStatus(res *hvic.Result, th threshold, paths []string, stderr io.Writer) int {
 	switch {
 	case res.Status == hvic.StatusFailed:
 		fmt.Fprintf(stderr, "iccheck: %s: nothing readable (no event log, hive, .reg export or reg query text could be read)\n", textsafe.Escape(strings.Join(paths, ", ")))
 		return exitUsage
-	case res.NeedsAction():
-		return exitAction
+	case !hasHyperVEvidence(res):
+		fmt.Fprintf(stderr, "iccheck: %s: no Hyper-V evidence (no VM, no IC event, no IC registry facts, no Integration-Admin log)\n", textsafe.Escape(strings.Join(paths, ", ")))
+		return exitNoEvidence
+	}
+	for _, a := range res.VMs {
+		if th.fails(a.Action) {
+			return exitAction
+		}
 	}
 	return exitOK
 }
 
-// version is the module version iccheck was built from ("dev" for a
-// source tree).
-func version() string {
-	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
-		return bi.Main.Version
+// hasHyperVEvidence reports whether the result holds anything about
+// Hyper-V integration services: an assessed VM, an IC event, a host that
+// offers IC versions, or a file read as a host or guest IC registry or as
+// an Integration-Admin (or Worker-Admin) log. A System log without IC
+// events, or a hive without IC facts, is not evidence.
+func hasHyperVEvidence(res *hvic.Result) bool {
+	if len(res.VMs) > 0 || len(res.Events) > 0 || len(res.Inventory.Guests) > 0 {
+		return true
 	}
-	return "dev"
+	for _, h := range res.Inventory.Hosts {
+		if len(h.GuestInstaller) > 0 {
+			return true
+		}
+	}
+	for _, f := range res.Inventory.Files {
+		switch f.Role {
+		case hvic.RoleHostRegistry, hvic.RoleGuestRegistry, hvic.RoleHostGuestRegistry, hvic.RoleIntegrationLog:
+			return true
+		}
+	}
+	return false
 }
 
 // reason is an OS error without the repeated path.

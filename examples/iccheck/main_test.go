@@ -11,6 +11,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/hvic/hvic/examples/internal/cliflag"
 )
 
 const sample = "../../testdata/sample"
@@ -38,6 +40,7 @@ func TestRun(t *testing.T) {
 		{"missing path", []string{filepath.Join(dir, "missing")}, exitUsage, "", "missing: no such file or directory", true},
 		{"nothing readable", []string{dir}, exitUsage, "", "nothing readable", true},
 		{"help", []string{"-h"}, exitOK, "", "usage: iccheck", false},
+		{"help after a path documents exit status", []string{sample, "-h"}, exitOK, "", "3  input read, but no Hyper-V evidence", false},
 		{"to file", []string{"-format", "html", "-o", outFile, "-progress", sample}, exitAction, "", "files", false},
 		{"unwritable output", []string{"-o", filepath.Join(dir, "no", "such", "dir", "r.txt"), sample}, exitUsage, "", "r.txt: no such file or directory", true},
 	}
@@ -102,4 +105,121 @@ func TestStderrEscapesInputNames(t *testing.T) {
 	for _, line := range strings.Split(strings.TrimRight(out, "\n"), "\n") {
 		assert.True(t, strings.HasPrefix(line, "iccheck: "), "forged line %q", line)
 	}
+}
+
+// TestExitStatus: one case per exit status and per -fail-on threshold, on
+// parts of the bundled sample whose worst action is known: the whole
+// sample (DB01 upgrade-required), HV01's SOFTWARE hive with WEB01's
+// (mismatch-unclassified, upgrade-recommended), WEB01's hive alone
+// (undetermined, investigate) and FS01 with HV01 (match, none).
+func TestExitStatus(t *testing.T) {
+	hostHive := filepath.Join(sample, "HV01", "Registry")
+	web01 := filepath.Join(sample, "guests", "WEB01")
+	fs01 := filepath.Join(sample, "guests", "FS01")
+	noHyperV := filepath.Join("..", "..", "testdata", "evtx", "williballenthin__python-evtx", "issue_38.evtx")
+	inputs := []struct {
+		name  string
+		paths []string
+		want  map[threshold]int // by -fail-on
+	}{
+		{"required", []string{"-linux", "LNX01", sample},
+			map[threshold]int{failRequired: exitAction, failRecommended: exitAction, failAny: exitAction, failNever: exitOK}},
+		{"recommended", []string{hostHive, web01},
+			map[threshold]int{failRequired: exitOK, failRecommended: exitAction, failAny: exitAction, failNever: exitOK}},
+		{"investigate", []string{web01},
+			map[threshold]int{failRequired: exitOK, failRecommended: exitOK, failAny: exitAction, failNever: exitOK}},
+		{"nothing to do", []string{hostHive, fs01},
+			map[threshold]int{failRequired: exitOK, failRecommended: exitOK, failAny: exitOK, failNever: exitOK}},
+		{"host facts without VMs", []string{hostHive},
+			map[threshold]int{failRequired: exitOK, failRecommended: exitOK, failAny: exitOK, failNever: exitOK}},
+		{"no Hyper-V evidence", []string{noHyperV},
+			map[threshold]int{failRequired: exitNoEvidence, failRecommended: exitNoEvidence, failAny: exitNoEvidence, failNever: exitNoEvidence}},
+	}
+	for _, in := range inputs {
+		for _, th := range []threshold{failRequired, failRecommended, failAny, failNever} {
+			t.Run(in.name+"/"+string(th), func(t *testing.T) {
+				var stdout, stderr bytes.Buffer
+				code := run(append([]string{"-format", "json", "-fail-on", string(th)}, in.paths...), &stdout, &stderr)
+				assert.Equal(t, in.want[th], code, stderr.String())
+				if code == exitNoEvidence {
+					assert.Contains(t, stderr.String(), "no Hyper-V evidence")
+				}
+			})
+		}
+	}
+	var stdout, stderr bytes.Buffer
+	assert.Equal(t, exitOK, run([]string{"-format", "json", web01}, &stdout, &stderr), "investigate is below the default threshold")
+	assert.Equal(t, exitAction, run([]string{"-format", "json", hostHive, web01}, &stdout, &stderr), "recommended is the default threshold")
+	assert.Equal(t, exitUsage, run([]string{"-fail-on", "high", web01}, &stdout, &stderr))
+	assert.Contains(t, stderr.String(), `-fail-on "high"`)
+}
+
+// TestFlagsAnywhere: flags before, between and after the paths give the
+// same report; "--" makes what follows a path.
+func TestFlagsAnywhere(t *testing.T) {
+	hostHive := filepath.Join(sample, "HV01", "Registry")
+	web01 := filepath.Join(sample, "guests", "WEB01")
+	orders := map[string][]string{
+		"before":  {"-format", "json", "-fail-on", "required", "-workers", "1", hostHive, web01},
+		"between": {hostHive, "-format", "json", "-fail-on=required", web01, "-workers", "1"},
+		"after":   {hostHive, web01, "-format", "json", "--fail-on", "required", "-workers", "1"},
+	}
+	reports := map[string]string{}
+	for name, args := range orders {
+		var stdout, stderr bytes.Buffer
+		require.Equal(t, exitOK, run(args, &stdout, &stderr), "%s: upgrade-recommended is below -fail-on required: %s", name, stderr.String())
+		var doc struct {
+			VMs []struct {
+				Name   string `json:"name"`
+				Action string `json:"action"`
+			} `json:"vms"`
+		}
+		require.NoError(t, json.Unmarshal(stdout.Bytes(), &doc), name)
+		require.Len(t, doc.VMs, 1, name)
+		assert.Equal(t, "WEB01", doc.VMs[0].Name)
+		reports[name] = stdout.String()
+	}
+	assert.Equal(t, reports["before"], reports["between"])
+	assert.Equal(t, reports["before"], reports["after"])
+
+	var stdout, stderr bytes.Buffer
+	assert.Equal(t, exitUsage, run([]string{"-format", "json", "--", "-format"}, &stdout, &stderr))
+	assert.Contains(t, stderr.String(), "iccheck: -format: no such file or directory", "after --, -format is a path")
+	stderr.Reset()
+	assert.Equal(t, exitUsage, run([]string{web01, "-format"}, &stdout, &stderr))
+	assert.Contains(t, stderr.String(), "flag needs an argument: -format")
+}
+
+// TestVersion: -version prints the version the reports carry.
+func TestVersion(t *testing.T) {
+	v := cliflag.Version()
+	var stdout, stderr bytes.Buffer
+	require.Equal(t, exitOK, run([]string{filepath.Join(sample, "guests", "WEB01"), "-version"}, &stdout, &stderr))
+	assert.Equal(t, "iccheck "+v+"\n", stdout.String())
+	assert.Empty(t, stderr.String())
+
+	stdout.Reset()
+	run([]string{"-format", "json", filepath.Join(sample, "guests", "WEB01")}, &stdout, &stderr)
+	var doc struct {
+		Tool struct {
+			Version string `json:"version"`
+		} `json:"tool"`
+	}
+	require.NoError(t, json.Unmarshal(stdout.Bytes(), &doc))
+	assert.Equal(t, v, doc.Tool.Version)
+
+	stdout.Reset()
+	run([]string{"-format", "sarif", filepath.Join(sample, "guests", "WEB01")}, &stdout, &stderr)
+	var sarif struct {
+		Runs []struct {
+			Tool struct {
+				Driver struct {
+					Version string `json:"version"`
+				} `json:"driver"`
+			} `json:"tool"`
+		} `json:"runs"`
+	}
+	require.NoError(t, json.Unmarshal(stdout.Bytes(), &sarif))
+	require.Len(t, sarif.Runs, 1)
+	assert.Equal(t, v, sarif.Runs[0].Tool.Driver.Version)
 }
