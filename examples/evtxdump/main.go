@@ -1,16 +1,26 @@
 // Command evtxdump prints the records of EVTX logs as JSON Lines, or the
 // Hyper-V Integration Services evidence in them, or a per-file summary.
 //
-//	go run ./examples/evtxdump [-ic] [-summary] FILE...
+//	go run ./examples/evtxdump [-ic] [-summary] [-sequential] FILE... [flags]
 //
 // Default: one object per decoded record; "recovered" marks the records a
 // sequential reader would not reach (see evtx.Record.Recovered), "partial"
 // those whose end is damaged. -ic: one object per IC event
 // (evtx.ExtractICFor with kb's event catalogue; "kind" is the catalogue's
 // meaning). -summary: one object per file with the record and chunk
-// counts and the problems met. -ic and -summary may be combined. A file
-// that cannot be opened gets one line on stderr naming it; the other files
-// are still processed and the exit status is 2.
+// counts and the problems met. -ic and -summary may be combined.
+//
+// -ic and -summary take the fast path, as iccheck does: File.ScanIC with
+// kb's catalogue as the selection, decoding in parallel only the chunks
+// that can hold a selected provider (with -summary, every chunk, so that
+// the counts and problems are those of a full decode). -sequential reads
+// them with one sequential Records pass instead, the reference the fast
+// path is tested against; the output is the same.
+//
+// Flags may come before, between or after the files; "--" ends them.
+// -version prints the version. A file that cannot be opened gets one line
+// on stderr naming it; the other files are still processed and the exit
+// status is 2.
 package main
 
 import (
@@ -24,6 +34,7 @@ import (
 	"time"
 
 	"github.com/hvic/hvic/evtx"
+	"github.com/hvic/hvic/examples/internal/cliflag"
 	"github.com/hvic/hvic/kb"
 )
 
@@ -35,7 +46,7 @@ var table = kb.Default()
 var catalogue = func() []evtx.EventKey {
 	keys := []evtx.EventKey{}
 	for _, e := range table.EventKeys() {
-		if e.EventID <= 0xffff {
+		if e.EventID <= 0xffff && e.Provider != "" { // as package hvic selects
 			keys = append(keys, evtx.EventKey{Provider: e.Provider, Prefix: e.Prefix, ID: uint16(e.EventID)})
 		}
 	}
@@ -119,28 +130,43 @@ func stamp(t time.Time) string {
 	return t.UTC().Format(time.RFC3339Nano)
 }
 
+// mode is what to print for each file.
+type mode struct {
+	records, ic, summary bool
+	sequential           bool // -ic and -summary through Records, not ScanIC
+}
+
 // run is the whole command; it returns the exit status.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("evtxdump", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	ic := fs.Bool("ic", false, "print Hyper-V IC evidence instead of records")
-	summary := fs.Bool("summary", false, "print one summary per file instead of records")
+	var m mode
+	fs.BoolVar(&m.ic, "ic", false, "print Hyper-V IC evidence instead of records")
+	fs.BoolVar(&m.summary, "summary", false, "print one summary per file instead of records")
+	fs.BoolVar(&m.sequential, "sequential", false, "read -ic and -summary with one sequential pass instead of the parallel fast path (same output)")
+	showVersion := fs.Bool("version", false, "print the version and exit")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: evtxdump [-ic] [-summary] FILE...")
+		fmt.Fprintln(stderr, "usage: evtxdump [-ic] [-summary] [-sequential] FILE... (flags may follow the files; -- ends them)")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
+	files, err := cliflag.Parse(fs, args)
+	if err != nil {
 		return 2
 	}
-	if fs.NArg() == 0 {
+	if *showVersion {
+		fmt.Fprintf(stdout, "evtxdump %s\n", cliflag.Version())
+		return 0
+	}
+	if len(files) == 0 {
 		fs.Usage()
 		return 2
 	}
+	m.records = !m.ic && !m.summary
 	enc := json.NewEncoder(stdout)
 	enc.SetEscapeHTML(false)
 	status := 0
-	for _, path := range fs.Args() {
-		if err := dump(ctx, path, enc, *ic, *summary); err != nil {
+	for _, path := range files {
+		if err := dump(ctx, path, enc, m); err != nil {
 			fmt.Fprintf(stderr, "evtxdump: %s: %v\n", path, err)
 			status = 2
 			if errors.Is(err, context.Canceled) {
@@ -151,13 +177,15 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	return status
 }
 
-func dump(ctx context.Context, path string, enc *json.Encoder, ic, summary bool) error {
+func dump(ctx context.Context, path string, enc *json.Encoder, m mode) error {
 	f, err := evtx.Open(path, nil)
 	if err != nil {
 		return err
 	}
 	defer f.Close()
-	records := !ic && !summary
+	if !m.records && !m.sequential {
+		return dumpFast(ctx, path, f, enc, m)
+	}
 	for rec, err := range f.Records(ctx) {
 		if err != nil {
 			if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
@@ -166,53 +194,85 @@ func dump(ctx context.Context, path string, enc *json.Encoder, ic, summary bool)
 			continue // damage: listed in the summary
 		}
 		switch {
-		case records:
-			l := recordLine{
-				File: path, Chunk: rec.Chunk, Offset: rec.Offset, RecordID: rec.RecordID,
-				Time: stamp(rec.TimeCreated), Provider: rec.Provider, ProviderGUID: rec.ProviderGUID,
-				EventID: rec.EventID, Level: rec.Level, Channel: rec.Channel, Computer: rec.Computer,
-				UserID: rec.UserID, Data: make([]field, 0, len(rec.Data)), MayBeShifted: rec.DataMayBeShifted,
-				Recovered: rec.Recovered, Partial: rec.Partial, Binary: rec.Binary,
-			}
-			if rec.HasQualifiers {
-				q := rec.Qualifiers
-				l.Qualifiers = &q
-			}
-			for _, d := range rec.Data {
-				l.Data = append(l.Data, field(d))
-			}
-			if err := enc.Encode(l); err != nil {
+		case m.records:
+			if err := enc.Encode(newRecordLine(path, &rec)); err != nil {
 				return err
 			}
-		case ic:
+		case m.ic:
 			ev, ok := evtx.ExtractICFor(rec, catalogue)
 			if !ok {
 				continue
 			}
-			kind := table.Classify(ev.Provider, uint32(ev.EventID))
-			if err := enc.Encode(icLine{
-				File: path, RecordID: ev.RecordID, Time: stamp(ev.Time), Kind: kind, Shape: ev.Shape, Provider: ev.Provider,
-				EventID: ev.EventID, Component: ev.Component, VMName: ev.VMName, VMID: ev.VMID,
-				ServerVersion: ev.ServerVersion, ClientVersion: ev.ClientVersion,
-				FrameworkVersion: ev.FrameworkVersion.Raw, MessageVersion: ev.MessageVersion.Raw,
-				Computer: ev.Computer, Ambiguous: ev.Ambiguous, Note: ev.Note,
-			}); err != nil {
+			if err := enc.Encode(newICLine(path, &ev)); err != nil {
 				return err
 			}
 		}
 	}
-	if summary {
+	if m.summary {
 		s := f.Stats()
-		l := summaryLine{
-			File: path, RecordsDecoded: s.RecordsDecoded, RecordsRecovered: s.RecordsRecovered, RecordsFailed: s.RecordsFailed,
-			ChunksTotal: s.ChunkSlots, ChunksSkipped: s.ChunksSkipped, Dirty: f.Header().Dirty(),
-			Problems: make([]problemLine, 0, len(s.Problems)),
-		}
-		for _, p := range s.Problems {
-			l.Problems = append(l.Problems, problemLine{Kind: p.Kind, Chunk: p.Chunk, Offset: p.Offset,
-				RecordID: p.RecordID, Lost: p.Lost, Error: p.Err.Error()})
-		}
-		return enc.Encode(l)
+		return enc.Encode(newSummaryLine(path, f, s.RecordsDecoded, s.RecordsRecovered, s.RecordsFailed, s.ChunkSlots, s.ChunksSkipped, s.Problems))
 	}
 	return nil
+}
+
+// dumpFast prints -ic and -summary through File.ScanIC, as package hvic
+// reads a log: the chunks that hold no provider of the catalogue are not
+// decoded, unless -summary needs every record counted.
+func dumpFast(ctx context.Context, path string, f *evtx.File, enc *json.Encoder, m mode) error {
+	evs, st, err := f.ScanIC(ctx, &evtx.ScanOptions{Events: catalogue, DecodeAll: m.summary})
+	if err != nil {
+		return err
+	}
+	if m.ic {
+		for i := range evs {
+			if err := enc.Encode(newICLine(path, &evs[i])); err != nil {
+				return err
+			}
+		}
+	}
+	if m.summary {
+		return enc.Encode(newSummaryLine(path, f, st.RecordsDecoded, st.RecordsRecovered, st.RecordsFailed, st.ChunkSlots, st.ChunksSkipped, st.Problems))
+	}
+	return nil
+}
+
+func newRecordLine(path string, rec *evtx.Record) recordLine {
+	l := recordLine{
+		File: path, Chunk: rec.Chunk, Offset: rec.Offset, RecordID: rec.RecordID,
+		Time: stamp(rec.TimeCreated), Provider: rec.Provider, ProviderGUID: rec.ProviderGUID,
+		EventID: rec.EventID, Level: rec.Level, Channel: rec.Channel, Computer: rec.Computer,
+		UserID: rec.UserID, Data: make([]field, 0, len(rec.Data)), MayBeShifted: rec.DataMayBeShifted,
+		Recovered: rec.Recovered, Partial: rec.Partial, Binary: rec.Binary,
+	}
+	if rec.HasQualifiers {
+		q := rec.Qualifiers
+		l.Qualifiers = &q
+	}
+	for _, d := range rec.Data {
+		l.Data = append(l.Data, field(d))
+	}
+	return l
+}
+
+func newICLine(path string, ev *evtx.ICEvent) icLine {
+	return icLine{
+		File: path, RecordID: ev.RecordID, Time: stamp(ev.Time), Kind: table.Classify(ev.Provider, uint32(ev.EventID)),
+		Shape: ev.Shape, Provider: ev.Provider, EventID: ev.EventID, Component: ev.Component, VMName: ev.VMName, VMID: ev.VMID,
+		ServerVersion: ev.ServerVersion, ClientVersion: ev.ClientVersion,
+		FrameworkVersion: ev.FrameworkVersion.Raw, MessageVersion: ev.MessageVersion.Raw,
+		Computer: ev.Computer, Ambiguous: ev.Ambiguous, Note: ev.Note,
+	}
+}
+
+func newSummaryLine(path string, f *evtx.File, decoded, recovered, failed, slots, skipped int, problems []evtx.Problem) summaryLine {
+	l := summaryLine{
+		File: path, RecordsDecoded: decoded, RecordsRecovered: recovered, RecordsFailed: failed,
+		ChunksTotal: slots, ChunksSkipped: skipped, Dirty: f.Header().Dirty(),
+		Problems: make([]problemLine, 0, len(problems)),
+	}
+	for _, p := range problems {
+		l.Problems = append(l.Problems, problemLine{Kind: p.Kind, Chunk: p.Chunk, Offset: p.Offset,
+			RecordID: p.RecordID, Lost: p.Lost, Error: p.Err.Error()})
+	}
+	return l
 }

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -14,6 +15,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/hvic/hvic/examples/internal/cliflag"
 	"github.com/hvic/hvic/internal/evtxwriter"
 )
 
@@ -129,4 +131,62 @@ func TestRun(t *testing.T) {
 			tc.check(t, lines(t, stdout.Bytes()), stderr.String())
 		})
 	}
+}
+
+// TestFastPathMatchesSequential: -ic and -summary print the same through
+// ScanIC (the default) as through one sequential Records pass, on every
+// log of the public corpus copies in testdata/evtx and of the bundled
+// sample.
+func TestFastPathMatchesSequential(t *testing.T) {
+	var logs []string
+	for _, root := range []string{filepath.Join("..", "..", "testdata", "evtx"), filepath.Join("..", "..", "testdata", "sample")} {
+		require.NoError(t, filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {
+			if err == nil && !d.IsDir() && strings.EqualFold(filepath.Ext(p), ".evtx") {
+				logs = append(logs, p)
+			}
+			return err
+		}))
+	}
+	require.GreaterOrEqual(t, len(logs), 19, "17 corpus logs and the sample's two")
+	icEvents := 0
+	for _, flags := range [][]string{{"-ic"}, {"-summary"}, {"-ic", "-summary"}} {
+		for _, p := range logs {
+			var fast, seq, fastErr, seqErr bytes.Buffer
+			fastStatus := run(context.Background(), append(append([]string{}, flags...), p), &fast, &fastErr)
+			seqStatus := run(context.Background(), append(append([]string{"-sequential"}, flags...), p), &seq, &seqErr)
+			assert.Equal(t, seqStatus, fastStatus, "%v %s", flags, p)
+			assert.Equal(t, seqErr.String(), fastErr.String(), "%v %s", flags, p)
+			require.Equal(t, seq.String(), fast.String(), "%v %s", flags, p)
+			if len(flags) == 1 && flags[0] == "-ic" {
+				icEvents += strings.Count(fast.String(), "\n")
+			}
+		}
+	}
+	assert.Positive(t, icEvents, "the corpus and the sample hold IC events")
+}
+
+// TestFlags: flags before, between and after the files, "--" and -version.
+func TestFlags(t *testing.T) {
+	ic := icLog(t)
+	var want bytes.Buffer
+	require.Equal(t, 0, run(context.Background(), []string{"-ic", "-summary", ic, ic}, &want, io.Discard))
+	for name, args := range map[string][]string{
+		"between": {ic, "-ic", ic, "-summary"},
+		"after":   {ic, ic, "--summary", "-ic=true"},
+	} {
+		var out bytes.Buffer
+		require.Equal(t, 0, run(context.Background(), args, &out, io.Discard), name)
+		assert.Equal(t, want.String(), out.String(), name)
+	}
+
+	var out, errOut bytes.Buffer
+	assert.Equal(t, 2, run(context.Background(), []string{"-ic", "--", "-summary"}, &out, &errOut))
+	assert.Empty(t, out.String())
+	assert.Contains(t, errOut.String(), "evtxdump: -summary: ", "after --, -summary is a file")
+
+	out.Reset()
+	errOut.Reset()
+	assert.Equal(t, 0, run(context.Background(), []string{ic, "-version"}, &out, &errOut))
+	assert.Equal(t, "evtxdump "+cliflag.Version()+"\n", out.String())
+	assert.Empty(t, errOut.String())
 }
