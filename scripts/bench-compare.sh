@@ -123,3 +123,27 @@ if [ "${BENCHSTAT:-0}" = 1 ]; then
   go test -run='^$' -bench='ScanIC|Filter' -count=5 ./evtx >"$work/bench.txt"
   "$(go env GOPATH)/bin/benchstat" "$work/bench.txt"
 fi
+
+# The command-line tools on the 100 MiB System log (issue 14): iccheck and
+# evtxdump -ic both read it through ScanIC; evtxdump -ic -sequential is the
+# former full sequential decode (skipped with SKIP_SLOW=1).
+go build -o "$work/iccheck" ./examples/iccheck
+go build -o "$work/evtxdump" ./examples/evtxdump
+results="$work/cli.tsv"
+: >"$results"
+measure iccheck "$sys100" "$REPS" "$work/iccheck" -format json -fail-on never "$sys100"
+measure evtxdump-ic "$sys100" "$REPS" "$work/evtxdump" -ic "$sys100"
+if [ "$SKIP_SLOW" != 1 ]; then
+  measure evtxdump-ic-seq "$sys100" "$SLOW_REPS" "$work/evtxdump" -ic -sequential "$sys100"
+fi
+echo
+echo "command-line tools on $(basename "$sys100"): median wall s, cpu s, RSS MiB"
+python3 - "$results" <<'EOF2'
+import statistics, sys
+g = {}
+for l in open(sys.argv[1]):
+    label, _, wall, cpu, rss = l.split("\t")
+    g.setdefault(label, []).append((float(wall), float(cpu), float(rss) / 1024))
+for label, v in g.items():
+    print(f"{label:<16} {len(v):>2} {statistics.median(x[0] for x in v):8.2f} {statistics.median(x[1] for x in v):8.2f} {statistics.median(x[2] for x in v):8.1f}")
+EOF2
