@@ -163,6 +163,14 @@ type decoder struct {
 	// the budget of the record being decoded.
 	chunkLeft int64
 	br        *budgetReader
+	// The record-level pre-filter of ScanIC (peek.go): when pick is set,
+	// startChunk lists in skipAt the records the light reader shows keys
+	// cannot select; decode skips them and sets skipped for the record it
+	// returns.
+	pick    bool
+	keys    []EventKey
+	skipAt  map[int]bool
+	skipped bool
 }
 
 func newDecoder(f *File) *decoder { return &decoder{f: f} }
@@ -175,6 +183,10 @@ func (d *decoder) startChunk(i int, off int64, data []byte) {
 	d.good = map[int32]bool{}
 	d.v = validator{data: data, defs: map[int]defInfo{}, busy: map[int]bool{}}
 	d.chunkLeft = d.f.opts.MaxChunkWork
+	d.skipAt = nil
+	if d.pick {
+		d.skipAt = d.plainChunk(data)
+	}
 }
 
 // charge takes the work of the record just decoded from the chunk's
@@ -208,6 +220,11 @@ func (d *decoder) chunkSpent() bool { return d.chunkLeft <= 0 }
 // decode turns the record at pos (size bytes, header already checked) into a
 // Record. Any panic in golang-evtx becomes an ErrDecode error.
 func (d *decoder) decode(pos, size int) (rec Record, err error) {
+	d.skipped = false
+	if d.skipAt[pos] && !d.partial {
+		d.skipped = true
+		return Record{}, nil
+	}
 	defer func() { d.charge(err != nil) }()
 	le := binary.LittleEndian
 	rec.File = d.f.opts.Name
