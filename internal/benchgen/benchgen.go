@@ -42,6 +42,9 @@ type Options struct {
 	// logs. Without it the IC records cycle through every kind ExtractIC
 	// knows, channels mixed (the equivalence tests want that variety).
 	SystemOnly bool
+	// HyperVHost makes the noise that of a Hyper-V host's System log
+	// (HyperVNoise): Hyper-V providers in every chunk.
+	HyperVHost bool
 }
 
 // Spread returns n positions spread over records records: the first, the
@@ -90,6 +93,8 @@ func Generate(o Options) ([]byte, []evtxwriter.Location, []int, error) {
 			}
 			k++
 			icIdx = append(icIdx, i)
+		} else if o.HyperVHost {
+			e = hyperVNoiseEvent(rng, at)
 		} else {
 			e = noiseEvent(rng, at)
 		}
@@ -157,6 +162,17 @@ func Quiet100() Options { return Options{Records: RecordsFor100MiB, Seed: 2, Sys
 // System10 is a ~10 MiB System log with 12 IC records (for slow peers).
 func System10() Options {
 	return Options{Records: RecordsFor100MiB / 10, IC: Spread(12, RecordsFor100MiB/10), Seed: 3, SystemOnly: true}
+}
+
+// RecordsHyperVHost is the record count of HyperVHost: about 114 MB.
+const RecordsHyperVHost = 250000
+
+// HyperVHost is a realistic Hyper-V host System log of about 114 MB
+// (issue 15): 250,000 records whose noise (hyperVNoiseEvent) puts
+// Hyper-V providers (VmSwitch 232/233/234, Hypervisor) in every chunk, and
+// 40 IC records spread evenly.
+func HyperVHost() Options {
+	return Options{Records: RecordsHyperVHost, IC: Spread(40, RecordsHyperVHost), Seed: 4, SystemOnly: true, HyperVHost: true}
 }
 
 // Collection returns the options of the n logs of a generated collection:
@@ -350,6 +366,48 @@ func systemICEvent(k int, at time.Time) evtxwriter.Event {
 			e.EventID, e.Level, e.Qualifiers = 5, 2, 49152
 		}
 		e.Data = []evtxwriter.Field{{Value: "\\Device\\00000041"}, {Value: vm}, {Value: strings.Trim(id, "{}")}, {Value: "5.1"}, {Value: "4.2"}}
+	}
+	return e
+}
+
+// hyperVNoise are the Hyper-V providers of a host's System log that are not
+// IC evidence: VmSwitch logs 232/233/234 (NIC connected, disconnected,
+// deleted) at every VM start, stop and migration; the hypervisor and VMMS
+// log their own events.
+var hyperVNoise = []noiseProvider{
+	{"Microsoft-Windows-Hyper-V-VmSwitch", "{67dc0d66-3695-47c0-9642-33f76f7bd7ad}", false, []uint16{232, 233, 234}, []string{"NicNameLen", "NicName", "PortNameLen", "PortName", "SwitchName"}},
+	{"Microsoft-Windows-Hyper-V-Hypervisor", "{52fc89f8-995e-434c-a91e-199986449890}", false, []uint16{1, 2, 41, 151}, []string{"ProcessorCount", "SchedulerType"}},
+	{"Microsoft-Windows-Hyper-V-VMMS", "{6066f867-7ca1-4418-85fd-36e3f9c0600c}", false, []uint16{14070, 20413}, []string{"VmName", "VmId"}},
+}
+
+// hyperVNoiseEvent is one noise event of a Hyper-V host's System log: 30%
+// VmSwitch 232/233/234, 10% Hypervisor, 5% VMMS, 25% Service Control
+// Manager, 10% Kernel-General, 20% the other System providers.
+func hyperVNoiseEvent(rng *rand.Rand, at time.Time) evtxwriter.Event {
+	r := rng.Intn(100)
+	var p noiseProvider
+	switch {
+	case r < 30:
+		p = hyperVNoise[0]
+	case r < 40:
+		p = hyperVNoise[1]
+	case r < 45:
+		p = hyperVNoise[2]
+	case r < 70:
+		p = providers[0]
+	case r < 80:
+		p = providers[1]
+	default:
+		return noiseEvent(rng, at)
+	}
+	e := evtxwriter.Event{
+		Provider: p.name, ProviderGUID: p.guid, Layout: evtxwriter.Manifest,
+		EventID: p.ids[rng.Intn(len(p.ids))], Level: 4,
+		Keywords: 0x8000000000000000, Time: at, Channel: "System", Computer: "HV01.corp.example",
+		ProcessID: uint32(4 + rng.Intn(3000)), ThreadID: uint32(8 + rng.Intn(9000)),
+	}
+	for _, name := range p.fields {
+		e.Data = append(e.Data, evtxwriter.Field{Name: name, Value: sentence(rng, 1+rng.Intn(4))})
 	}
 	return e
 }

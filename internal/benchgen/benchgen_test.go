@@ -95,3 +95,29 @@ func TestCached(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "content", string(got))
 }
+
+// TestHyperVHostNoise checks the realistic Hyper-V host log's shape on a
+// small copy: every chunk names the Hyper-V prefix (so the chunk filter
+// passes each one), VmSwitch 232/233/234 and the Hypervisor are there, and
+// the IC records sit where they were asked for.
+func TestHyperVHostNoise(t *testing.T) {
+	o := HyperVHost()
+	assert.Equal(t, RecordsHyperVHost, o.Records)
+	assert.Len(t, o.IC, 40)
+	o.Records, o.IC = 3000, Spread(4, 3000)
+	b, locs, ic, err := Generate(o)
+	require.NoError(t, err)
+	assert.Equal(t, o.IC, ic)
+	chunks := locs[len(locs)-1].Chunk + 1
+	require.Greater(t, chunks, 5)
+	for c := 0; c < chunks; c++ {
+		chunk := b[4096+c*65536 : 4096+(c+1)*65536]
+		assert.True(t, bytes.Contains(chunk, utf16("Microsoft-Windows-Hyper-V-")), "chunk %d", c)
+	}
+	for _, name := range []string{"Microsoft-Windows-Hyper-V-VmSwitch", "Microsoft-Windows-Hyper-V-Hypervisor"} {
+		assert.True(t, bytes.Contains(b, utf16(name)), name)
+	}
+	again, err := Bytes(o)
+	require.NoError(t, err)
+	assert.Equal(t, b, again, "deterministic")
+}

@@ -39,7 +39,7 @@ func run(args []string) error {
 		for _, in := range []struct {
 			name string
 			o    benchgen.Options
-		}{{"system100.evtx", benchgen.System100()}, {"quiet100.evtx", benchgen.Quiet100()}, {"system10.evtx", benchgen.System10()}} {
+		}{{"system100.evtx", benchgen.System100()}, {"quiet100.evtx", benchgen.Quiet100()}, {"system10.evtx", benchgen.System10()}, {"hyperv114.evtx", benchgen.HyperVHost()}} {
 			o := in.o
 			p, err := benchgen.Cached(in.name, benchgen.Version, func() ([]byte, error) { return benchgen.Bytes(o) })
 			if err != nil {
