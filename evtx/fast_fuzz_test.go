@@ -56,8 +56,11 @@ func FuzzFilter(f *testing.F) {
 // IC events of the full decode, and the same problems for the chunks it
 // decodes, without panicking or printing. Inputs are cut to two chunk
 // slots and read with the small limits of fuzzOpts. Seeds: fuzzFileSeeds
-// (truncated chunks: the full path) and two whole generated chunks (the
-// filter path).
+// (truncated chunks: the full path) and three whole generated chunks (the
+// filter path; the last one from the realistic Hyper-V host log). With
+// fuzzOpts' small MaxChunkWork the record-level filter stays off; the
+// second half reads the input again with the default MaxChunkWork, where
+// it is on (checkFuzzRecordFilter).
 func FuzzScanIC(f *testing.F) {
 	for _, b := range fuzzFileSeeds(f) {
 		f.Add(b)
@@ -68,6 +71,8 @@ func FuzzScanIC(f *testing.F) {
 	b, err = benchgen.Bytes(benchgen.Options{Records: 0, IC: []int{0, 1, 2, 3, 4}, Seed: 2})
 	require.NoError(f, err)
 	f.Add(b[:min(len(b), fileHeaderBlock+chunkSize)])
+	b = hyperVHostLog(f, 400)
+	f.Add(b[:min(len(b), fileHeaderBlock+2*chunkSize)])
 	f.Fuzz(func(t *testing.T, data []byte) {
 		data = data[:min(len(data), fileHeaderBlock+2*chunkSize)]
 		logged := quietLog(t)
@@ -89,6 +94,32 @@ func FuzzScanIC(f *testing.F) {
 			wantProblems = append(wantProblems, p)
 		}
 		require.Equal(t, keys(wantProblems), keys(st.Problems))
+		checkFuzzRecordFilter(t, data)
 		require.Empty(t, logged.String(), "nothing may be printed")
 	})
+}
+
+// checkFuzzRecordFilter is FuzzScanIC's second half: fuzzOpts with the
+// default MaxChunkWork (the record-level filter is on), without a selection
+// and with kb's catalogue: the full decode's events and problems.
+func checkFuzzRecordFilter(t *testing.T, data []byte) {
+	opts := fuzzOpts()
+	opts.MaxChunkWork = DefaultMaxChunkWork
+	for _, sel := range [][]EventKey{nil, catalogue()} {
+		file, err := FromBytes(data, opts)
+		require.NoError(t, err)
+		want, full := fullICFor(t, file, sel)
+		got, st, err := file.ScanIC(context.Background(), &ScanOptions{Workers: 2, BatchChunks: 1, Events: sel})
+		require.NoError(t, err)
+		require.Equal(t, want, got)
+		skip := filteredChunksBy(data, filterFor(sel))
+		var wantProblems []Problem
+		for _, p := range full.Problems {
+			if p.Chunk >= 0 && skip[p.Chunk] && p.Kind != ProblemChunkHeaderCRC && p.Kind != ProblemChunkDataCRC {
+				continue
+			}
+			wantProblems = append(wantProblems, p)
+		}
+		require.Equal(t, keys(wantProblems), keys(st.Problems))
+	}
 }
