@@ -92,7 +92,8 @@ type ScanStats struct {
 	// chunks, and the checksum warnings of the filtered ones. Records of a
 	// filtered chunk are not walked, so damage to them is not reported:
 	// it cannot hide IC evidence, since the chunk holds no relevant
-	// provider name.
+	// provider name. Records the record-level filter skips are undamaged
+	// by construction (see peek.go for the one case it cannot rule out).
 	Problems []Problem
 }
 
@@ -108,9 +109,14 @@ type ScanStats struct {
 // UTF-16LE or 8-bit, in any letter case strings.EqualFold accepts; when a
 // selected name has no letter "v" the pre-filter is off. Provider names,
 // like template definitions, are chunk-local, so the other chunks hold no
-// selected record. The chunks are read in batches and decoded by
-// opts.Workers goroutines with a bounded number of batches in flight; the
-// order of the results is restored. Damage is reported in ScanStats.Problems
+// selected record. Inside a decoded chunk that is plain (complete,
+// undamaged, every record of a layout the light reader of peek.go reads,
+// Options.MaxChunkWork at least its default), only the records whose
+// provider name and event ID can be selected are handed to golang-evtx;
+// the others are counted in RecordsDecoded. DecodeAll turns both filters
+// off. The chunks are read in batches and decoded by opts.Workers
+// goroutines with a bounded number of batches in flight; the order of the
+// results is restored. Damage is reported in ScanStats.Problems
 // (see there); the error is non-nil only when ctx is cancelled (checked
 // before each batch), and then the events found so far are returned.
 //

@@ -25,19 +25,25 @@ import (
 //
 // A record is skipped only when it cannot be selected: no provider name the
 // full decode could give it (every Provider Name of the definition, or none)
-// is selected with any event ID the full decode could give it. Everything
-// else is decoded fully: records the light reader cannot read (damage, a
-// nested template, a BinXML or array value, a value golang-evtx would drop,
-// an unusual EventID content), and records the validator (validate.go)
-// rejects or whose expansion exceeds the record's budget.
+// is selected with any event ID the full decode could give it. And records
+// are skipped only in plain chunks (plainChunk): complete, undamaged, every
+// record read by the light reader and accepted by the validator
+// (validate.go), MaxChunkWork at least its default. A record the light
+// reader cannot read (a nested template in its definition, a BinXML value
+// that could hold System elements, an array or otherwise typed provider
+// name, a value golang-evtx would drop, a value rendered many times, a
+// definition whose first element is not Event) makes its chunk decoded
+// fully, as do damage and a smaller budget: their problems are exactly the
+// full decode's.
 //
-// What a skipped record no longer reports: a record the validator accepts
-// and the light reader reads, but that golang-evtx or the conversion would
-// still fail (no Event element, say), is counted as decoded instead of
-// failed and yields no problem. It cannot hide IC evidence: every provider
-// name it could hold is unselected. Skipped records spend none of the
-// chunk's MaxChunkWork, so a chunk whose full decode would run out of its
-// budget can decode more of its selected records than the full decode.
+// What is not exact, by construction: a record in a plain chunk that the
+// validator accepts and the light reader reads, but that golang-evtx or
+// the conversion would still fail, is counted as decoded instead of failed
+// and yields no problem (none is known; FuzzPeekRecord and FuzzScanIC look
+// for one). It cannot hide IC evidence: every provider name it could hold
+// is unselected. And skipped records spend none of the chunk's
+// MaxChunkWork, which the full decode of a plain chunk could exhaust only
+// above 2 Mi units of work, 2.5 times the heaviest real chunk.
 
 // peekDef is what the light reader learned from one template definition.
 type peekDef struct {
@@ -47,6 +53,8 @@ type peekDef struct {
 	eventIDs  []peekRef   // the content items of every EventID element
 	sys       bool        // an element is named Event, System, Provider or EventID
 	refs      map[int]int // substitution index -> references to it
+	event     bool        // the first top-level element is named Event
+	top       int         // top-level elements met
 }
 
 // sysNames are the element names decode's fill reads the provider name and
@@ -187,6 +195,10 @@ func (p *peeker) walk(d *peekDef, pos int) (int, bool) {
 			if !ok {
 				return 0, false
 			}
+			if len(stack) == 0 {
+				d.top++
+				d.event = d.event || (d.top == 1 && name == "Event")
+			}
 			stack = append(stack, name)
 			d.sys = d.sys || sysNames[name]
 			pos = np
@@ -295,7 +307,8 @@ func (p *peeker) record(v *validator, pos, end int) (peekInfo, bool) {
 	}
 	v.extra = 0
 	d := p.definition(defOff)
-	if !d.ok {
+	if !d.ok || !d.event {
+		// decode fails a record whose first element is not Event.
 		return peekInfo{}, false
 	}
 	vals := ti + 10
