@@ -3,6 +3,7 @@ package evtx
 import (
 	"context"
 	"strings"
+	"sync"
 	"testing"
 	"unicode/utf8"
 
@@ -99,13 +100,16 @@ func FuzzScanIC(f *testing.F) {
 	})
 }
 
+// catalogueOnce is catalogue, computed once for the fuzz targets.
+var catalogueOnce = sync.OnceValue(catalogue)
+
 // checkFuzzRecordFilter is FuzzScanIC's second half: fuzzOpts with the
 // default MaxChunkWork (the record-level filter is on), without a selection
 // and with kb's catalogue: the full decode's events and problems.
 func checkFuzzRecordFilter(t *testing.T, data []byte) {
 	opts := fuzzOpts()
 	opts.MaxChunkWork = DefaultMaxChunkWork
-	for _, sel := range [][]EventKey{nil, catalogue()} {
+	for _, sel := range [][]EventKey{nil, catalogueOnce()} {
 		file, err := FromBytes(data, opts)
 		require.NoError(t, err)
 		want, full := fullICFor(t, file, sel)

@@ -34,6 +34,8 @@
 #   REPS=3        repetitions of each measurement
 #   SLOW_REPS=3   repetitions of the full decoders on the 100 MiB files
 #   SKIP_SLOW=1   skip the full decoders on the 100 MiB files
+#   HYPERV_ONLY=1 measure the Hyper-V host log only (hvic-scan, iccheck,
+#                 evtxexport, golang-evtx), without installing python3-evtx
 #   BENCHSTAT=1   also run `go test -bench` on ./evtx and summarise with benchstat
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -45,7 +47,8 @@ SKIP_SLOW=${SKIP_SLOW:-0}
 need_apt=()
 [ -x /usr/bin/time ] || need_apt+=(time)
 command -v evtxexport >/dev/null || need_apt+=(libevtx-utils)
-command -v evtx_dump.py >/dev/null || need_apt+=(python3-evtx)
+HYPERV_ONLY=${HYPERV_ONLY:-0}
+[ "$HYPERV_ONLY" = 1 ] || command -v evtx_dump.py >/dev/null || need_apt+=(python3-evtx)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "installing ${need_apt[*]}" >&2
   apt-get update -qq && apt-get install -y -qq "${need_apt[@]}" >/dev/null
@@ -78,7 +81,8 @@ measure() {
       tail -5 "$work/err" >&2
       return 0
     }
-    read -r wall user sys rss <"$work/t"
+    # GNU time puts "Command exited with non-zero status N" first.
+    read -r wall user sys rss < <(tail -n 1 "$work/t")
     printf '%s\t%s\t%s\t%s\t%s\n' "$label" "$(basename "$file")" "$wall" \
       "$(echo "$user + $sys" | bc -l)" "$rss" >>"$results"
   done
@@ -86,18 +90,23 @@ measure() {
 }
 
 echo "measuring (uptime: $(uptime | sed 's/.*load/load/'))" >&2
-for f in "$quiet100" "$sys100" "$sys10" "$hyperv"; do
+files=("$quiet100" "$sys100" "$sys10" "$hyperv")
+[ "$HYPERV_ONLY" = 1 ] && files=("$hyperv")
+for f in "${files[@]}"; do
   measure hvic-scan "$f" "$REPS" "$work/evtxbench" scan "$f"
   measure hvic-scan-1w "$f" "$REPS" "$work/evtxbench" scan1 "$f"
   measure iccheck "$f" "$REPS" "$work/iccheck" -format json "$f"
   measure evtxexport "$f" "$REPS" evtxexport "$f"
 done
 measure golang-evtx "$hyperv" "$REPS" "$work/evtxbench" gevtx "$hyperv"
-measure evtx_dump.py "$sys10" "$REPS" evtx_dump.py "$sys10"
-for mode in full pfull; do
-  measure "hvic-$mode" "$sys10" "$REPS" "$work/evtxbench" "$mode" "$sys10"
-done
-measure golang-evtx "$sys10" "$REPS" "$work/evtxbench" gevtx "$sys10"
+[ "$HYPERV_ONLY" = 1 ] && SKIP_SLOW=1
+[ "$HYPERV_ONLY" = 1 ] || measure evtx_dump.py "$sys10" "$REPS" evtx_dump.py "$sys10"
+if [ "$HYPERV_ONLY" != 1 ]; then
+  for mode in full pfull; do
+    measure "hvic-$mode" "$sys10" "$REPS" "$work/evtxbench" "$mode" "$sys10"
+  done
+  measure golang-evtx "$sys10" "$REPS" "$work/evtxbench" gevtx "$sys10"
+fi
 if [ "$SKIP_SLOW" != 1 ]; then
   for mode in full pfull; do
     measure "hvic-$mode" "$sys100" "$SLOW_REPS" "$work/evtxbench" "$mode" "$sys100"
@@ -111,6 +120,7 @@ python3 - "$results" "$sys100" "$quiet100" "$sys10" "$hyperv" <<'EOF'
 import os, statistics, sys
 rows = [l.rstrip("\n").split("\t") for l in open(sys.argv[1]) if l.strip()]
 size = {os.path.basename(p): os.path.getsize(p) for p in sys.argv[2:]}
+size = {f: n for f, n in size.items() if any(r[1] == f for r in rows)}
 groups = {}
 for label, f, wall, cpu, rss in rows:
     groups.setdefault((f, label), []).append((float(wall), float(cpu), float(rss) / 1024))
