@@ -171,6 +171,7 @@ type decoder struct {
 	keys    []EventKey
 	skipAt  map[int]bool
 	skipped bool
+	pk      peeker // the light reader, its buffers reused from chunk to chunk
 }
 
 func newDecoder(f *File) *decoder { return &decoder{f: f} }

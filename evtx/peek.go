@@ -47,14 +47,14 @@ import (
 
 // peekDef is what the light reader learned from one template definition.
 type peekDef struct {
-	ok        bool        // the walk succeeded; otherwise decode records that use it
-	end       int         // the position after its EOF token
-	provNames []peekRef   // every Name attribute of every Provider element
-	eventIDs  []peekRef   // the content items of every EventID element
-	sys       bool        // an element is named Event, System, Provider or EventID
-	refs      map[int]int // substitution index -> references to it
-	event     bool        // the first top-level element is named Event
-	top       int         // top-level elements met
+	ok        bool      // the walk succeeded; otherwise decode records that use it
+	end       int       // the position after its EOF token
+	provNames []peekRef // every Name attribute of every Provider element
+	eventIDs  []peekRef // the content items of every EventID element
+	sys       bool      // an element is named Event, System, Provider or EventID
+	refs      []int     // substitution index -> references to it
+	event     bool      // the first top-level element is named Event
+	top       int       // top-level elements met
 }
 
 // sysNames are the element names decode's fill reads the provider name and
@@ -67,8 +67,8 @@ func (d *peekDef) ref(r peekRef) {
 	if r.sub < 0 {
 		return
 	}
-	if d.refs == nil {
-		d.refs = map[int]int{}
+	if r.sub >= len(d.refs) {
+		d.refs = append(d.refs, make([]int, r.sub+1-len(d.refs))...)
 	}
 	d.refs[r.sub]++
 }
@@ -86,6 +86,13 @@ type peeker struct {
 	limit int
 	defs  map[int]*peekDef
 	steps int
+	// Reused per record: the top-level values, the decoded provider
+	// names (by their bytes and type), the result's slices.
+	vals  peekValues
+	names [2]map[string]string // UTF-16 and ANSI values -> names
+	prov  []string
+	ids   []uint16
+	known map[string]bool // provider name -> providerMayMatch (keys fixed per decoder)
 }
 
 const peekMaxSteps = 1 << 14
@@ -315,22 +322,22 @@ func (p *peeker) record(v *validator, pos, end int) (peekInfo, bool) {
 	if defOff == vals {
 		vals = d.end
 	}
-	subs, ok := p.values(v, vals, 0)
-	if ok {
-		ok = subs.plainUse(d)
-	}
-	if !ok {
+	p.vals.types, p.vals.raw = p.vals.types[:0], p.vals.raw[:0]
+	if !p.values(v, vals, 0, d, &p.vals) {
 		return peekInfo{}, false
 	}
-	info := peekInfo{providers: []string{""}}
+	subs := p.vals
+	info := peekInfo{providers: append(p.prov[:0], "")}
 	for _, r := range d.provNames {
-		s, ok := subs.str(r)
+		s, ok := p.str(subs, r)
 		if !ok {
 			return peekInfo{}, false
 		}
 		info.providers = append(info.providers, s)
 	}
-	info.ids = []uint16{0}
+	p.prov = info.providers
+	info.ids = append(p.ids[:0], 0)
+	p.ids = info.ids
 	for _, r := range d.eventIDs {
 		id, ok := subs.id(r)
 		if !ok {
@@ -348,32 +355,43 @@ type peekValues struct {
 	raw   [][]byte
 }
 
-// values walks the substitution array at pos as golang-evtx reads it. It
-// refuses arrays holding a value golang-evtx would drop (its index would
-// shift) or a BinXML value that is not plain (binXMLPlain).
-func (p *peeker) values(v *validator, pos, depth int) (peekValues, bool) {
+// values walks the substitution array at pos, the values of definition
+// d, as golang-evtx reads it; keep (when not nil) receives their types and
+// bytes. It refuses arrays holding a value golang-evtx would drop (its
+// index would shift), a BinXML value that is not plain (binXMLPlain), or
+// values d renders many times: their bytes, counted once per reference,
+// beyond twice their total plus 1 KiB (such a definition costs the full
+// decode far more than its bytes).
+func (p *peeker) values(v *validator, pos, depth int, d *peekDef, keep *peekValues) bool {
 	if !p.has(pos, 4) {
-		return peekValues{}, false
+		return false
 	}
 	n := p.i32(pos)
 	if n < 0 || !p.has(pos+4, 4*n) {
-		return peekValues{}, false
+		return false
 	}
-	out := peekValues{types: make([]byte, n), raw: make([][]byte, n)}
 	q := pos + 4 + 4*n
+	total, used := 0, 0
 	for i := 0; i < n; i++ {
 		size, t := p.u16(pos+4+4*i), p.data[pos+4+4*i+2]
 		if t == vtBinXML && !p.binXMLPlain(v, q, depth+1) {
-			return peekValues{}, false
+			return false
 		}
 		np, bad, err := v.value(q, t, size, 0)
 		if err != nil || bad != "" || np < q || np > p.limit {
-			return peekValues{}, false
+			return false
 		}
-		out.types[i], out.raw[i] = t, p.data[q:np]
+		total += np - q
+		if i < len(d.refs) {
+			used += d.refs[i] * (np - q)
+		}
+		if keep != nil {
+			keep.types = append(keep.types, t)
+			keep.raw = append(keep.raw, p.data[q:np])
+		}
 		q = np
 	}
-	return out, true
+	return used <= 2*total+1024
 }
 
 // peekMaxDepth caps the BinXML values inside BinXML values followed.
@@ -407,33 +425,42 @@ func (p *peeker) binXMLPlain(v *validator, pos, depth int) bool {
 	if defOff == vals {
 		vals = d.end
 	}
-	subs, ok := p.values(v, vals, depth)
-	return ok && subs.plainUse(d)
+	return p.values(v, vals, depth, d, nil)
 }
 
-// plainUse reports whether definition d renders its values about once: the
-// bytes of the values, counted once per reference, stay within twice their
-// total plus 1 KiB. A definition that renders a long value many times costs
-// the full decode far more than its bytes: such records are decoded.
-func (s peekValues) plainUse(d *peekDef) bool {
-	total, used := 0, 0
-	for i, b := range s.raw {
-		total += len(b)
-		used += d.refs[i] * len(b)
-	}
-	return used <= 2*total+1024
-}
-
-// str resolves a provider Name reference as decode's attrValue would.
-func (s peekValues) str(r peekRef) (string, bool) {
+// str resolves a provider Name reference as decode's attrValue would; the
+// names decoded are remembered by their bytes for the chunk.
+func (p *peeker) str(s peekValues, r peekRef) (string, bool) {
 	if r.sub < 0 {
 		return r.text, true
 	}
 	if r.sub >= len(s.types) {
 		return "", true // no such value: the attribute is dropped
 	}
-	b := s.raw[r.sub]
-	switch s.types[r.sub] {
+	b, t := s.raw[r.sub], s.types[r.sub]
+	if t != vtString && t != vtAnsi {
+		return valueStr(t, b)
+	}
+	k := 0
+	if t == vtAnsi {
+		k = 1
+	}
+	if name, ok := p.names[k][string(b)]; ok {
+		return name, true
+	}
+	name, ok := valueStr(t, b)
+	if p.names[k] == nil {
+		p.names[k] = map[string]string{}
+	}
+	if ok && len(p.names[k]) < 4096 {
+		p.names[k][string(b)] = name
+	}
+	return name, ok
+}
+
+// valueStr renders a provider name value of type t as valueString would.
+func valueStr(t byte, b []byte) (string, bool) {
+	switch t {
 	case vtNull:
 		return "", true
 	case vtString:
@@ -474,26 +501,41 @@ func (s peekValues) id(r peekRef) (uint16, bool) {
 // mayBeSelected reports whether a record the light reader read may be
 // returned by extractIC with keys: some provider name it may have is
 // selected with some event ID it may have (any, when the ID is unknown).
-func (in peekInfo) mayBeSelected(keys []EventKey) bool {
+// known, when not nil, remembers which provider names some key (or, without
+// keys, a known shape) accepts whatever the event ID.
+func (in peekInfo) mayBeSelected(keys []EventKey, known map[string]bool) bool {
 	for _, prov := range in.providers {
-		if keys == nil {
-			if shapeOf(prov) != ShapeNone {
-				return true
+		ok, seen := known[prov]
+		if !seen {
+			ok = providerMayMatch(prov, keys)
+			if known != nil && len(known) < 4096 {
+				known[prov] = ok
 			}
+		}
+		if !ok {
 			continue
 		}
-		for _, k := range keys {
-			if in.ids == nil {
-				if (k.Prefix && hasPrefixFold(prov, k.Provider)) || (!k.Prefix && strings.EqualFold(prov, k.Provider)) {
-					return true
-				}
-				continue
+		if keys == nil || in.ids == nil {
+			return true
+		}
+		for _, id := range in.ids {
+			if selected(keys, prov, id) {
+				return true
 			}
-			for _, id := range in.ids {
-				if k.Matches(prov, id) {
-					return true
-				}
-			}
+		}
+	}
+	return false
+}
+
+// providerMayMatch reports whether some key selects provider prov with
+// some event ID (without keys: whether ExtractIC knows its shape).
+func providerMayMatch(prov string, keys []EventKey) bool {
+	if keys == nil {
+		return shapeOf(prov) != ShapeNone
+	}
+	for _, k := range keys {
+		if (k.Prefix && hasPrefixFold(prov, k.Provider)) || (!k.Prefix && strings.EqualFold(prov, k.Provider)) {
+			return true
 		}
 	}
 	return false
@@ -517,7 +559,15 @@ func (d *decoder) plainChunk(data []byte) map[int]bool {
 	if fso < chunkHeaderSize || fso > len(data) {
 		return nil
 	}
-	p := peeker{data: data, defs: map[int]*peekDef{}}
+	p := &d.pk
+	p.data = data
+	if p.defs == nil {
+		p.defs = map[int]*peekDef{}
+	}
+	clear(p.defs)
+	if p.known == nil {
+		p.known = map[string]bool{}
+	}
 	var skip map[int]bool
 	n := 0
 	var lastID uint64
@@ -531,7 +581,7 @@ func (d *decoder) plainChunk(data []byte) map[int]bool {
 		if !ok {
 			return nil
 		}
-		if !info.mayBeSelected(d.keys) {
+		if !info.mayBeSelected(d.keys, p.known) {
 			if skip == nil {
 				skip = map[int]bool{}
 			}

@@ -201,7 +201,7 @@ func FuzzPeekRecord(f *testing.F) {
 				}
 				for _, sel := range sels {
 					if _, ok := ExtractICFor(rec, sel); ok {
-						require.True(t, info.mayBeSelected(sel), "a selected record is never skipped")
+						require.True(t, info.mayBeSelected(sel, nil), "a selected record is never skipped")
 					}
 				}
 			}
