@@ -305,6 +305,18 @@ func (t *Table) Remediations() []Remediation {
 	return append([]Remediation(nil), t.remediations...)
 }
 
+// Remediation returns the remediation row with this ID: how a renderer
+// finds the text of an Assessment's Remediation read back from JSON, which
+// carries the row's data but not its text.
+func (t *Table) Remediation(id string) (Remediation, bool) {
+	for _, r := range t.remediations {
+		if r.ID == id {
+			return r, true
+		}
+	}
+	return Remediation{}, false
+}
+
 // Services returns the services table, in table order.
 func (t *Table) Services() []Service {
 	return append([]Service(nil), t.services...)

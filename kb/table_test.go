@@ -363,3 +363,19 @@ func TestResultJSONShape(t *testing.T) {
 		}
 	}
 }
+
+// Table.Remediation finds every row by its ID, text included, and nothing
+// for an unknown ID.
+func TestRemediationByID(t *testing.T) {
+	tb := Default()
+	rows := tb.Remediations()
+	require.NotEmpty(t, rows)
+	for _, want := range rows {
+		got, ok := tb.Remediation(want.ID)
+		require.True(t, ok, want.ID)
+		assert.Equal(t, want.Text("en"), got.Text("en"), want.ID)
+		assert.Equal(t, want.Method, got.Method, want.ID)
+	}
+	_, ok := tb.Remediation("no-such-row")
+	assert.False(t, ok)
+}

@@ -5,7 +5,7 @@ import (
 	"io"
 	"strings"
 
-	"github.com/hvic/hvic"
+	"github.com/hvic/hvic/report/result"
 )
 
 // csvHeader is the CSV column layout: stable English identifiers, whatever
@@ -25,7 +25,7 @@ func csvSafe(s string) string {
 
 // CSV writes one row per VM (RFC 4180, CRLF line ends, UTF-8), with the
 // header csvHeader.
-func CSV(w io.Writer, res *hvic.Result, opts *Options) error {
+func CSV(w io.Writer, res *result.Result, opts *Options) error {
 	res = escaped(res) // input-derived text shown, not acted on
 	v, err := newView(res, opts)
 	if err != nil {

@@ -1,5 +1,7 @@
-// Package report renders a scan's Result (package hvic) for people and
-// pipelines. Every renderer writes to an io.Writer, in English or Japanese
+// Package report renders a scan's Result (package report/result, which
+// hvic.Scan returns) for people and pipelines. It depends on the result
+// types and kb only, never on the scanner: a Result read back from JSON
+// renders exactly as the scanned one. Every renderer writes to an io.Writer, in English or Japanese
 // (Options.Lang), taking the rules' text from the kb rule table:
 //
 //   - Text: a summary table per host (VM, case, action, host IC, guest IC),
@@ -17,8 +19,9 @@
 //     per VM, the details and the files read.
 //
 // Output is deterministic for a given Result: the renderers are golden
-// tested on the bundled sample (testdata/report, regenerated with
-// go test ./report -update).
+// tested on fixed Results stored as JSON (testdata/report/*.result.json,
+// written by the root package's end-to-end test), regenerated with
+// go test ./report -update.
 //
 // # Guarantees
 //

@@ -2,24 +2,30 @@ package report_test
 
 import (
 	"bytes"
-	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"strings"
 
-	"github.com/hvic/hvic"
 	"github.com/hvic/hvic/report"
+	"github.com/hvic/hvic/report/result"
 )
 
-// Render the bundled sample as CSV and show the verdict columns.
+// Render a stored Result (the bundled sample's scan, as JSON) as CSV and
+// show the verdict columns. A Result from hvic.Scan renders the same way.
 func ExampleCSV() {
-	res, err := hvic.Scan(context.Background(), os.DirFS("../testdata/sample"), &hvic.Options{LinuxVMs: []string{"LNX01"}})
+	data, err := os.ReadFile("../testdata/report/sample.result.json")
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
+	var res result.Result
+	if err := json.Unmarshal(data, &res); err != nil {
+		fmt.Println(err)
+		return
+	}
 	var buf bytes.Buffer
-	if err := report.CSV(&buf, res, nil); err != nil {
+	if err := report.CSV(&buf, &res, nil); err != nil {
 		fmt.Println(err)
 		return
 	}

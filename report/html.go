@@ -8,8 +8,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/hvic/hvic"
 	"github.com/hvic/hvic/kb"
+	"github.com/hvic/hvic/report/result"
 )
 
 type htmlRow struct {
@@ -101,7 +101,7 @@ func eventClass(k kb.EventKind) string {
 // HTML writes a self-contained page (inline CSS and SVG, no script, no
 // external asset): the summary table per host, a timeline of the IC
 // events per VM, the details with evidence, problems and files.
-func HTML(w io.Writer, res *hvic.Result, opts *Options) error {
+func HTML(w io.Writer, res *result.Result, opts *Options) error {
 	res = escaped(res) // input-derived text shown, not acted on
 	v, err := newView(res, opts)
 	if err != nil {

@@ -5,8 +5,8 @@ import (
 	"io"
 	"time"
 
-	"github.com/hvic/hvic"
 	"github.com/hvic/hvic/kb"
+	"github.com/hvic/hvic/report/result"
 )
 
 // SchemaVersion is the version of the JSON report layout (schema.md). It
@@ -15,20 +15,20 @@ import (
 const SchemaVersion = "1.0"
 
 type jsonReport struct {
-	SchemaVersion string         `json:"schema_version"`
-	Tool          jsonTool       `json:"tool"`
-	Language      string         `json:"language"`
-	Status        string         `json:"status"`
-	Summary       jsonSummary    `json:"summary"`
-	Hosts         []jsonHost     `json:"hosts"`
-	VMs           []jsonVM       `json:"vms"`
-	Findings      []jsonFinding  `json:"findings"`
-	Conflicts     []jsonConflict `json:"conflicts"`
-	Events        []jsonEvent    `json:"events"`
-	Problems      []jsonProblem  `json:"problems"`
-	Files         []jsonFile     `json:"files"`
-	Skipped       []hvic.Skipped `json:"skipped"`
-	Archives      []string       `json:"archives"`
+	SchemaVersion string           `json:"schema_version"`
+	Tool          jsonTool         `json:"tool"`
+	Language      string           `json:"language"`
+	Status        string           `json:"status"`
+	Summary       jsonSummary      `json:"summary"`
+	Hosts         []jsonHost       `json:"hosts"`
+	VMs           []jsonVM         `json:"vms"`
+	Findings      []jsonFinding    `json:"findings"`
+	Conflicts     []jsonConflict   `json:"conflicts"`
+	Events        []jsonEvent      `json:"events"`
+	Problems      []jsonProblem    `json:"problems"`
+	Files         []jsonFile       `json:"files"`
+	Skipped       []result.Skipped `json:"skipped"`
+	Archives      []string         `json:"archives"`
 }
 
 type jsonTool struct {
@@ -199,7 +199,7 @@ func nonNil(s []string) []string {
 // JSON writes the report in the documented, versioned layout of
 // schema.md (schema_version "1.0"): stable identifiers (case, action and
 // severity names, rule IDs), localised labels and rule text beside them.
-func JSON(w io.Writer, res *hvic.Result, opts *Options) error {
+func JSON(w io.Writer, res *result.Result, opts *Options) error {
 	v, err := newView(res, opts)
 	if err != nil {
 		return err
@@ -223,7 +223,7 @@ func (v *view) jsonReport() *jsonReport {
 			FilesRead: len(res.Inventory.Files), Skipped: len(res.Inventory.Skipped)},
 		Hosts: []jsonHost{}, VMs: []jsonVM{}, Findings: []jsonFinding{}, Conflicts: []jsonConflict{},
 		Events: []jsonEvent{}, Problems: []jsonProblem{}, Files: []jsonFile{},
-		Skipped: append([]hvic.Skipped{}, res.Inventory.Skipped...), Archives: nonNil(res.Inventory.Archives),
+		Skipped: append([]result.Skipped{}, res.Inventory.Skipped...), Archives: nonNil(res.Inventory.Archives),
 	}
 	for _, h := range res.Inventory.Hosts {
 		jh := jsonHost{Name: h.Name, OS: h.OS, GuestInstaller: h.GuestInstaller, Files: nonNil(h.Files), Logs: []jsonLog{}}

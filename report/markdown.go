@@ -6,7 +6,7 @@ import (
 	"io"
 	"strings"
 
-	"github.com/hvic/hvic"
+	"github.com/hvic/hvic/report/result"
 )
 
 // mdEscape makes s safe inside a Markdown table cell or line: it escapes
@@ -31,7 +31,7 @@ func mdCode(s string) string {
 
 // Markdown writes a report to paste into a ticket: the summary table per
 // host, details per VM that needs attention, problems.
-func Markdown(w io.Writer, res *hvic.Result, opts *Options) error {
+func Markdown(w io.Writer, res *result.Result, opts *Options) error {
 	res = escaped(res) // input-derived text shown, not acted on
 	v, err := newView(res, opts)
 	if err != nil {

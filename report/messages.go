@@ -28,6 +28,7 @@ var msg = map[string][2]string{
 	"status.complete": {"complete", "完了"},
 	"status.partial":  {"partial (some files could not be read in full)", "一部 (完全には読めなかったファイルがあります)"},
 	"status.failed":   {"failed (nothing could be read)", "失敗 (読めるファイルがありません)"},
+	"status.unknown":  {"unknown (no scan result)", "不明 (スキャン結果がありません)"},
 	"summary":         {"VMs: %d · hosts: %d · needing action: %d", "VM: %d 台 · ホスト: %d 台 · 対処が必要な VM: %d 台"},
 	"host":            {"Host", "ホスト"},
 	"host.unknown":    {"(unknown host)", "(ホスト不明)"},
@@ -185,6 +186,7 @@ var msg = map[string][2]string{
 
 	"sev.warning": {"warning", "警告"},
 	"sev.error":   {"error", "エラー"},
+	"sev.unknown": {"unknown", "不明"},
 }
 
 // tr returns the text of key in lang, the key itself when there is none.

@@ -8,8 +8,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/hvic/hvic"
 	"github.com/hvic/hvic/kb"
+	"github.com/hvic/hvic/report/result"
 )
 
 // Format names an output format.
@@ -70,7 +70,7 @@ type Options struct {
 }
 
 // Render writes res to w in format f.
-func Render(w io.Writer, f Format, res *hvic.Result, opts *Options) error {
+func Render(w io.Writer, f Format, res *result.Result, opts *Options) error {
 	switch f {
 	case FormatText:
 		return Text(w, res, opts)
@@ -95,7 +95,7 @@ type view struct {
 	lang    string
 	version string
 	t       *kb.Table
-	res     *hvic.Result
+	res     *result.Result
 	hosts   []*hostView
 	vms     []*vmView // host, then name order
 	other   []*kb.Finding
@@ -108,7 +108,7 @@ type view struct {
 type hostView struct {
 	name  string // "" when unknown
 	label string
-	inv   *hvic.Host
+	inv   *result.Host
 	vms   []*vmView
 }
 
@@ -128,7 +128,7 @@ type vmView struct {
 	label                     string // name, else ID, else "(guest file)"
 }
 
-func newView(res *hvic.Result, opts *Options) (*view, error) {
+func newView(res *result.Result, opts *Options) (*view, error) {
 	if res == nil {
 		return nil, ErrNoResult
 	}
@@ -287,8 +287,12 @@ func (v *view) vmView(a *kb.Assessment) *vmView {
 		vm.title, vm.description, vm.todo = txt.Title, txt.Description, txt.Remediation
 	}
 	if a.Remediation != nil {
-		vm.howTo = a.Remediation.Text(v.lang).Description
-		if rt := a.Remediation.Text(v.lang); rt.Remediation != "" {
+		row := *a.Remediation
+		if r, ok := v.t.Remediation(row.ID); ok {
+			row = r // the text lives in the table, not in the JSON
+		}
+		vm.howTo = row.Text(v.lang).Description
+		if rt := row.Text(v.lang); rt.Remediation != "" {
 			vm.howTo = strings.TrimSpace(rt.Description + " " + rt.Remediation)
 		}
 	}
@@ -407,7 +411,7 @@ func (vm *vmView) refs() []kb.Ref {
 	return out
 }
 
-func (v *view) problemSeverity(s hvic.Severity) string {
+func (v *view) problemSeverity(s result.Severity) string {
 	return tr(v.lang, "sev."+s.String())
 }
 
@@ -448,7 +452,7 @@ func eventLabel(e kb.Event) string {
 	return fmt.Sprintf("%s %d", p, e.EventID)
 }
 
-func skipReason(s hvic.Skipped) string {
+func skipReason(s result.Skipped) string {
 	if s.Detail != "" {
 		return s.Detail
 	}

@@ -1,9 +1,7 @@
 package report_test
 
 import (
-	"archive/zip"
 	"bytes"
-	"context"
 	"encoding/csv"
 	"encoding/json"
 	"flag"
@@ -11,36 +9,41 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"testing/fstest"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/hvic/hvic"
 	"github.com/hvic/hvic/kb"
 	"github.com/hvic/hvic/report"
+	"github.com/hvic/hvic/report/result"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files")
 
-const (
-	sampleDir = "../testdata/sample"
-	goldenDir = "../testdata/report"
-)
+const goldenDir = "../testdata/report"
 
 var extension = map[report.Format]string{
 	report.FormatText: "txt", report.FormatJSON: "json", report.FormatMarkdown: "md",
 	report.FormatCSV: "csv", report.FormatSARIF: "sarif", report.FormatHTML: "html",
 }
 
-// scanSample scans the bundled sample as the CLI does (with the Linux hint).
-func scanSample(t testing.TB) *hvic.Result {
+// fixture reads a scan's Result from its JSON fixture
+// (testdata/report/NAME.result.json, written by the root package's
+// TestResultFixtures): the renderers are tested on fixed data, without a
+// scan.
+func fixture(t testing.TB, name string) *result.Result {
 	t.Helper()
-	res, err := hvic.Scan(context.Background(), os.DirFS(sampleDir), &hvic.Options{LinuxVMs: []string{"LNX01"}})
+	data, err := os.ReadFile(filepath.Join(goldenDir, name+".result.json"))
 	require.NoError(t, err)
-	return res
+	var res result.Result
+	require.NoError(t, json.Unmarshal(data, &res))
+	return &res
 }
+
+// scanSample is the bundled sample as the CLI scans it (with the Linux
+// hint).
+func scanSample(t testing.TB) *result.Result { return fixture(t, "sample") }
 
 func TestGolden(t *testing.T) {
 	res := scanSample(t)
@@ -160,10 +163,10 @@ func TestHTMLSelfContained(t *testing.T) {
 }
 
 // hostile is a Result whose strings try to break out of each format.
-func hostile() *hvic.Result {
+func hostile() *result.Result {
 	name := `<script>alert(1)</script>|*x*` + "\n# h"
-	return &hvic.Result{
-		Status: hvic.StatusPartial,
+	return &result.Result{
+		Status: result.StatusPartial,
 		VMs: []kb.Assessment{{VMName: name, VMID: "id", Host: `H"OST`, Case: kb.CaseCompatibleMismatch,
 			Action: kb.ActionUpgradeRecommended, Severity: kb.SeverityLow, RuleIDs: []string{kb.RuleCase2},
 			HostIC: kb.ICVersion{Raw: "=cmd|' /C calc'!A0"}, GuestIC: kb.ICVersion{Raw: "6.2.9200.16433"}}},
@@ -171,7 +174,7 @@ func hostile() *hvic.Result {
 			Action: kb.ActionUpgradeRecommended, Severity: kb.SeverityLow, Refs: []kb.Ref{{File: "a b/%4<x>.evtx", RecordID: 3}}},
 			{RuleID: kb.RuleMissingIntLog, Host: "<i>HV9</i>"}},
 		Conflicts: nil,
-		Problems:  []hvic.Problem{{File: "<b>.zip", Severity: hvic.SeverityError, Code: "unsafe-path", Message: "hvic: <b>.zip!/../x: refused"}},
+		Problems:  []result.Problem{{File: "<b>.zip", Severity: result.SeverityError, Code: "unsafe-path", Message: "hvic: <b>.zip!/../x: refused"}},
 	}
 }
 
@@ -227,14 +230,14 @@ func TestParseFormatAndErrors(t *testing.T) {
 		assert.Equal(t, tt.want, got)
 	}
 	var buf bytes.Buffer
-	assert.ErrorIs(t, report.Render(&buf, "pdf", &hvic.Result{}, nil), report.ErrFormat)
+	assert.ErrorIs(t, report.Render(&buf, "pdf", &result.Result{}, nil), report.ErrFormat)
 	assert.ErrorIs(t, report.Text(&buf, nil, nil), report.ErrNoResult)
 }
 
 func TestEmptyResult(t *testing.T) {
 	for _, f := range report.Formats() {
 		var buf bytes.Buffer
-		require.NoError(t, report.Render(&buf, f, &hvic.Result{Status: hvic.StatusFailed}, &report.Options{Lang: "ja"}), f)
+		require.NoError(t, report.Render(&buf, f, &result.Result{Status: result.StatusFailed}, &report.Options{Lang: "ja"}), f)
 		assert.NotEmpty(t, buf.String(), f)
 	}
 }
@@ -242,17 +245,8 @@ func TestEmptyResult(t *testing.T) {
 // A partial scan (refused, damaged and skipped files) renders in every
 // format and language.
 func TestRenderPartialScan(t *testing.T) {
-	sample, err := os.ReadFile(filepath.Join(sampleDir, "HV01", "Logs", "System.evtx"))
-	require.NoError(t, err)
-	fsys := fstest.MapFS{
-		"c/System.evtx":   {Data: sample[:5000]},
-		"c/notes.txt":     {Data: []byte("hello\n")},
-		"c/evil.zip":      {Data: zipWith(t, "../x.evtx", "ElfFile\x00")},
-		"c/SOFTWARE.LOG1": {Data: []byte("regf")},
-	}
-	res, err := hvic.Scan(context.Background(), fsys, nil)
-	require.NoError(t, err)
-	require.Equal(t, hvic.StatusPartial, res.Status)
+	res := fixture(t, "partial")
+	require.Equal(t, result.StatusPartial, res.Status)
 	for _, f := range report.Formats() {
 		for _, lang := range report.Languages() {
 			var buf bytes.Buffer
@@ -267,18 +261,6 @@ func TestRenderPartialScan(t *testing.T) {
 	}
 }
 
-func zipWith(t *testing.T, name, data string) []byte {
-	t.Helper()
-	var buf bytes.Buffer
-	zw := zip.NewWriter(&buf)
-	w, err := zw.Create(name)
-	require.NoError(t, err)
-	_, err = w.Write([]byte(data))
-	require.NoError(t, err)
-	require.NoError(t, zw.Close())
-	return buf.Bytes()
-}
-
 func TestCSVBOM(t *testing.T) {
 	res := scanSample(t)
 	for _, bom := range []bool{false, true} {
@@ -290,14 +272,14 @@ func TestCSVBOM(t *testing.T) {
 
 // explained is a Result whose VM carries every kind of explanation, and a
 // host whose Integration-Admin log was read.
-func explained() *hvic.Result {
+func explained() *result.Result {
 	at := time.Date(2024, 3, 15, 8, 0, 0, 0, time.UTC)
 	logRef := kb.Ref{File: "HV01/Integration.evtx", RecordID: 7, Time: at}
 	cov := kb.LogCoverage{Host: "HV01", Channel: "Microsoft-Windows-Hyper-V-Integration-Admin", File: "HV01/Integration.evtx",
 		First: at.Add(-48 * time.Hour), Last: at.Add(time.Hour), Records: 12}
-	return &hvic.Result{
-		Status:    hvic.StatusComplete,
-		Inventory: hvic.Inventory{Hosts: []hvic.Host{{Name: "HV01", Files: []string{}, Logs: []kb.LogCoverage{cov}}}},
+	return &result.Result{
+		Status:    result.StatusComplete,
+		Inventory: result.Inventory{Hosts: []result.Host{{Name: "HV01", Files: []string{}, Logs: []kb.LogCoverage{cov}}}},
 		VMs: []kb.Assessment{{VMName: "VM1", VMID: "id1", Host: "HV01", Case: kb.CaseIncompatibleMismatch,
 			Action: kb.ActionUpgradeRequired, Severity: kb.SeverityHigh, RuleID: kb.RuleCase3, RuleIDs: []string{kb.RuleCase3},
 			Missing: []kb.Missing{kb.MissingIntegrationLog},

@@ -3,9 +3,9 @@ package report
 import (
 	"reflect"
 
-	"github.com/hvic/hvic"
 	"github.com/hvic/hvic/internal/textsafe"
 	"github.com/hvic/hvic/kb"
+	"github.com/hvic/hvic/report/result"
 )
 
 // escaped returns a copy of res in which every string that came from the
@@ -16,12 +16,12 @@ import (
 // changed. The rule table is shared, not copied: its texts are the
 // project's, not the input's. JSON and SARIF need no copy: the encoder
 // escapes control characters and keeps the data exact.
-func escaped(res *hvic.Result) *hvic.Result {
+func escaped(res *result.Result) *result.Result {
 	if res == nil {
 		return nil
 	}
 	c := escaper{seen: map[ptrKey]reflect.Value{}}
-	return c.value(reflect.ValueOf(res)).Interface().(*hvic.Result)
+	return c.value(reflect.ValueOf(res)).Interface().(*result.Result)
 }
 
 var tableType = reflect.TypeOf((*kb.Table)(nil))

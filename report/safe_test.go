@@ -2,58 +2,24 @@ package report_test
 
 import (
 	"bytes"
-	"context"
 	"encoding/csv"
-	"encoding/hex"
 	"encoding/json"
 	"strings"
 	"testing"
-	"testing/fstest"
-	"unicode/utf16"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/hvic/hvic"
 	"github.com/hvic/hvic/report"
+	"github.com/hvic/hvic/report/result"
 )
-
-// hexSZ writes s as a .reg hex(1) value (REG_SZ, UTF-16LE): the way a
-// .reg carries any character, newlines and ESC included.
-func hexSZ(s string) string {
-	var b []byte
-	for _, u := range utf16.Encode([]rune(s + "\x00")) {
-		b = append(b, byte(u), byte(u>>8))
-	}
-	h := hex.EncodeToString(b)
-	var parts []string
-	for i := 0; i < len(h); i += 2 {
-		parts = append(parts, h[i:i+2])
-	}
-	return "hex(1):" + strings.Join(parts, ",")
-}
 
 const forged = "Status: complete (forged)"
 
-// hostileResult scans a folder whose file names, VM name and values
-// hold a newline followed by a forged status line, ESC sequences and NUL.
-func hostileResult(t *testing.T) *hvic.Result {
-	evil := "\x1b[2J\x1b[31mred\x00\n" + forged + "\n"
-	reg := "Windows Registry Editor Version 5.00\r\n\r\n" +
-		"[HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Virtual Machine\\Auto]\r\n" +
-		"\"IntegrationServicesVersion\"=" + hexSZ("6.2.9200.16384") + "\r\n" +
-		"\"OSName\"=" + hexSZ("Windows"+evil) + "\r\n\r\n" +
-		"[HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Virtual Machine\\Guest\\Parameters]\r\n" +
-		"\"VirtualMachineName\"=" + hexSZ("VM"+evil) + "\r\n" +
-		"\"HostName\"=" + hexSZ("HV"+evil) + "\r\n"
-	fsys := fstest.MapFS{
-		"guest" + evil + ".reg":  {Data: []byte(reg)},
-		"broken" + evil + ".reg": {Data: []byte("Windows Registry Editor Version 5.00\r\n[HKEY_LOCAL_MACHINE\\SOFTWARE\\X" + evil + "\r\n")},
-	}
-	res, err := hvic.Scan(context.Background(), fsys, nil)
-	require.NoError(t, err)
-	return res
-}
+// hostileResult is the scan of a folder whose file names, VM name and
+// values hold a newline followed by a forged status line, ESC sequences and
+// NUL (the root package's hostileFS).
+func hostileResult(t *testing.T) *result.Result { return fixture(t, "hostile") }
 
 // TestRenderersEscapeInput: no renderer lets a control byte from the
 // input through (other than the newlines and tabs of its own layout), and

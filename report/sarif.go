@@ -6,8 +6,8 @@ import (
 	"net/url"
 	"strings"
 
-	"github.com/hvic/hvic"
 	"github.com/hvic/hvic/kb"
+	"github.com/hvic/hvic/report/result"
 )
 
 // SARIF 2.1.0 (OASIS), the subset hvic writes.
@@ -142,7 +142,7 @@ func sarifRefLocation(r kb.Ref) sarifLocation {
 // table as the driver's rules, one result per finding (kind "pass" when
 // nothing is to be done, "fail" otherwise, level from the severity), and
 // the scan's problems as tool execution notifications.
-func SARIF(w io.Writer, res *hvic.Result, opts *Options) error {
+func SARIF(w io.Writer, res *result.Result, opts *Options) error {
 	v, err := newView(res, opts)
 	if err != nil {
 		return err
@@ -195,10 +195,10 @@ func SARIF(w io.Writer, res *hvic.Result, opts *Options) error {
 		}
 		run.Results = append(run.Results, r)
 	}
-	inv := sarifInvocation{ExecutionSuccessful: res.Status != hvic.StatusFailed, ToolExecutionNotifications: []sarifNotification{}}
+	inv := sarifInvocation{ExecutionSuccessful: res.Status != result.StatusFailed, ToolExecutionNotifications: []sarifNotification{}}
 	for _, p := range res.Problems {
 		n := sarifNotification{Level: "warning", Message: sarifText{p.Message}}
-		if p.Severity == hvic.SeverityError {
+		if p.Severity == result.SeverityError {
 			n.Level = "error"
 		}
 		if p.File != "" {

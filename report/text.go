@@ -8,7 +8,7 @@ import (
 
 	"golang.org/x/text/width"
 
-	"github.com/hvic/hvic"
+	"github.com/hvic/hvic/report/result"
 )
 
 // dispWidth is the number of terminal columns s takes: two for East Asian
@@ -81,7 +81,7 @@ func orDash(s string) string {
 // Text writes a plain-text report: a summary table per host (VM, case,
 // action, host IC, guest IC), then the details of every VM with its
 // evidence, then problems and skipped files.
-func Text(w io.Writer, res *hvic.Result, opts *Options) error {
+func Text(w io.Writer, res *result.Result, opts *Options) error {
 	res = escaped(res) // input-derived text shown, not acted on
 	v, err := newView(res, opts)
 	if err != nil {

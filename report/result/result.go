@@ -1,0 +1,234 @@
+// Package result holds what a scan found, as data: the Result, its VM
+// assessments, findings, events, problems and inventory. Its JSON encoding
+// round-trips (json.Marshal then json.Unmarshal gives an equal Result, but
+// for the error values and the rule table, which are not data), so that a
+// Result can be stored and rendered later by package report, which needs
+// nothing else: report depends on result and kb, never on the scanner.
+package result
+
+import (
+	"fmt"
+
+	"github.com/hvic/hvic/kb"
+)
+
+// Status says how complete a Result is.
+type Status uint8
+
+// Statuses.
+const (
+	// StatusComplete: every file taken was read without loss and nothing was
+	// refused.
+	StatusComplete Status = iota + 1
+	// StatusPartial: the verdicts stand on what could be read, but some
+	// files were damaged, refused or unreadable (see Result.Problems).
+	StatusPartial
+	// StatusFailed: nothing analysable could be read.
+	StatusFailed
+)
+
+var statusNames = map[Status]string{0: "unknown", StatusComplete: "complete", StatusPartial: "partial", StatusFailed: "failed"}
+
+// String returns "complete", "partial" or "failed"; "unknown" for the zero
+// Status (a Result that no scan filled).
+func (s Status) String() string {
+	if n, ok := statusNames[s]; ok {
+		return n
+	}
+	return fmt.Sprintf("status(%d)", uint8(s))
+}
+
+// MarshalText implements encoding.TextMarshaler with String.
+func (s Status) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
+
+// UnmarshalText implements encoding.TextUnmarshaler for the names String
+// returns.
+func (s *Status) UnmarshalText(b []byte) error {
+	for k, n := range statusNames {
+		if n == string(b) {
+			*s = k
+			return nil
+		}
+	}
+	return fmt.Errorf("result: unknown status %q", b)
+}
+
+// Severity of a Problem.
+type Severity uint8
+
+// Problem severities.
+const (
+	// SeverityWarning: nothing was lost (a checksum mismatch, a refused
+	// but unneeded transaction log, a host named by a guess).
+	SeverityWarning Severity = iota + 1
+	// SeverityError: data was lost or refused.
+	SeverityError
+)
+
+// String returns "warning" or "error"; "unknown" for the zero Severity.
+func (s Severity) String() string {
+	switch s {
+	case 0:
+		return "unknown"
+	case SeverityWarning:
+		return "warning"
+	case SeverityError:
+		return "error"
+	}
+	return fmt.Sprintf("severity(%d)", uint8(s))
+}
+
+// MarshalText implements encoding.TextMarshaler with String.
+func (s Severity) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
+
+// UnmarshalText implements encoding.TextUnmarshaler for the names String
+// returns.
+func (s *Severity) UnmarshalText(b []byte) error {
+	for _, k := range []Severity{0, SeverityWarning, SeverityError} {
+		if k.String() == string(b) {
+			*s = k
+			return nil
+		}
+	}
+	return fmt.Errorf("result: unknown severity %q", b)
+}
+
+// Problem is one thing that went wrong with one file. Code is a stable
+// identifier ("unsafe-path", "compression-bomb", "evtx-damage", ...).
+type Problem struct {
+	File     string   `json:"file"`
+	Severity Severity `json:"severity"`
+	Code     string   `json:"code"`
+	Message  string   `json:"message"`
+	Err      error    `json:"-"` // a *hvic.FileError; not data, so not in JSON
+}
+
+// Role is what a file turned out to be, by content.
+type Role string
+
+// File roles.
+const (
+	RoleHostRegistry      Role = "host-registry"       // a Hyper-V host's SOFTWARE hive or export
+	RoleGuestRegistry     Role = "guest-registry"      // a guest's SOFTWARE hive or export
+	RoleHostGuestRegistry Role = "host-guest-registry" // both (nested virtualisation)
+	RoleOtherRegistry     Role = "other-registry"      // a hive or export with no IC facts
+	RoleIntegrationLog    Role = "integration-log"     // Hyper-V Integration-Admin (or Worker-Admin) log
+	RoleSystemLog         Role = "system-log"          // System log
+	RoleOtherLog          Role = "other-log"           // another event log
+	RoleTransactionLog    Role = "transaction-log"     // a hive's .LOG/.LOG1/.LOG2
+	RoleUnreadable        Role = "unreadable"          // could not be read
+)
+
+// FileInfo is one file the scan read.
+type FileInfo struct {
+	Path string `json:"path"`
+	// Kind is the content type: "evtx", "hive", "hive-log", "reg-export",
+	// "reg-query".
+	Kind string `json:"kind"`
+	Role Role   `json:"role"`
+	Size int64  `json:"size"`
+	// Host is the computer the file belongs to, when known.
+	Host string `json:"host,omitempty"`
+	// Logs are the transaction logs paired with a hive.
+	Logs []string `json:"logs,omitempty"`
+	// Replayed is true for a dirty hive whose logs were applied.
+	Replayed bool `json:"replayed,omitempty"`
+	// Dirty is true for a hive whose base block says it was not flushed.
+	Dirty bool `json:"dirty,omitempty"`
+	// Records counts the event records decoded (EVTX), Events the IC
+	// events among them.
+	Records int `json:"records,omitempty"`
+	Events  int `json:"events,omitempty"`
+	// Problems counts this file's entries in Result.Problems.
+	Problems int `json:"problems,omitempty"`
+}
+
+// Skipped is a file that was not analysed because it is of no kind hvic
+// reads (or an orphan transaction log). Refused files are in Problems.
+type Skipped struct {
+	Path string `json:"path"`
+	Size int64  `json:"size"`
+	// Reason is a stable code: "unrecognised", "empty", "unsupported",
+	// "orphan-log".
+	Reason string `json:"reason"`
+	// Detail says more, in English ("unsupported archive format (7z)").
+	Detail string `json:"detail,omitempty"`
+}
+
+// Host is one Hyper-V host seen in the collection.
+type Host struct {
+	Name string `json:"name"`
+	// OS is the host's product name, when its SOFTWARE hive was read.
+	OS string `json:"os,omitempty"`
+	// GuestInstaller maps the GuestInstaller\Version value names to the
+	// IC versions the host offers.
+	GuestInstaller map[string]string `json:"guestInstaller,omitempty"`
+	// Files are the files that belong to this host (hives and logs).
+	Files []string `json:"files"`
+	// Logs says which logs were read and which period each covers.
+	Logs []kb.LogCoverage `json:"logs,omitempty"`
+}
+
+// Guest is one guest registry source (hive, .reg export, reg query text).
+type Guest struct {
+	File      string `json:"file"`
+	Kind      string `json:"kind"`
+	VMName    string `json:"vmName,omitempty"`
+	VMID      string `json:"vmId,omitempty"`
+	Host      string `json:"host,omitempty"`
+	ICVersion string `json:"icVersion,omitempty"`
+	OS        string `json:"os,omitempty"`
+	Replayed  bool   `json:"replayed,omitempty"`
+}
+
+// VM is one virtual machine as correlated by kb (ID first, then name), with
+// where it was seen.
+type VM struct {
+	Name   string   `json:"name,omitempty"`
+	ID     string   `json:"id,omitempty"`
+	Host   string   `json:"host,omitempty"`
+	Guests []string `json:"guests,omitempty"` // guest registry files
+	Events int      `json:"events"`           // IC events naming it
+}
+
+// Inventory is what the collection held.
+type Inventory struct {
+	Hosts    []Host     `json:"hosts"`
+	VMs      []VM       `json:"vms"`
+	Guests   []Guest    `json:"guests"`
+	Files    []FileInfo `json:"files"`
+	Skipped  []Skipped  `json:"skipped"`
+	Archives []string   `json:"archives,omitempty"`
+	// Bytes is the total size of the files read.
+	Bytes int64 `json:"bytes"`
+}
+
+// Result is the outcome of a scan.
+type Result struct {
+	Status Status `json:"status"`
+	// VMs holds one assessment per virtual machine: case, action, both IC
+	// versions and the evidence (see kb.Assessment).
+	VMs       []kb.Assessment `json:"vms"`
+	Findings  []kb.Finding    `json:"findings"`
+	Conflicts []kb.Conflict   `json:"conflicts,omitempty"`
+	// Events are the IC-related events read from the hosts' logs, in time
+	// order: the timeline behind the findings.
+	Events    []kb.Event  `json:"events"`
+	Inventory Inventory   `json:"inventory"`
+	Problems  []Problem   `json:"problems"`
+	Evidence  kb.Evidence `json:"-"`
+	// Table is the rule table the findings refer to (for their text).
+	Table *kb.Table `json:"-"`
+}
+
+// NeedsAction reports whether some VM needs an IC upgrade or a look by
+// hand (any action other than none and ignore).
+func (r *Result) NeedsAction() bool {
+	for _, a := range r.VMs {
+		switch a.Action {
+		case kb.ActionUpgradeRecommended, kb.ActionUpgradeRequired, kb.ActionInvestigate:
+			return true
+		}
+	}
+	return false
+}

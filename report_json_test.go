@@ -1,0 +1,157 @@
+package hvic_test
+
+import (
+	"archive/zip"
+	"bytes"
+	"context"
+	"encoding/hex"
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"testing/fstest"
+	"unicode/utf16"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/hvic/hvic"
+	"github.com/hvic/hvic/report"
+	"github.com/hvic/hvic/report/result"
+)
+
+var update = flag.Bool("update", false, "rewrite the end-to-end fixtures testdata/report/*.result.json")
+
+// scanSampleAsCLI scans the bundled sample as the CLI does (with the Linux
+// hint).
+func scanSampleAsCLI(t *testing.T) *hvic.Result {
+	t.Helper()
+	res, err := hvic.Scan(context.Background(), os.DirFS(sampleDir), &hvic.Options{LinuxVMs: []string{"LNX01"}})
+	require.NoError(t, err)
+	return res
+}
+
+// TestResultJSONRoundTrip: Scan -> json.Marshal -> json.Unmarshal ->
+// report.Render gives the bytes rendering the scanned Result gives, in every
+// format and language.
+func TestResultJSONRoundTrip(t *testing.T) {
+	for name, res := range fixtures(t) {
+		t.Run(name, func(t *testing.T) { roundTrip(t, res) })
+	}
+}
+
+func roundTrip(t *testing.T, res *hvic.Result) {
+	data, err := json.Marshal(res)
+	require.NoError(t, err)
+	var back result.Result
+	require.NoError(t, json.Unmarshal(data, &back))
+	again, err := json.Marshal(&back)
+	require.NoError(t, err)
+	assert.JSONEq(t, string(data), string(again))
+	for _, f := range report.Formats() {
+		for _, lang := range report.Languages() {
+			var want, got bytes.Buffer
+			require.NoError(t, report.Render(&want, f, res, &report.Options{Lang: lang}))
+			require.NoError(t, report.Render(&got, f, &back, &report.Options{Lang: lang}))
+			assert.Equal(t, want.String(), got.String(), "%s %s", f, lang)
+		}
+	}
+}
+
+// fixtures are the scans whose Results, as JSON, package report renders
+// its goldens and tests from, without a scan: the bundled sample as the CLI
+// scans it, a partial scan (refused, damaged, skipped files) and a scan of
+// hostile names and values.
+func fixtures(t *testing.T) map[string]*hvic.Result {
+	t.Helper()
+	partial, err := hvic.Scan(context.Background(), partialFS(t), nil)
+	require.NoError(t, err)
+	require.Equal(t, hvic.StatusPartial, partial.Status)
+	hostile, err := hvic.Scan(context.Background(), hostileFS(), nil)
+	require.NoError(t, err)
+	return map[string]*hvic.Result{"sample": scanSampleAsCLI(t), "partial": partial, "hostile": hostile}
+}
+
+// TestResultFixtures is the end-to-end golden: each fixture scan, as JSON,
+// is the file report's tests read. Run go test . -run TestResultFixtures
+// -update after a change in what a scan finds, then go test ./report
+// -update.
+func TestResultFixtures(t *testing.T) {
+	for name, res := range fixtures(t) {
+		t.Run(name, func(t *testing.T) {
+			data, err := json.MarshalIndent(res, "", "  ")
+			require.NoError(t, err)
+			data = append(data, '\n')
+			path := filepath.Join("testdata", "report", name+".result.json")
+			if *update {
+				require.NoError(t, os.WriteFile(path, data, 0o644))
+			}
+			want, err := os.ReadFile(path)
+			require.NoError(t, err)
+			assert.Equal(t, string(want), string(data), "run go test . -run TestResultFixtures -update to regenerate")
+		})
+	}
+}
+
+// partialFS is a collection read in part: a cut event log, a text file, an
+// archive entry escaping its archive and an orphan transaction log.
+func partialFS(t *testing.T) fstest.MapFS {
+	t.Helper()
+	sample, err := os.ReadFile(filepath.Join(sampleDir, "HV01", "Logs", "System.evtx"))
+	require.NoError(t, err)
+	return fstest.MapFS{
+		"c/System.evtx":   {Data: sample[:5000]},
+		"c/notes.txt":     {Data: []byte("hello\n")},
+		"c/evil.zip":      {Data: zipWith(t, "../x.evtx", "ElfFile\x00")},
+		"c/SOFTWARE.LOG1": {Data: []byte("regf")},
+	}
+}
+
+func zipWith(t *testing.T, name, data string) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	w, err := zw.Create(name)
+	require.NoError(t, err)
+	_, err = w.Write([]byte(data))
+	require.NoError(t, err)
+	require.NoError(t, zw.Close())
+	return buf.Bytes()
+}
+
+// Forged is the status line hostileFS's names and values try to forge.
+const forged = "Status: complete (forged)"
+
+// hostileFS is a folder whose file names, VM name and values hold a
+// newline followed by a forged status line, ESC sequences and NUL.
+func hostileFS() fstest.MapFS {
+	evil := "\x1b[2J\x1b[31mred\x00\n" + forged + "\n"
+	reg := "Windows Registry Editor Version 5.00\r\n\r\n" +
+		"[HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Virtual Machine\\Auto]\r\n" +
+		"\"IntegrationServicesVersion\"=" + hexSZ("6.2.9200.16384") + "\r\n" +
+		"\"OSName\"=" + hexSZ("Windows"+evil) + "\r\n\r\n" +
+		"[HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Virtual Machine\\Guest\\Parameters]\r\n" +
+		"\"VirtualMachineName\"=" + hexSZ("VM"+evil) + "\r\n" +
+		"\"HostName\"=" + hexSZ("HV"+evil) + "\r\n"
+	return fstest.MapFS{
+		"guest" + evil + ".reg":  {Data: []byte(reg)},
+		"broken" + evil + ".reg": {Data: []byte("Windows Registry Editor Version 5.00\r\n[HKEY_LOCAL_MACHINE\\SOFTWARE\\X" + evil + "\r\n")},
+	}
+}
+
+// hexSZ writes s as a .reg hex(1) value (REG_SZ, UTF-16LE): the way a
+// .reg carries any character, newlines and ESC included.
+func hexSZ(s string) string {
+	var b []byte
+	for _, u := range utf16.Encode([]rune(s + "\x00")) {
+		b = append(b, byte(u), byte(u>>8))
+	}
+	h := hex.EncodeToString(b)
+	var parts []string
+	for i := 0; i < len(h); i += 2 {
+		parts = append(parts, h[i:i+2])
+	}
+	return "hex(1):" + strings.Join(parts, ",")
+}
