@@ -10,6 +10,7 @@ import (
 	"github.com/hvic/hvic/hive"
 	"github.com/hvic/hvic/internal/collect"
 	"github.com/hvic/hvic/kb"
+	"github.com/hvic/hvic/report/result"
 )
 
 // hostKey is the lower-case first label of a computer name: "HV01" and
@@ -92,6 +93,26 @@ func appendKey(list []string, s string) []string {
 	return append(list, s)
 }
 
+// refusalCodes maps the collection walk's refusal reasons to problem
+// codes; a reason not listed counts as unreadable.
+var refusalCodes = map[collect.Reason]result.ProblemCode{
+	collect.ReasonUnsafePath: result.CodeUnsafePath,
+	collect.ReasonBomb:       result.CodeCompressionBomb,
+	collect.ReasonOverlap:    result.CodeOverlappingEntry,
+	collect.ReasonLimit:      result.CodeLimit,
+	collect.ReasonDepth:      result.CodeNestingDepth,
+	collect.ReasonTooLarge:   result.CodeTooLarge,
+	collect.ReasonDamaged:    result.CodeDamagedArchive,
+	collect.ReasonOutside:    result.CodeOutsideInput,
+}
+
+func refusalCode(r collect.Reason) result.ProblemCode {
+	if c, ok := refusalCodes[r]; ok {
+		return c
+	}
+	return result.CodeUnreadable
+}
+
 func assemble(set *collect.Set, outs []*fileOut, o *Options) *Result {
 	res := &Result{Table: o.Table}
 	inv := &res.Inventory
@@ -108,7 +129,7 @@ func assemble(set *collect.Set, outs []*fileOut, o *Options) *Result {
 		if s.Reason == collect.ReasonUnreadable {
 			sentinel = ErrUnreadable
 		}
-		res.Problems = append(res.Problems, problem(s.Path, SeverityError, string(s.Reason), "", fmt.Errorf("%w: %s", sentinel, s.Detail)))
+		res.Problems = append(res.Problems, problem(s.Path, SeverityError, refusalCode(s.Reason), "", fmt.Errorf("%w: %s", sentinel, s.Detail)))
 	}
 
 	nm := newNamer(outs)
@@ -131,8 +152,8 @@ func assemble(set *collect.Set, outs []*fileOut, o *Options) *Result {
 		}
 		addCoverage(ev, out, nm)
 		if out.dropped > 0 {
-			out.problems = append(out.problems, Problem{File: out.info.Path, Severity: SeverityWarning, Code: "more-problems",
-				Message: fmt.Sprintf("hvic: %s: %d more problems not listed", out.info.Path, out.dropped)})
+			out.problems = append(out.problems, problem(out.info.Path, SeverityWarning, result.CodeMoreProblems, "",
+				fmt.Errorf("%w: %d more problems not listed", ErrDamaged, out.dropped)))
 		}
 		out.info.Problems = len(out.problems)
 		res.Problems = append(res.Problems, out.problems...)
@@ -192,7 +213,7 @@ func addCoverage(ev *kb.Evidence, out *fileOut, nm *namer) {
 		if c.Host == "" {
 			c.Host, _ = nm.hostFor(out.dir)
 			if c.Host == "" {
-				out.problems = append(out.problems, problem(out.info.Path, SeverityWarning, "log-unattributed", "",
+				out.problems = append(out.problems, problem(out.info.Path, SeverityWarning, result.CodeLogUnattributed, "",
 					fmt.Errorf("%w: the %s log names no computer and no host could be told from its place in the collection: it counts for no host", ErrDamaged, c.Channel)))
 				continue
 			}
@@ -278,7 +299,7 @@ func hasHost(hosts []kb.HostEvidence, name string) bool {
 func evaluate(res *Result, o *Options) {
 	defer func() {
 		if r := recover(); r != nil {
-			res.Problems = append(res.Problems, problem("", SeverityError, "internal", "evaluate", fmt.Errorf("%w: panic: %v", ErrInternal, r)))
+			res.Problems = append(res.Problems, problem("", SeverityError, result.CodeInternal, "evaluate", fmt.Errorf("%w: panic: %v", ErrInternal, r)))
 		}
 	}()
 	out := o.Table.Evaluate(res.Evidence)
@@ -347,10 +368,10 @@ func addFacts(ev *kb.Evidence, inv *Inventory, out *fileOut, nm *namer) {
 		switch {
 		case name == "":
 			name = unknownHost(out.dir, file)
-			out.problems = append(out.problems, problem(file, SeverityWarning, "host-unnamed", "",
+			out.problems = append(out.problems, problem(file, SeverityWarning, result.CodeHostUnnamed, "",
 				fmt.Errorf("%w: no event log names this host's computer; it is called %q", ErrDamaged, name)))
 		case guessed:
-			out.problems = append(out.problems, problem(file, SeverityWarning, "host-guessed", "",
+			out.problems = append(out.problems, problem(file, SeverityWarning, result.CodeHostGuessed, "",
 				fmt.Errorf("%w: no log beside this host hive names its computer; taken to be %q, the only host in the collection", ErrDamaged, name)))
 		}
 		out.info.Host = name
@@ -362,7 +383,7 @@ func addFacts(ev *kb.Evidence, inv *Inventory, out *fileOut, nm *namer) {
 				h.GuestInstaller[k] = v.Value
 				h.Refs = append(h.Refs, refOf(file, v.Source, k))
 				if err := checkICVersion(k, v.Value); err != nil {
-					out.problems = append(out.problems, problem(file, SeverityWarning, "ic-version-malformed", "", err))
+					out.problems = append(out.problems, problem(file, SeverityWarning, result.CodeICVersionMalformed, "", err))
 				}
 			}
 		}
@@ -410,7 +431,7 @@ func addGuest(ev *kb.Evidence, inv *Inventory, out *fileOut) {
 	if g.IntegrationServicesVersion.Present {
 		ge.Refs = append(ge.Refs, refOf(file, g.IntegrationServicesVersion.Source, "IntegrationServicesVersion"))
 		if err := checkICVersion("IntegrationServicesVersion", ge.ICVersion); err != nil {
-			out.problems = append(out.problems, problem(file, SeverityWarning, "ic-version-malformed", "", err))
+			out.problems = append(out.problems, problem(file, SeverityWarning, result.CodeICVersionMalformed, "", err))
 		}
 	}
 	if g.VirtualMachineID.Present {

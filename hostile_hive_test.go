@@ -13,6 +13,7 @@ import (
 	"github.com/hvic/hvic/internal/hivewriter"
 	"github.com/hvic/hvic/internal/hostile"
 	"github.com/hvic/hvic/kb"
+	"github.com/hvic/hvic/report/result"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -74,7 +75,7 @@ func TestBigExportRefusedByItsOwnLimit(t *testing.T) {
 	assert.Equal(t, hvic.StatusFailed, res.Status)
 	require.NotEmpty(t, res.Problems)
 	assert.Contains(t, res.Problems[0].File, "big.reg")
-	assert.Equal(t, "too-large", res.Problems[0].Code)
+	assert.Equal(t, result.CodeTooLarge, res.Problems[0].Code)
 
 	res, err = hvic.ScanPaths(context.Background(), []string{dir}, nil)
 	require.NoError(t, err)
@@ -135,7 +136,7 @@ func TestHiveOverMaxFileSize(t *testing.T) {
 	require.NoError(t, err)
 	require.NotEmpty(t, res.Problems)
 	p := res.Problems[0]
-	assert.Equal(t, "too-large", p.Code)
+	assert.Equal(t, result.CodeTooLarge, p.Code)
 	assert.Equal(t, hvic.SeverityError, p.Severity)
 	assert.True(t, strings.HasSuffix(p.File, "SOFTWARE"), p.File)
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/hvic/hvic/hive"
 	"github.com/hvic/hvic/internal/collect"
 	"github.com/hvic/hvic/kb"
+	"github.com/hvic/hvic/report/result"
 )
 
 // Scan analyses every file under the root of fsys: it walks folders and
@@ -125,15 +126,38 @@ func scanSet(ctx context.Context, set *collect.Set, o *Options) (*Result, error)
 		}
 		f := set.Files[i]
 		out := &fileOut{info: FileInfo{Path: f.Path, Kind: f.Kind.String(), Role: RoleUnreadable, Size: f.Size}}
-		out.problems = append(out.problems, problem(f.Path, SeverityError, "internal", "", fmt.Errorf("%w: %w", ErrInternal, err)))
+		out.problems = append(out.problems, problem(f.Path, SeverityError, result.CodeInternal, "", fmt.Errorf("%w: %w", ErrInternal, err)))
 		outs[i] = out
 	}
 	return assemble(set, outs, o), nil
 }
 
-func problem(file string, sev Severity, code, op string, err error) Problem {
+func problem(file string, sev Severity, code result.ProblemCode, op string, err error) Problem {
 	fe := &FileError{File: file, Op: op, Err: err}
 	return Problem{File: file, Severity: sev, Code: code, Message: message(file, op, err), Err: fe}
+}
+
+// evtxCodes maps the evtx reader's problem kinds to problem codes; a kind
+// not listed counts as damage.
+var evtxCodes = map[evtx.ProblemKind]result.ProblemCode{
+	evtx.ProblemHeaderCRC:      result.CodeEVTXHeaderCRC,
+	evtx.ProblemHeader:         result.CodeEVTXHeader,
+	evtx.ProblemChunkHeaderCRC: result.CodeEVTXChunkHeaderCRC,
+	evtx.ProblemChunkDataCRC:   result.CodeEVTXChunkDataCRC,
+	evtx.ProblemChunkSkipped:   result.CodeEVTXChunkSkipped,
+	evtx.ProblemChunkTruncated: result.CodeEVTXChunkTruncated,
+	evtx.ProblemRecordFailed:   result.CodeEVTXRecordFailed,
+	evtx.ProblemRecordLimit:    result.CodeEVTXRecordLimit,
+	evtx.ProblemDataLimit:      result.CodeEVTXDataLimit,
+	evtx.ProblemRecordPartial:  result.CodeEVTXRecordPartial,
+	evtx.ProblemChunkBudget:    result.CodeEVTXChunkBudget,
+}
+
+func evtxCode(k evtx.ProblemKind) result.ProblemCode {
+	if c, ok := evtxCodes[k]; ok {
+		return c
+	}
+	return result.CodeEVTXDamage
 }
 
 // message is a problem's one-line text: "FILE: [OP: ]what happened", with
@@ -164,7 +188,7 @@ func readFile(ctx context.Context, f *collect.File, o *Options, events *atomic.I
 		if r := recover(); r != nil {
 			out.ok = false
 			out.info.Role = RoleUnreadable
-			out.problems = append(out.problems, problem(f.Path, SeverityError, "internal", "read", fmt.Errorf("%w: panic: %v", ErrInternal, r)))
+			out.problems = append(out.problems, problem(f.Path, SeverityError, result.CodeInternal, "read", fmt.Errorf("%w: panic: %v", ErrInternal, r)))
 		}
 	}()
 	if f.Kind == collect.KindEVTX {
@@ -173,7 +197,7 @@ func readFile(ctx context.Context, f *collect.File, o *Options, events *atomic.I
 		// archive is read from a temporary copy.
 		ra, err := f.Open(ctx)
 		if err != nil {
-			out.problems = append(out.problems, problem(f.Path, SeverityError, "unreadable", "open", fmt.Errorf("%w: %w", ErrUnreadable, err)))
+			out.problems = append(out.problems, problem(f.Path, SeverityError, result.CodeUnreadable, "open", fmt.Errorf("%w: %w", ErrUnreadable, err)))
 			return
 		}
 		defer ra.Close()
@@ -198,9 +222,9 @@ func readFile(ctx context.Context, f *collect.File, o *Options, events *atomic.I
 	}
 	data, err := f.ReadAll(readLimit(f, o))
 	if err != nil {
-		code := "unreadable"
+		code := result.CodeUnreadable
 		if errors.Is(err, collect.ErrTooLarge) {
-			code = "too-large"
+			code = result.CodeTooLarge
 		}
 		out.problems = append(out.problems, problem(f.Path, SeverityError, code, "read", fmt.Errorf("%w: %w", ErrUnreadable, err)))
 		return
@@ -251,7 +275,7 @@ func readEVTX(ctx context.Context, f *collect.File, open func(*evtx.Options) (*e
 	eo.Name = f.Path
 	ef, err := open(&eo)
 	if err != nil {
-		out.problems = append(out.problems, problem(f.Path, SeverityError, "evtx-unreadable", "open evtx", fmt.Errorf("%w: %w", ErrUnreadable, err)))
+		out.problems = append(out.problems, problem(f.Path, SeverityError, result.CodeEVTXUnreadable, "open evtx", fmt.Errorf("%w: %w", ErrUnreadable, err)))
 		return
 	}
 	out.ok = true
@@ -285,7 +309,7 @@ func readEVTX(ctx context.Context, f *collect.File, open func(*evtx.Options) (*e
 		}
 	}
 	if dropped > 0 {
-		out.addProblem(o, problem(f.Path, SeverityError, "events-limit", "", fmt.Errorf("%w: %d IC events not kept (Options.MaxEvents = %d)", ErrDamaged, dropped, o.MaxEvents)))
+		out.addProblem(o, problem(f.Path, SeverityError, result.CodeEventsLimit, "", fmt.Errorf("%w: %d IC events not kept (Options.MaxEvents = %d)", ErrDamaged, dropped, o.MaxEvents)))
 	}
 	// ScanIC reports what the full decode reports for the chunks it
 	// decodes, and every skipped chunk; damaged bytes between the records
@@ -309,10 +333,10 @@ func readEVTX(ctx context.Context, f *collect.File, open func(*evtx.Options) (*e
 		case p.Kind == evtx.ProblemRecordLimit:
 			records -= p.Lost
 		}
-		out.addProblem(o, problem(f.Path, sev, "evtx-"+strings.ReplaceAll(p.Kind.String(), "_", "-"), "", fmt.Errorf("%w: %w", ErrDamaged, p.Err)))
+		out.addProblem(o, problem(f.Path, sev, evtxCode(p.Kind), "", fmt.Errorf("%w: %w", ErrDamaged, p.Err)))
 	}
 	if n := sp.Damaged - regions; n > 0 {
-		out.addProblem(o, problem(f.Path, SeverityError, "evtx-damage", "", fmt.Errorf("%w: %d damaged record regions (in chunks holding no IC events)", ErrDamaged, n)))
+		out.addProblem(o, problem(f.Path, SeverityError, result.CodeEVTXDamage, "", fmt.Errorf("%w: %d damaged record regions (in chunks holding no IC events)", ErrDamaged, n)))
 	}
 	records = max(records, 0)
 	out.info.Records = records
@@ -367,7 +391,7 @@ func readEVTXFull(ctx context.Context, f *collect.File, ef *evtx.File, o *Option
 		out.events = append(out.events, eventOf(ic, rec.Channel))
 	}
 	if dropped > 0 {
-		out.addProblem(o, problem(f.Path, SeverityError, "events-limit", "", fmt.Errorf("%w: %d IC events not kept (Options.MaxEvents = %d)", ErrDamaged, dropped, o.MaxEvents)))
+		out.addProblem(o, problem(f.Path, SeverityError, result.CodeEventsLimit, "", fmt.Errorf("%w: %d IC events not kept (Options.MaxEvents = %d)", ErrDamaged, dropped, o.MaxEvents)))
 	}
 	st := ef.Stats()
 	damaged := st.RecordsFailed > 0 || st.ChunksSkipped > 0
@@ -378,7 +402,7 @@ func readEVTXFull(ctx context.Context, f *collect.File, ef *evtx.File, o *Option
 		} else {
 			damaged = true
 		}
-		out.addProblem(o, problem(f.Path, sev, "evtx-"+strings.ReplaceAll(p.Kind.String(), "_", "-"), "", fmt.Errorf("%w: %w", ErrDamaged, p.Err)))
+		out.addProblem(o, problem(f.Path, sev, evtxCode(p.Kind), "", fmt.Errorf("%w: %w", ErrDamaged, p.Err)))
 	}
 	out.info.Records = records
 	out.info.Events = len(out.events)
@@ -479,7 +503,7 @@ func readHive(ctx context.Context, f *collect.File, o *Options, out *fileOut) {
 		out.info.Logs = append(out.info.Logs, l.Path)
 		lf, closeLog, err := openHiveLog(l, hive.MaxLogBytes(f.Size, &ho))
 		if err != nil {
-			out.addProblem(o, problem(l.Path, SeverityWarning, "log-unreadable", "read transaction log", fmt.Errorf("%w: %w", ErrUnreadable, err)))
+			out.addProblem(o, problem(l.Path, SeverityWarning, result.CodeLogUnreadable, "read transaction log", fmt.Errorf("%w: %w", ErrUnreadable, err)))
 			continue
 		}
 		defer closeLog()
@@ -488,9 +512,9 @@ func readHive(ctx context.Context, f *collect.File, o *Options, out *fileOut) {
 	h, err := openHive(ctx, f, logs, &ho)
 	if err != nil {
 		if ctx.Err() == nil {
-			code := "hive-unreadable"
+			code := result.CodeHiveUnreadable
 			if errors.Is(err, hive.ErrTooLarge) || errors.Is(err, collect.ErrTooLarge) {
-				code = "too-large"
+				code = result.CodeTooLarge
 			}
 			out.problems = append(out.problems, problem(f.Path, SeverityError, code, "open hive", fmt.Errorf("%w: %w", ErrUnreadable, err)))
 		}
@@ -562,16 +586,16 @@ func hiveProblems(h *hive.Hive, o *Options, f *collect.File, out *fileOut) {
 		if rec.Dirty && !rec.Recovered {
 			sev = SeverityError
 		}
-		out.addProblem(o, problem(r.Name, sev, "log-refused", "replay transaction log", fmt.Errorf("%w: %w", ErrDamaged, r.Err)))
+		out.addProblem(o, problem(r.Name, sev, result.CodeLogRefused, "replay transaction log", fmt.Errorf("%w: %w", ErrDamaged, r.Err)))
 	}
 	if rec.Dirty && !rec.Recovered {
-		out.addProblem(o, problem(f.Path, SeverityError, "hive-stale", "replay", fmt.Errorf("%w: dirty hive read without its transaction logs: values may be stale", ErrDamaged)))
+		out.addProblem(o, problem(f.Path, SeverityError, result.CodeHiveStale, "replay", fmt.Errorf("%w: dirty hive read without its transaction logs: values may be stale", ErrDamaged)))
 	}
 	for _, err := range h.Problems() {
 		if isLogProblem(err, rec) {
 			continue
 		}
-		out.addProblem(o, problem(f.Path, SeverityError, "hive-damage", "", fmt.Errorf("%w: %w", ErrDamaged, err)))
+		out.addProblem(o, problem(f.Path, SeverityError, result.CodeHiveDamage, "", fmt.Errorf("%w: %w", ErrDamaged, err)))
 	}
 }
 
@@ -624,7 +648,7 @@ func readExport(ctx context.Context, f *collect.File, data []byte, o *Options, o
 		if ctx.Err() != nil {
 			return
 		}
-		out.problems = append(out.problems, problem(f.Path, SeverityError, "export-unreadable", "parse", fmt.Errorf("%w: %w", ErrUnreadable, err)))
+		out.problems = append(out.problems, problem(f.Path, SeverityError, result.CodeExportUnreadable, "parse", fmt.Errorf("%w: %w", ErrUnreadable, err)))
 		return
 	}
 	facts := hive.ExtractFacts(ex, f.Path)
@@ -651,7 +675,7 @@ func factsDone(facts hive.Facts, o *Options, out *fileOut) {
 			// Damage or a limit: evidence may be missing.
 			sev = SeverityError
 		}
-		out.addProblem(o, problem(out.info.Path, sev, "registry-problem", "", fmt.Errorf("%w: %w", ErrDamaged, err)))
+		out.addProblem(o, problem(out.info.Path, sev, result.CodeRegistryProblem, "", fmt.Errorf("%w: %w", ErrDamaged, err)))
 	}
 }
 

@@ -24,6 +24,7 @@ import (
 	"github.com/hvic/hvic/internal/hivewriter"
 	"github.com/hvic/hvic/internal/samplegen"
 	"github.com/hvic/hvic/kb"
+	"github.com/hvic/hvic/report/result"
 )
 
 const sampleDir = "testdata/sample"
@@ -176,7 +177,7 @@ func TestHostileZipRefusedRestAnalysed(t *testing.T) {
 	assert.Equal(t, hvic.StatusPartial, res.Status)
 	codes := map[string]string{}
 	for _, p := range res.Problems {
-		codes[path.Base(p.File)] = p.Code
+		codes[path.Base(p.File)] = p.Code.String()
 		assert.Equal(t, hvic.SeverityError, p.Severity)
 		assert.True(t, errors.Is(p.Err, hvic.ErrRefused), p.Message)
 		var fe *hvic.FileError
@@ -337,8 +338,13 @@ func TestProblemsCappedPerFile(t *testing.T) {
 		}
 	}
 	require.Len(t, mine, 4)
-	assert.Equal(t, "more-problems", mine[3].Code)
+	assert.Equal(t, result.CodeMoreProblems, mine[3].Code)
 	assert.Contains(t, mine[3].Message, "9 more problems")
+	for _, p := range mine { // every Problem carries its error, the count too
+		var fe *hvic.FileError
+		require.ErrorAs(t, p.Err, &fe, p.Code.String())
+		assert.Equal(t, p.File, fe.File)
+	}
 	assert.Equal(t, hvic.StatusPartial, res.Status)
 }
 
@@ -404,7 +410,7 @@ func TestHostHiveNaming(t *testing.T) {
 			assert.Equal(t, tt.want, hostFile.Host)
 			var codes []string
 			for _, p := range res.Problems {
-				codes = append(codes, p.Code)
+				codes = append(codes, p.Code.String())
 			}
 			if tt.problem {
 				assert.Equal(t, []string{"host-guessed"}, codes)
@@ -418,7 +424,7 @@ func TestHostHiveNaming(t *testing.T) {
 	res, err := hvic.Scan(context.Background(), fstest.MapFS{"box/SOFTWARE": {Data: files["HV01/Registry/SOFTWARE"]}}, nil)
 	require.NoError(t, err)
 	require.Len(t, res.Problems, 1)
-	assert.Equal(t, "host-unnamed", res.Problems[0].Code)
+	assert.Equal(t, result.CodeHostUnnamed, res.Problems[0].Code)
 	assert.Equal(t, hvic.SeverityWarning, res.Problems[0].Severity)
 	assert.Equal(t, hvic.StatusComplete, res.Status)
 	require.Len(t, res.Inventory.Hosts, 1)
@@ -431,7 +437,7 @@ func TestMaxEvents(t *testing.T) {
 	assert.Len(t, res.Events, 3)
 	var codes []string
 	for _, p := range res.Problems {
-		codes = append(codes, p.Code)
+		codes = append(codes, p.Code.String())
 	}
 	assert.Contains(t, codes, "events-limit")
 	assert.Equal(t, hvic.StatusPartial, res.Status)

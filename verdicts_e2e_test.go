@@ -16,6 +16,7 @@ import (
 	"github.com/hvic/hvic/internal/hivewriter"
 	"github.com/hvic/hvic/kb"
 	"github.com/hvic/hvic/report"
+	"github.com/hvic/hvic/report/result"
 )
 
 // The collections of issue 10's table (rows 1-18), written with the
@@ -437,7 +438,7 @@ func TestIssue10Rows(t *testing.T) {
 			assert.Equal(t, kb.CaseUndetermined, a.Case)
 			var p *hvic.Problem
 			for i := range res.Problems {
-				if res.Problems[i].Code == "ic-version-malformed" {
+				if res.Problems[i].Code == result.CodeICVersionMalformed {
 					p = &res.Problems[i]
 				}
 			}
@@ -522,7 +523,7 @@ func TestScanEmptyLogOfNoHost(t *testing.T) {
 	res := scanCollection(t, collection{name: evtxOf(t)}, nil)
 	var codes []string
 	for _, p := range res.Problems {
-		codes = append(codes, p.Code)
+		codes = append(codes, p.Code.String())
 	}
 	assert.Contains(t, codes, "log-unattributed")
 
@@ -544,7 +545,7 @@ func TestScanShortHostVersion(t *testing.T) {
 	res := scanCollection(t, c, nil)
 	var files []string
 	for _, p := range res.Problems {
-		if p.Code == "ic-version-malformed" {
+		if p.Code == result.CodeICVersionMalformed {
 			files = append(files, p.File)
 		}
 	}

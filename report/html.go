@@ -160,7 +160,7 @@ func HTML(w io.Writer, res *result.Result, opts *Options) error {
 		d.Legend = append(d.Legend, htmlMark{Class: "refresh", Title: tr(l, "timeline.refresh"), Refresh: true})
 	}
 	for _, p := range res.Problems {
-		d.Problems = append(d.Problems, htmlProblem{Severity: v.problemSeverity(p.Severity) + " · " + codeLabel(l, p.Code), Class: p.Severity.String(), Message: p.Message})
+		d.Problems = append(d.Problems, htmlProblem{Severity: v.problemSeverity(p.Severity) + " · " + codeLabel(l, p.Code.String()), Class: p.Severity.String(), Message: p.Message})
 	}
 	for _, s := range res.Inventory.Skipped {
 		d.Skipped = append(d.Skipped, s.Path+": "+skipReason(s))

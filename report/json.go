@@ -280,7 +280,7 @@ func (v *view) jsonReport() *jsonReport {
 			MessageVersion: e.MessageVersion, File: e.Ref.File, RecordID: e.Ref.RecordID, Ambiguous: e.Ambiguous, Note: e.Note})
 	}
 	for _, p := range res.Problems {
-		out.Problems = append(out.Problems, jsonProblem{File: p.File, Severity: p.Severity.String(), Code: p.Code, Message: p.Message})
+		out.Problems = append(out.Problems, jsonProblem{File: p.File, Severity: p.Severity.String(), Code: p.Code.String(), Message: p.Message})
 	}
 	for _, f := range res.Inventory.Files {
 		out.Files = append(out.Files, jsonFile{Path: f.Path, Kind: f.Kind, Role: string(f.Role), Size: f.Size, Host: f.Host,

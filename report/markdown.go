@@ -86,7 +86,7 @@ func Markdown(w io.Writer, res *result.Result, opts *Options) error {
 		fmt.Fprintf(bw, "%s\n", tr(l, "problems.none"))
 	}
 	for _, p := range res.Problems {
-		fmt.Fprintf(bw, "- **%s** %s: %s\n", v.problemSeverity(p.Severity), mdEscape(codeLabel(l, p.Code)), mdCode(p.Message))
+		fmt.Fprintf(bw, "- **%s** %s: %s\n", v.problemSeverity(p.Severity), mdEscape(codeLabel(l, p.Code.String())), mdCode(p.Message))
 	}
 	if len(res.Inventory.Skipped) > 0 {
 		fmt.Fprintf(bw, "\n## %s (%d)\n\n", tr(l, "skipped"), len(res.Inventory.Skipped))

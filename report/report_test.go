@@ -174,7 +174,7 @@ func hostile() *result.Result {
 			Action: kb.ActionUpgradeRecommended, Severity: kb.SeverityLow, Refs: []kb.Ref{{File: "a b/%4<x>.evtx", RecordID: 3}}},
 			{RuleID: kb.RuleMissingIntLog, Host: "<i>HV9</i>"}},
 		Conflicts: nil,
-		Problems:  []result.Problem{{File: "<b>.zip", Severity: result.SeverityError, Code: "unsafe-path", Message: "hvic: <b>.zip!/../x: refused"}},
+		Problems:  []result.Problem{{File: "<b>.zip", Severity: result.SeverityError, Code: result.CodeUnsafePath, Message: "hvic: <b>.zip!/../x: refused"}},
 	}
 }
 

@@ -135,7 +135,7 @@ func Text(w io.Writer, res *result.Result, opts *Options) error {
 	}
 	fmt.Fprintf(bw, "\n%s (%d)\n", tr(l, "problems"), len(res.Problems))
 	for _, p := range res.Problems {
-		fmt.Fprintf(bw, "  [%s] %s: %s\n", v.problemSeverity(p.Severity), codeLabel(l, p.Code), p.Message)
+		fmt.Fprintf(bw, "  [%s] %s: %s\n", v.problemSeverity(p.Severity), codeLabel(l, p.Code.String()), p.Message)
 	}
 	fmt.Fprintf(bw, "\n%s (%d)\n", tr(l, "skipped"), len(res.Inventory.Skipped))
 	for _, s := range res.Inventory.Skipped {

@@ -59,7 +59,7 @@ func writeFile(t *testing.T, name string, write func(*bytes.Buffer) error) strin
 func problemsByCode(res *hvic.Result) map[string]int {
 	m := map[string]int{}
 	for _, p := range res.Problems {
-		m[p.Code]++
+		m[p.Code.String()]++
 	}
 	return m
 }
@@ -202,7 +202,7 @@ func TestTruncatedZip(t *testing.T) {
 		}
 		var found bool
 		for _, pr := range res.Problems {
-			found = found || (pr.File == p && pr.Code == string(collect.ReasonUnreadable))
+			found = found || (pr.File == p && pr.Code.String() == string(collect.ReasonUnreadable))
 		}
 		assert.True(t, found, "the cut entry is a problem: %v", res.Problems)
 	}
@@ -282,7 +282,7 @@ func TestSymlinkBoundary(t *testing.T) {
 	assert.Equal(t, []string{"inside"}, realNames(read), read)
 	outside := map[string]bool{}
 	for _, p := range res.Problems {
-		if p.Code == string(collect.ReasonOutside) {
+		if p.Code.String() == string(collect.ReasonOutside) {
 			outside[filepath.Base(p.File)] = true
 		}
 	}

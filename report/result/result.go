@@ -93,14 +93,14 @@ func (s *Severity) UnmarshalText(b []byte) error {
 	return fmt.Errorf("result: unknown severity %q", b)
 }
 
-// Problem is one thing that went wrong with one file. Code is a stable
-// identifier ("unsafe-path", "compression-bomb", "evtx-damage", ...).
+// Problem is one thing that went wrong with one file. Code is its stable
+// kind (CodeUnsafePath, CodeEVTXDamage, ...; "unsafe-path" in JSON).
 type Problem struct {
-	File     string   `json:"file"`
-	Severity Severity `json:"severity"`
-	Code     string   `json:"code"`
-	Message  string   `json:"message"`
-	Err      error    `json:"-"` // a *hvic.FileError; not data, so not in JSON
+	File     string      `json:"file"`
+	Severity Severity    `json:"severity"`
+	Code     ProblemCode `json:"code"`
+	Message  string      `json:"message"`
+	Err      error       `json:"-"` // a *hvic.FileError; not data, so not in JSON
 }
 
 // Role is what a file turned out to be, by content.
