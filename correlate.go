@@ -13,17 +13,6 @@ import (
 	"github.com/hvic/hvic/report/result"
 )
 
-// hostKey is the lower-case first label of a computer name: "HV01" and
-// "hv01.contoso.local" are one host (kb compares hosts the same way).
-func hostKey(s string) string {
-	s = strings.ToLower(strings.Trim(s, " \t\r\n\x00"))
-	s = strings.TrimPrefix(s, `\\`)
-	if i := strings.IndexByte(s, '.'); i > 0 {
-		s = s[:i]
-	}
-	return s
-}
-
 // namer ties files with no computer name of their own (a host's SOFTWARE
 // hive, an empty log) to a host, by where they sit in the collection.
 type namer struct {
@@ -64,7 +53,7 @@ func (n *namer) hostFor(dir string) (name string, guessed bool) {
 	parts := strings.FieldsFunc(dir, func(r rune) bool { return r == '/' || r == '!' })
 	for i := len(parts) - 1; i >= 0; i-- {
 		for _, k := range n.known {
-			if hostKey(parts[i]) == hostKey(k) {
+			if kb.HostKey(parts[i]) == kb.HostKey(k) {
 				return k, false
 			}
 		}
@@ -83,7 +72,7 @@ func appendKey(list []string, s string) []string {
 		return list
 	}
 	for i, x := range list {
-		if hostKey(x) == hostKey(s) {
+		if kb.HostKey(x) == kb.HostKey(s) {
 			if len(s) > len(x) {
 				list[i] = s
 			}
@@ -174,9 +163,6 @@ func assemble(set *collect.Set, outs []*fileOut, o *Options) *Result {
 			ev.Hosts = append(ev.Hosts, kb.HostEvidence{Name: name})
 		}
 	}
-	sortEvents(ev.Events)
-	res.Events = ev.Events
-
 	evaluate(res, o)
 	buildInventory(res)
 
@@ -265,21 +251,21 @@ func hyperVComputers(nm *namer, ev *kb.Evidence) []string {
 	var out []string
 	isHost := map[string]bool{}
 	for _, e := range ev.Events {
-		isHost[hostKey(e.Host)] = true
+		isHost[kb.HostKey(e.Host)] = true
 	}
 	for _, c := range ev.Coverage {
 		if isIntegrationChannel(c.Channel) {
-			isHost[hostKey(c.Host)] = true
+			isHost[kb.HostKey(c.Host)] = true
 		}
 	}
 	for _, g := range ev.Guests {
 		for _, n := range g.HostNames {
-			isHost[hostKey(n)] = true
+			isHost[kb.HostKey(n)] = true
 		}
 	}
 	for _, l := range nm.logs {
 		for _, c := range l.computers {
-			if isHost[hostKey(c)] {
+			if isHost[kb.HostKey(c)] {
 				out = appendKey(out, c)
 			}
 		}
@@ -289,7 +275,7 @@ func hyperVComputers(nm *namer, ev *kb.Evidence) []string {
 
 func hasHost(hosts []kb.HostEvidence, name string) bool {
 	for _, h := range hosts {
-		if hostKey(h.Name) == hostKey(name) {
+		if kb.HostKey(h.Name) == kb.HostKey(name) {
 			return true
 		}
 	}
@@ -300,10 +286,11 @@ func evaluate(res *Result, o *Options) {
 	defer func() {
 		if r := recover(); r != nil {
 			res.Problems = append(res.Problems, problem("", SeverityError, result.CodeInternal, "evaluate", fmt.Errorf("%w: panic: %v", ErrInternal, r)))
+			res.Events = append([]kb.Event(nil), res.Evidence.Events...)
 		}
 	}()
 	out := o.Table.Evaluate(res.Evidence)
-	res.VMs, res.Findings, res.Conflicts = out.VMs, out.Findings, out.Conflicts
+	res.VMs, res.Findings, res.Conflicts, res.Events = out.VMs, out.Findings, out.Conflicts, out.Events
 }
 
 func refOf(file string, s hive.Source, what string) kb.Ref {
@@ -360,7 +347,7 @@ func addFacts(ev *kb.Evidence, inv *Inventory, out *fileOut, nm *namer) {
 			// The hive's own record of its name beats a guess.
 			name, guessed = out.ownName, false
 			for _, k := range nm.known {
-				if hostKey(k) == hostKey(name) && len(k) > len(name) {
+				if kb.HostKey(k) == kb.HostKey(name) && len(k) > len(name) {
 					name = k
 				}
 			}
@@ -479,7 +466,7 @@ func buildInventory(res *Result) {
 	byKey := map[string]*Host{}
 	var order []string
 	host := func(name string) *Host {
-		k := hostKey(name)
+		k := kb.HostKey(name)
 		h, ok := byKey[k]
 		if !ok {
 			h = &Host{Name: name, Files: []string{}}
@@ -503,12 +490,12 @@ func buildInventory(res *Result) {
 		}
 	}
 	for _, c := range ev.Coverage {
-		if h, ok := byKey[hostKey(c.Host)]; ok {
+		if h, ok := byKey[kb.HostKey(c.Host)]; ok {
 			h.Logs = append(h.Logs, c)
 		}
 	}
 	for _, f := range inv.Files {
-		if _, ok := byKey[hostKey(f.Host)]; !ok {
+		if _, ok := byKey[kb.HostKey(f.Host)]; !ok {
 			continue
 		}
 		if f.Host == "" || (f.Role != RoleHostRegistry && f.Role != RoleHostGuestRegistry && f.Role != RoleIntegrationLog &&
@@ -537,23 +524,19 @@ func buildInventory(res *Result) {
 			guestsByName[k] = append(guestsByName[k], g.File)
 		}
 	}
-	eventsByID, eventsByName := map[string]int{}, map[string]int{}
+	eventsOf := make([]int, len(res.VMs)+1) // by kb's 1-based VM index
 	for _, e := range res.Events {
-		if id := kb.NormalizeVMID(e.VMID); id != "" {
-			eventsByID[id]++
-		} else if e.VMName != "" {
-			eventsByName[strings.ToLower(e.VMName)]++
+		if e.VM > 0 && e.VM < len(eventsOf) {
+			eventsOf[e.VM]++
 		}
 	}
-	for _, a := range res.VMs {
-		vm := VM{Name: a.VMName, ID: a.VMID, Host: a.Host}
+	for i, a := range res.VMs {
+		vm := VM{Name: a.VMName, ID: a.VMID, Host: a.Host, Events: eventsOf[i+1]}
 		if a.VMID != "" {
 			vm.Guests = append(vm.Guests, guestsByID[a.VMID]...)
-			vm.Events += eventsByID[a.VMID]
 		}
 		if a.VMName != "" {
 			vm.Guests = append(vm.Guests, guestsByName[strings.ToLower(a.VMName)]...)
-			vm.Events += eventsByName[strings.ToLower(a.VMName)]
 		}
 		inv.VMs = append(inv.VMs, vm)
 	}

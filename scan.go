@@ -7,7 +7,6 @@ import (
 	"io"
 	"io/fs"
 	"path"
-	"sort"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -677,20 +676,6 @@ func factsDone(facts hive.Facts, o *Options, out *fileOut) {
 		}
 		out.addProblem(o, problem(out.info.Path, sev, result.CodeRegistryProblem, "", fmt.Errorf("%w: %w", ErrDamaged, err)))
 	}
-}
-
-// sortEvents orders events by time, then file and record.
-func sortEvents(evs []kb.Event) {
-	sort.SliceStable(evs, func(i, j int) bool {
-		a, b := evs[i], evs[j]
-		if !a.Time.Equal(b.Time) {
-			return a.Time.Before(b.Time)
-		}
-		if a.Ref.File != b.Ref.File {
-			return a.Ref.File < b.Ref.File
-		}
-		return a.Ref.RecordID < b.Ref.RecordID
-	})
 }
 
 // pathGPMachine holds, on a domain member, the computer's own distinguished

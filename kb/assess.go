@@ -106,7 +106,7 @@ func (e *evaluator) placeHost(s *vmState) {
 	}
 	s.a.Host = vm.hostKey
 	for _, v := range vm.views {
-		if n := strings.Trim(v.Host, " \t\r\n\x00"); hostKey(n) == vm.hostKey && (s.a.Host == vm.hostKey || n < s.a.Host) {
+		if n := strings.Trim(v.Host, " \t\r\n\x00"); HostKey(n) == vm.hostKey && (s.a.Host == vm.hostKey || n < s.a.Host) {
 			s.a.Host = n
 		}
 	}
@@ -114,7 +114,7 @@ func (e *evaluator) placeHost(s *vmState) {
 		return
 	}
 	for _, g := range vm.guests {
-		if n := firstHost(g.HostNames); hostKey(n) == vm.hostKey {
+		if n := firstHost(g.HostNames); HostKey(n) == vm.hostKey {
 			s.a.Host = n
 			break
 		}
@@ -147,6 +147,7 @@ func (s *vmState) pickGuest() {
 	s.a.GuestOS = s.guest.OS
 	if s.guest.Replayed {
 		s.params["guestReplayed"] = "true"
+		s.a.GuestReplayed = true
 	}
 	if !s.guest.AutoWritten.IsZero() {
 		s.params["guestKvpRefreshed"] = s.guest.AutoWritten.UTC().Format(time.RFC3339)

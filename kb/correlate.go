@@ -45,9 +45,11 @@ func NormalizeVMID(s string) string {
 	return strings.ToLower(strings.TrimSpace(s))
 }
 
-// hostKey is the lower-case first label of a host name, so "HV01" and
-// "hv01.contoso.local" are one host.
-func hostKey(s string) string {
+// HostKey is the key two computer names are compared by: white space and
+// NULs trimmed, a leading \\ dropped, lower case, the DNS suffix cut
+// ("\\HV01.contoso.local\x00" and "hv01" have the same key). Every
+// package compares host names through it.
+func HostKey(s string) string {
 	s = strings.ToLower(strings.Trim(s, " \t\r\n\x00"))
 	s = strings.TrimPrefix(s, `\\`)
 	if i := strings.IndexByte(s, '.'); i > 0 {
@@ -59,7 +61,7 @@ func hostKey(s string) string {
 func nameKey(s string) string { return strings.ToLower(strings.Trim(s, " \t\r\n\x00")) }
 
 func (e *evaluator) host(name string) *hostInfo {
-	k := hostKey(name)
+	k := HostKey(name)
 	if k == "" {
 		return nil
 	}
@@ -333,7 +335,7 @@ func (e *evaluator) attributeByName(x *vmIndex, byName []pending, idsByName map[
 func (e *evaluator) singleOnHost(cands []*vmInfo, host string) *vmInfo {
 	var same []*vmInfo
 	for _, c := range cands {
-		if host != "" && hostKey(host) == e.vmHostKey(c) {
+		if host != "" && HostKey(host) == e.vmHostKey(c) {
 			same = append(same, c)
 		}
 	}
@@ -376,7 +378,7 @@ func (e *evaluator) unattributedFindings(unattributed []classified) {
 	perHost := map[string][]Ref{}
 	var keys []string
 	for _, c := range unattributed {
-		k := hostKey(c.ev.Host)
+		k := HostKey(c.ev.Host)
 		if _, ok := perHost[k]; !ok {
 			keys = append(keys, k)
 		}
@@ -409,7 +411,7 @@ func appendUnique(list []string, s string) []string {
 
 func firstHost(names []string) string {
 	for _, n := range names {
-		if hostKey(n) != "" {
+		if HostKey(n) != "" {
 			return n
 		}
 	}
@@ -493,7 +495,7 @@ func firstFile(refs []Ref) string {
 func (e *evaluator) vmHostKey(vm *vmInfo) string {
 	for _, g := range vm.guests {
 		for _, n := range g.HostNames {
-			if k := hostKey(n); k != "" {
+			if k := HostKey(n); k != "" {
 				if _, ok := e.hosts[k]; ok {
 					return k
 				}
@@ -502,7 +504,7 @@ func (e *evaluator) vmHostKey(vm *vmInfo) string {
 	}
 	viewHost := ""
 	for _, v := range vm.views {
-		if k := hostKey(v.Host); k != "" && (viewHost == "" || k < viewHost) {
+		if k := HostKey(v.Host); k != "" && (viewHost == "" || k < viewHost) {
 			viewHost = k
 		}
 	}
@@ -511,7 +513,7 @@ func (e *evaluator) vmHostKey(vm *vmInfo) string {
 	}
 	var newest *Event
 	for _, c := range vm.events {
-		if hostKey(c.ev.Host) == "" {
+		if HostKey(c.ev.Host) == "" {
 			continue
 		}
 		if newest == nil || c.ev.Time.After(newest.Time) {
@@ -519,10 +521,10 @@ func (e *evaluator) vmHostKey(vm *vmInfo) string {
 		}
 	}
 	if newest != nil {
-		return hostKey(newest.Host)
+		return HostKey(newest.Host)
 	}
 	for _, g := range vm.guests {
-		if k := hostKey(firstHost(g.HostNames)); k != "" {
+		if k := HostKey(firstHost(g.HostNames)); k != "" {
 			return k
 		}
 	}

@@ -16,7 +16,7 @@ func (e *evaluator) splitEvents(s *vmState) {
 	for _, c := range s.vm.events {
 		switch {
 		case isIncompat(c.kind) || isCompat(c.kind):
-			if hk := hostKey(c.ev.Host); hk != "" && s.vm.hostKey != "" && hk != s.vm.hostKey {
+			if hk := HostKey(c.ev.Host); hk != "" && s.vm.hostKey != "" && hk != s.vm.hostKey {
 				s.ev.other = append(s.ev.other, c)
 				break
 			}

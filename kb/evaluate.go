@@ -78,7 +78,7 @@ func (t *Table) EvaluateWith(ev Evidence, o Options) (res Result) {
 	if o.MaxRefs <= 0 {
 		o.MaxRefs = defaultMaxRefs
 	}
-	return (&evaluator{t: t, o: o, ev: &ev}).evaluate()
+	return (&evaluator{t: t, o: o, ev: &ev, eventVM: map[*Event]int{}}).evaluate()
 }
 
 // evaluate runs the evaluation; a fault (a bug) keeps what was decided
@@ -90,10 +90,48 @@ func (e *evaluator) evaluate() (res Result) {
 			res = e.res
 			res.Findings = append(res.Findings, Finding{RuleID: RuleInternal, Action: ActionInvestigate,
 				Severity: SeverityHigh, Params: map[string]string{"error": fmt.Sprint(r)}})
+			res.Events = e.events(nil)
 		}
 	}()
 	e.run()
 	return e.res
+}
+
+// events copies the evidence's events with VM set through vmAt (the
+// 1-based index an assessment had when emitted to the one it has after
+// sorting); nil vmAt sets none.
+func (e *evaluator) events(vmAt []int) []Event {
+	out := make([]Event, len(e.ev.Events))
+	for i := range e.ev.Events {
+		out[i] = e.ev.Events[i]
+		out[i].VM = 0
+		if n := e.eventVM[&e.ev.Events[i]]; n > 0 && n <= len(vmAt) {
+			out[i].VM = vmAt[n-1]
+		}
+	}
+	sortEvents(out)
+	return out
+}
+
+// sortEvents puts events in time order, then file and record, then the
+// rest of their identity: a total order, whatever the input order.
+func sortEvents(evs []Event) {
+	sort.SliceStable(evs, func(i, j int) bool {
+		a, b := evs[i], evs[j]
+		if !a.Time.Equal(b.Time) {
+			return a.Time.Before(b.Time)
+		}
+		if a.Ref.File != b.Ref.File {
+			return a.Ref.File < b.Ref.File
+		}
+		if a.Ref.RecordID != b.Ref.RecordID {
+			return a.Ref.RecordID < b.Ref.RecordID
+		}
+		if a.EventID != b.EventID {
+			return a.EventID < b.EventID
+		}
+		return lessKeys([]string{a.Host, a.Provider, a.VMID, a.VMName}, []string{b.Host, b.Provider, b.VMID, b.VMName})
+	})
 }
 
 func (e *evaluator) run() {
@@ -110,12 +148,13 @@ func (e *evaluator) run() {
 }
 
 type evaluator struct {
-	t     *Table
-	o     Options
-	ev    *Evidence
-	hosts map[string]*hostInfo // by hostKey
-	vms   []*vmInfo
-	res   Result
+	t       *Table
+	o       Options
+	ev      *Evidence
+	hosts   map[string]*hostInfo // by hostKey
+	vms     []*vmInfo
+	res     Result
+	eventVM map[*Event]int // the 1-based index of the VM an event went to, before sorting
 }
 
 // the rule. Params are copied.
@@ -146,10 +185,27 @@ func capRefs(refs []Ref, n int) []Ref {
 }
 
 func (e *evaluator) sortResult() {
-	sort.SliceStable(e.res.VMs, func(i, j int) bool {
-		a, b := e.res.VMs[i], e.res.VMs[j]
+	order := make([]int, len(e.res.VMs)) // order[new] = old
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(i, j int) bool {
+		a, b := e.res.VMs[order[i]], e.res.VMs[order[j]]
 		return lessKeys([]string{nameKey(a.Host), nameKey(a.VMName), a.VMID}, []string{nameKey(b.Host), nameKey(b.VMName), b.VMID})
 	})
+	vms := make([]Assessment, len(order))
+	vmAt := make([]int, len(order)) // vmAt[old] = new, both 1-based
+	for i, old := range order {
+		vms[i] = e.res.VMs[old]
+		vmAt[old] = i + 1
+	}
+	e.res.VMs = vms
+	for i := range e.res.Findings {
+		if n := e.res.Findings[i].VM; n > 0 {
+			e.res.Findings[i].VM = vmAt[n-1]
+		}
+	}
+	e.res.Events = e.events(vmAt)
 	sort.SliceStable(e.res.Findings, func(i, j int) bool {
 		a, b := e.res.Findings[i], e.res.Findings[j]
 		return lessKeys([]string{nameKey(a.Host), nameKey(a.VMName), a.VMID, a.RuleID}, []string{nameKey(b.Host), nameKey(b.VMName), b.VMID, b.RuleID})

@@ -132,6 +132,10 @@ type Event struct {
 	// such an event says so.
 	Ambiguous bool   `json:"ambiguous,omitempty"`
 	Note      string `json:"note,omitempty"`
+	// VM is set by Evaluate in Result.Events: the 1-based index in
+	// Result.VMs of the VM the event was attributed to, 0 for none. It is
+	// ignored on input.
+	VM int `json:"vm,omitempty"`
 }
 
 // LogCoverage says that one log of one host was read, and which period it

@@ -10,6 +10,10 @@ type Result struct {
 	VMs       []Assessment `json:"vms"`
 	Findings  []Finding    `json:"findings"`
 	Conflicts []Conflict   `json:"conflicts,omitempty"`
+	// Events are the evidence's events, oldest first, each with VM set
+	// to the assessment it was attributed to: a renderer need not match
+	// events to VMs again.
+	Events []Event `json:"events,omitempty"`
 }
 
 // Assessment is the verdict for one virtual machine.
@@ -40,6 +44,9 @@ type Assessment struct {
 	// time of the latest of those events: the mismatch ended after it.
 	Resolved   bool      `json:"resolved,omitempty"`
 	ResolvedAt time.Time `json:"resolvedAt,omitempty"`
+	// GuestReplayed is true when the guest's facts were read from a hive
+	// whose transaction logs were replayed.
+	GuestReplayed bool `json:"guestReplayed,omitempty"`
 
 	RuleID      string       `json:"ruleId"`                // the rule that decided Case, Action and Severity
 	RuleIDs     []string     `json:"ruleIds"`               // every rule that fired for this VM (RuleID included), sorted
@@ -66,6 +73,9 @@ type ICVersion struct {
 // The rule's title, description and remediation are in the Table
 // (Table.Rule(RuleID).Text(lang)); Params carries the instance values.
 type Finding struct {
+	// VM is the 1-based index in Result.VMs of the VM this finding is
+	// about; 0 for a host-level finding or one about no assessed VM.
+	VM       int               `json:"vm,omitempty"`
 	RuleID   string            `json:"ruleId"`
 	Case     Case              `json:"case,omitempty"`
 	Action   Action            `json:"action"`

@@ -159,10 +159,16 @@ func (e *evaluator) emit(s *vmState) {
 	sort.Strings(s.rules)
 	a.RuleIDs = s.rules
 	a.Explanation = e.explain(s)
+	n := len(e.res.VMs) + 1 // the 1-based index of this VM, before sorting
 	for _, id := range s.rules {
-		e.res.Findings = append(e.res.Findings, e.vmFinding(s, id))
+		f := e.vmFinding(s, id)
+		f.VM = n
+		e.res.Findings = append(e.res.Findings, f)
 	}
 	e.res.VMs = append(e.res.VMs, *a)
+	for _, c := range s.vm.events {
+		e.eventVM[c.ev] = n
+	}
 }
 
 // vmFinding builds the finding of rule id for the VM.

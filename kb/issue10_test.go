@@ -255,7 +255,7 @@ func assertExplanation(t *testing.T, ev Evidence, a Assessment, want rowWant) {
 	}
 	var wantPeriods []string
 	for _, c := range ev.Coverage {
-		if hostKey(c.Host) == hostKey(a.Host) {
+		if HostKey(c.Host) == HostKey(a.Host) {
 			wantPeriods = append(wantPeriods, c.Host+"|"+c.Channel)
 		}
 	}

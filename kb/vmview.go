@@ -17,7 +17,7 @@ func (s *vmState) useView() {
 	// Deterministic: the VM's current host first, then file and name.
 	sort.SliceStable(views, func(i, j int) bool {
 		a, b := views[i], views[j]
-		if ha, hb := hostKey(a.Host) == s.vm.hostKey, hostKey(b.Host) == s.vm.hostKey; ha != hb {
+		if ha, hb := HostKey(a.Host) == s.vm.hostKey, HostKey(b.Host) == s.vm.hostKey; ha != hb {
 			return ha
 		}
 		if a.Ref.File != b.Ref.File {

@@ -26,11 +26,11 @@ func csvSafe(s string) string {
 // CSV writes one row per VM (RFC 4180, CRLF line ends, UTF-8), with the
 // header csvHeader.
 func CSV(w io.Writer, res *result.Result, opts *Options) error {
-	res = escaped(res) // input-derived text shown, not acted on
-	v, err := newView(res, opts)
+	v, err := newView(res, opts, true)
 	if err != nil {
 		return err
 	}
+	res = v.res // the escaped copy
 	if v.bom {
 		if _, err := io.WriteString(w, "\ufeff"); err != nil {
 			return err

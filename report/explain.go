@@ -234,7 +234,7 @@ func (v *view) logPeriodText(e kb.Explanation, vmHost string) string {
 // instead.
 func (v *view) missingText(a *kb.Assessment, m kb.Missing) string {
 	if m == kb.MissingIntegrationLog {
-		if periods := v.integrationPeriods(a.Host); periods != "" {
+		if periods := v.integrationPeriods(a); periods != "" {
 			return fmt.Sprintf(tr(v.lang, "missing.integration-log.read"), periods)
 		}
 	}
@@ -242,11 +242,12 @@ func (v *view) missingText(a *kb.Assessment, m kb.Missing) string {
 }
 
 // integrationPeriods lists the Integration-Admin and Worker-Admin logs read
-// for host, as "channel first – last", "" when there is none.
-func (v *view) integrationPeriods(host string) string {
+// for a's host, as "channel first – last", "" when there is none.
+func (v *view) integrationPeriods(a *kb.Assessment) string {
 	var parts []string
-	for _, h := range v.res.Inventory.Hosts {
-		if host == "" || hostKey(h.Name) != hostKey(host) {
+	host := v.vmKey[a]
+	for i, h := range v.res.Inventory.Hosts {
+		if host == "" || v.invKey[i] != host {
 			continue
 		}
 		for _, c := range h.Logs {

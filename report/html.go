@@ -102,11 +102,11 @@ func eventClass(k kb.EventKind) string {
 // external asset): the summary table per host, a timeline of the IC
 // events per VM, the details with evidence, problems and files.
 func HTML(w io.Writer, res *result.Result, opts *Options) error {
-	res = escaped(res) // input-derived text shown, not acted on
-	v, err := newView(res, opts)
+	v, err := newView(res, opts, true)
 	if err != nil {
 		return err
 	}
+	res = v.res // the escaped copy
 	l := v.lang
 	d := htmlData{Lang: l, Title: tr(l, "title"), StatusLabel: v.statusLabel(), StatusClass: res.Status.String(), Summary: v.summary(), L: map[string]string{}}
 	for k := range msg {

@@ -200,7 +200,7 @@ func nonNil(s []string) []string {
 // schema.md (schema_version "1.0"): stable identifiers (case, action and
 // severity names, rule IDs), localised labels and rule text beside them.
 func JSON(w io.Writer, res *result.Result, opts *Options) error {
-	v, err := newView(res, opts)
+	v, err := newView(res, opts, false)
 	if err != nil {
 		return err
 	}

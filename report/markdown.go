@@ -32,11 +32,11 @@ func mdCode(s string) string {
 // Markdown writes a report to paste into a ticket: the summary table per
 // host, details per VM that needs attention, problems.
 func Markdown(w io.Writer, res *result.Result, opts *Options) error {
-	res = escaped(res) // input-derived text shown, not acted on
-	v, err := newView(res, opts)
+	v, err := newView(res, opts, true)
 	if err != nil {
 		return err
 	}
+	res = v.res // the escaped copy
 	bw := bufio.NewWriter(w)
 	l := v.lang
 	fmt.Fprintf(bw, "# %s\n\n", tr(l, "title"))

@@ -100,9 +100,10 @@ type view struct {
 	vms     []*vmView // host, then name order
 	other   []*kb.Finding
 	action  int
-	// VM indexes for findVM, built on first use.
-	byID   map[string]*vmView
-	byName map[string][]*vmView
+	// Host keys, computed on the unescaped Result: per inventory host (by
+	// index) and per VM.
+	invKey []string
+	vmKey  map[*kb.Assessment]string
 }
 
 type hostView struct {
@@ -128,15 +129,29 @@ type vmView struct {
 	label                     string // name, else ID, else "(guest file)"
 }
 
-func newView(res *result.Result, opts *Options) (*view, error) {
-	if res == nil {
+// newView prepares raw for rendering; with escape, from a copy whose
+// input-derived strings are escaped (see escaped). Host names are keyed
+// (kb.HostKey) on the raw data, before escaping makes a NUL visible.
+func newView(raw *result.Result, opts *Options, escape bool) (*view, error) {
+	if raw == nil {
 		return nil, ErrNoResult
+	}
+	res := raw
+	if escape {
+		res = escaped(raw) // input-derived text shown, not acted on
 	}
 	var o Options
 	if opts != nil {
 		o = *opts
 	}
-	v := &view{lang: normLang(o.Lang), version: o.ToolVersion, t: o.Table, res: res, bom: o.BOM}
+	v := &view{lang: normLang(o.Lang), version: o.ToolVersion, t: o.Table, res: res, bom: o.BOM,
+		invKey: make([]string, len(raw.Inventory.Hosts)), vmKey: make(map[*kb.Assessment]string, len(raw.VMs))}
+	for i, h := range raw.Inventory.Hosts {
+		v.invKey[i] = kb.HostKey(h.Name)
+	}
+	for i, a := range raw.VMs {
+		v.vmKey[&res.VMs[i]] = kb.HostKey(a.Host)
+	}
 	if v.version == "" {
 		v.version = "dev"
 	}
@@ -150,13 +165,15 @@ func newView(res *result.Result, opts *Options) (*view, error) {
 	for i := range res.Inventory.Hosts {
 		h := &res.Inventory.Hosts[i]
 		hv := &hostView{name: h.Name, label: h.Name, inv: h}
-		hosts[hostKey(h.Name)] = hv
+		hosts[v.invKey[i]] = hv
 		v.hosts = append(v.hosts, hv)
 	}
+	byIndex := make(map[int]*vmView, len(res.VMs)) // by 1-based index in res.VMs
 	for i := range res.VMs {
 		a := &res.VMs[i]
 		vm := v.vmView(a)
-		k := hostKey(a.Host)
+		byIndex[i+1] = vm
+		k := v.vmKey[a]
 		hv, ok := hosts[k]
 		if !ok {
 			hv = &hostView{name: a.Host, label: a.Host}
@@ -188,72 +205,22 @@ func newView(res *result.Result, opts *Options) (*view, error) {
 		})
 		v.vms = append(v.vms, h.vms...)
 	}
-	// Findings: per VM, or "other" (host-level and unattributed).
+	// Findings and events name their VM by its index in res.VMs (kb set
+	// it): per VM, or "other" (host-level and unattributed).
 	for i := range res.Findings {
 		f := &res.Findings[i]
-		if vm := v.findVM(f.VMID, f.VMName, f.Host); vm != nil {
+		if vm := byIndex[f.VM]; vm != nil {
 			vm.findings = append(vm.findings, f)
-			if f.Params["guestReplayed"] == "true" {
-				vm.replayed = true
-			}
 			continue
 		}
 		v.other = append(v.other, f)
 	}
 	for _, e := range res.Events {
-		if vm := v.findVM(kb.NormalizeVMID(e.VMID), e.VMName, e.Host); vm != nil {
+		if vm := byIndex[e.VM]; vm != nil {
 			vm.events = append(vm.events, e)
 		}
 	}
 	return v, nil
-}
-
-func hostKey(s string) string {
-	s = strings.ToLower(strings.TrimSpace(s))
-	if i := strings.IndexByte(s, '.'); i > 0 {
-		s = s[:i]
-	}
-	return s
-}
-
-func (v *view) findVM(id, name, host string) *vmView {
-	if v.byID == nil {
-		v.byID, v.byName = map[string]*vmView{}, map[string][]*vmView{}
-		for _, vm := range v.vms {
-			if vm.id != "" {
-				v.byID[vm.id] = vm
-			}
-			k := strings.ToLower(vm.name)
-			v.byName[k] = append(v.byName[k], vm)
-		}
-	}
-	if id != "" {
-		return v.byID[id]
-	}
-	if name == "" {
-		// A finding about a VM known by nothing but its guest file: the one
-		// such VM on that host, if it is alone.
-		var found *vmView
-		for _, vm := range v.byName[""] {
-			if vm.id == "" && hostKey(vm.host) == hostKey(host) {
-				if found != nil {
-					return nil
-				}
-				found = vm
-			}
-		}
-		return found
-	}
-	var found *vmView
-	for _, vm := range v.byName[strings.ToLower(name)] {
-		if host == "" || vm.host == "" || hostKey(vm.host) == hostKey(host) {
-			if found != nil {
-				return nil // ambiguous
-			}
-			found = vm
-		}
-	}
-	return found
 }
 
 func (v *view) vmView(a *kb.Assessment) *vmView {
@@ -266,6 +233,7 @@ func (v *view) vmView(a *kb.Assessment) *vmView {
 	if vm.guestIC == "" && !a.GuestIC.Version.IsZero() {
 		vm.guestIC = a.GuestIC.Version.String()
 	}
+	vm.replayed = a.GuestReplayed
 	vm.hostIC = strings.Trim(vm.hostIC, " \x00")
 	vm.guestIC = strings.Trim(vm.guestIC, " \x00")
 	switch a.Action {

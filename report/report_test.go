@@ -170,7 +170,7 @@ func hostile() *result.Result {
 		VMs: []kb.Assessment{{VMName: name, VMID: "id", Host: `H"OST`, Case: kb.CaseCompatibleMismatch,
 			Action: kb.ActionUpgradeRecommended, Severity: kb.SeverityLow, RuleIDs: []string{kb.RuleCase2},
 			HostIC: kb.ICVersion{Raw: "=cmd|' /C calc'!A0"}, GuestIC: kb.ICVersion{Raw: "6.2.9200.16433"}}},
-		Findings: []kb.Finding{{RuleID: kb.RuleCase2, VMName: name, VMID: "id", Host: `H"OST`, Case: kb.CaseCompatibleMismatch,
+		Findings: []kb.Finding{{VM: 1, RuleID: kb.RuleCase2, VMName: name, VMID: "id", Host: `H"OST`, Case: kb.CaseCompatibleMismatch,
 			Action: kb.ActionUpgradeRecommended, Severity: kb.SeverityLow, Refs: []kb.Ref{{File: "a b/%4<x>.evtx", RecordID: 3}}},
 			{RuleID: kb.RuleMissingIntLog, Host: "<i>HV9</i>"}},
 		Conflicts: nil,
@@ -300,7 +300,7 @@ func explained() *result.Result {
 					{Kind: kb.ExplainNote, Params: map[string]string{"note": "guest-version-short", "detail": "6.3.9600"}},
 					{Kind: kb.ExplainNote, Params: map[string]string{"note": "package-guessed", "detail": "win5x"}},
 				}}},
-		Events: []kb.Event{{Provider: "Microsoft-Windows-Hyper-V-Integration-Heartbeat", EventID: 4000, VMName: "VM1", VMID: "id1", Host: "HV01", Time: at, Ref: logRef}},
+		Events: []kb.Event{{Provider: "Microsoft-Windows-Hyper-V-Integration-Heartbeat", EventID: 4000, VMName: "VM1", VMID: "id1", Host: "HV01", Time: at, Ref: logRef, VM: 1}},
 	}
 }
 
@@ -361,4 +361,21 @@ func TestExplanationInEveryFormat(t *testing.T) {
 	assert.Equal(t, "guest-refresh", ex[4].Kind)
 	require.NotNil(t, ex[4].Time)
 	assert.Equal(t, "guest-older", ex[1].Params["comparison"])
+}
+
+// A VM whose host name was read with a leading \\ and a trailing NUL (as a
+// guest's Parameters may hold it) sits under the inventory's host of that
+// name, not under a second host of its own: report compares host names
+// through kb.HostKey, the one key.
+func TestHostNameSpellingsGroupTogether(t *testing.T) {
+	res := &result.Result{
+		Status:    result.StatusComplete,
+		Inventory: result.Inventory{Hosts: []result.Host{{Name: "HV01.contoso.local", Files: []string{}}}},
+		VMs: []kb.Assessment{{VMName: "VM1", VMID: "id1", Host: "\\\\HV01\x00", Case: kb.CaseMatch,
+			Action: kb.ActionNone, Severity: kb.SeverityInfo, RuleID: kb.RuleCase1, RuleIDs: []string{kb.RuleCase1}}},
+	}
+	var buf bytes.Buffer
+	require.NoError(t, report.HTML(&buf, res, nil))
+	assert.Equal(t, 1, strings.Count(buf.String(), "<h2>Host "), "one host section")
+	assert.Contains(t, buf.String(), "<h2>Host HV01.contoso.local</h2>")
 }

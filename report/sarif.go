@@ -143,7 +143,7 @@ func sarifRefLocation(r kb.Ref) sarifLocation {
 // nothing is to be done, "fail" otherwise, level from the severity), and
 // the scan's problems as tool execution notifications.
 func SARIF(w io.Writer, res *result.Result, opts *Options) error {
-	v, err := newView(res, opts)
+	v, err := newView(res, opts, false)
 	if err != nil {
 		return err
 	}

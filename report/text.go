@@ -82,11 +82,11 @@ func orDash(s string) string {
 // action, host IC, guest IC), then the details of every VM with its
 // evidence, then problems and skipped files.
 func Text(w io.Writer, res *result.Result, opts *Options) error {
-	res = escaped(res) // input-derived text shown, not acted on
-	v, err := newView(res, opts)
+	v, err := newView(res, opts, true)
 	if err != nil {
 		return err
 	}
+	res = v.res // the escaped copy
 	bw := bufio.NewWriter(w)
 	l := v.lang
 	fmt.Fprintf(bw, "%s\n", tr(l, "title"))
