@@ -82,6 +82,32 @@ func appendKey(list []string, s string) []string {
 	return append(list, s)
 }
 
+// promoteWorkerLogs labels as integration logs the logs read at first as
+// other or System logs that hold a channel kb takes as the integration log
+// of their host's family (Worker-Admin on a 2016+ host), through
+// kb.IntegrationChannel: a file is labelled as the log kb reads for the
+// VMs, or not at all.
+func promoteWorkerLogs(files []FileInfo, ev *kb.Evidence) {
+	family := map[string]kb.HostFamily{}
+	for _, h := range ev.Hosts {
+		if f := h.OS.Family(); f != kb.FamilyUnknown {
+			family[kb.HostKey(h.Name)] = f
+		}
+	}
+	promote := map[string]bool{}
+	for _, c := range ev.Coverage {
+		if kb.IntegrationChannel(c.Channel, family[kb.HostKey(c.Host)]) {
+			promote[c.File] = true
+		}
+	}
+	for i := range files {
+		f := &files[i]
+		if promote[f.Path] && (f.Role == RoleOtherLog || f.Role == RoleSystemLog) {
+			f.Role = RoleIntegrationLog
+		}
+	}
+}
+
 // refusalCodes maps the collection walk's refusal reasons to problem
 // codes; a reason not listed counts as unreadable.
 var refusalCodes = map[collect.Reason]result.ProblemCode{
@@ -163,6 +189,7 @@ func assemble(set *collect.Set, outs []*fileOut, o *Options) *Result {
 			ev.Hosts = append(ev.Hosts, kb.HostEvidence{Name: name})
 		}
 	}
+	promoteWorkerLogs(inv.Files, ev)
 	evaluate(res, o)
 	buildInventory(res)
 
@@ -254,7 +281,7 @@ func hyperVComputers(nm *namer, ev *kb.Evidence) []string {
 		isHost[kb.HostKey(e.Host)] = true
 	}
 	for _, c := range ev.Coverage {
-		if isIntegrationChannel(c.Channel) {
+		if isHyperVLog(c.Channel) {
 			isHost[kb.HostKey(c.Host)] = true
 		}
 	}

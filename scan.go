@@ -347,7 +347,7 @@ func readEVTX(ctx context.Context, f *collect.File, open func(*evtx.Options) (*e
 		out.coverage = append(out.coverage, kb.LogCoverage{Host: sp.Computer, Channel: channel, File: f.Path,
 			First: sp.First, Last: sp.Last, Records: records, Damaged: damaged})
 	}
-	setLogRole(out, isIntegrationChannel(channel), strings.EqualFold(channel, channelSystem))
+	setLogRole(out, kb.IntegrationChannel(channel, kb.FamilyUnknown), strings.EqualFold(channel, channelSystem))
 }
 
 // readEVTXFull decodes every record (in parallel) for a log that holds
@@ -414,7 +414,7 @@ func readEVTXFull(ctx context.Context, f *collect.File, ef *evtx.File, o *Option
 			out.computers = appendFold(out.computers, k.host)
 		}
 		switch {
-		case isIntegrationChannel(k.channel):
+		case kb.IntegrationChannel(k.channel, kb.FamilyUnknown):
 			hasIntegration = true
 		case strings.EqualFold(k.channel, channelSystem):
 			hasSystem = true
@@ -425,6 +425,10 @@ func readEVTXFull(ctx context.Context, f *collect.File, ef *evtx.File, o *Option
 
 // setLogRole sets an event log's role and, when its records name one
 // computer, its host.
+// setLogRole labels an event log by the channels it holds. At read time
+// only Integration-Admin makes an integration log: a Worker-Admin log is
+// one on 2016+ hosts only, which assemble tells once hosts are known
+// (promoteWorkerLogs).
 func setLogRole(out *fileOut, hasIntegration, hasSystem bool) {
 	switch {
 	case hasIntegration:
@@ -439,7 +443,10 @@ func setLogRole(out *fileOut, hasIntegration, hasSystem bool) {
 	}
 }
 
-func isIntegrationChannel(ch string) bool {
+// isHyperVLog reports whether ch is a log only a Hyper-V host writes
+// (Integration-Admin, Worker-Admin): its computer is a host. Which of them
+// holds the IC negotiations is kb.IntegrationChannel's question.
+func isHyperVLog(ch string) bool {
 	return strings.EqualFold(ch, channelIntegration) || strings.EqualFold(ch, channelWorker)
 }
 

@@ -307,7 +307,7 @@ func (e *evaluator) noteMissing(s *vmState) {
 	if vm.id == "" {
 		s.miss(MissingVMID)
 	}
-	intLog := func(ch string) bool { return isIntegrationChannel(ch, s.a.HostFamily) }
+	intLog := func(ch string) bool { return IntegrationChannel(ch, s.a.HostFamily) }
 	s.intCovered = h.covered(intLog, true)
 	switch {
 	case s.intCovered || vm.linux:

@@ -561,8 +561,13 @@ func (e *evaluator) classify(ev *Event) classified {
 	return c
 }
 
-// channel classes of LogCoverage.
-func isIntegrationChannel(ch string, family HostFamily) bool {
+// IntegrationChannel reports whether ch is the log a host of family
+// records its IC negotiations in, the one whose absence Evaluate reports
+// as MissingIntegrationLog: Microsoft-Windows-Hyper-V-Integration-Admin on
+// every host, Microsoft-Windows-Hyper-V-Worker-Admin on 2016+ hosts only
+// (not on an older host, nor on one whose family is unknown). It is the
+// one copy of the rule: a caller labelling files uses it too.
+func IntegrationChannel(ch string, family HostFamily) bool {
 	c := strings.ToLower(ch)
 	if strings.Contains(c, "hyper-v-integration") {
 		return true

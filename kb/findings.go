@@ -241,7 +241,7 @@ func (e *evaluator) hostFindings() {
 					map[string]string{"hostVersion": v.String(), "packageValue": value, "required": kb975354IC.String()}, fr, "", "", h.name))
 			}
 		}
-		if h.vmCount > 0 && !h.covered(func(ch string) bool { return isIntegrationChannel(ch, h.family) }, false) {
+		if h.vmCount > 0 && !h.covered(func(ch string) bool { return IntegrationChannel(ch, h.family) }, false) {
 			e.res.Findings = append(e.res.Findings, e.finding(RuleMissingIntLog, nil,
 				map[string]string{"vms": strconv.Itoa(h.vmCount)}, nil, "", "", h.name))
 		}
