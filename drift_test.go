@@ -3,6 +3,7 @@ package hvic_test
 import (
 	"testing"
 	"time"
+	"unicode/utf16"
 
 	"github.com/stretchr/testify/assert"
 
@@ -64,4 +65,39 @@ func hasMissing(a kb.Assessment, m kb.Missing) bool {
 		}
 	}
 	return false
+}
+
+// A reg query file saved as UTF-16BE (with a byte-order mark, and
+// without) is read by the scan, as hivedump reads it: the walk's sniffer is
+// hive's.
+func TestScanUTF16BERegQuery(t *testing.T) {
+	for _, bom := range []bool{true, false} {
+		c := standard(t, mar, nil)
+		delete(c, "VM1/SOFTWARE")
+		c["VM1/query.txt"] = utf16BE(bom, regQueryGuest(e2eVM1, ic2012Upd, e2eHostA, true))
+		res := scanCollection(t, c, nil)
+		assert.Empty(t, res.Inventory.Skipped, "bom %v", bom)
+		a := vmNamed(t, res, e2eVM1.name)
+		assert.Equal(t, ic2012Upd, a.GuestIC.Raw, "bom %v", bom)
+		found := false
+		for _, f := range res.Inventory.Files {
+			if f.Path == "VM1/query.txt" {
+				found = true
+				assert.Equal(t, "reg-query", f.Kind)
+				assert.Equal(t, hvic.RoleGuestRegistry, f.Role)
+			}
+		}
+		assert.True(t, found, "bom %v", bom)
+	}
+}
+
+func utf16BE(bom bool, b []byte) []byte {
+	var out []byte
+	if bom {
+		out = append(out, 0xFE, 0xFF)
+	}
+	for _, u := range utf16.Encode([]rune(string(b))) {
+		out = append(out, byte(u>>8), byte(u))
+	}
+	return out
 }

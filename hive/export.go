@@ -79,60 +79,6 @@ func (o *ExportOptions) withDefaults() ExportOptions {
 	return r
 }
 
-// Kind is what a file holds, told by content.
-type Kind int
-
-// Kinds of registry sources.
-const (
-	KindUnknown  Kind = iota // none of the below
-	KindHive                 // a regf hive file
-	KindReg                  // a .reg export (REGEDIT4 or version 5.00)
-	KindRegQuery             // the text output of reg query
-)
-
-// String returns "unknown", "hive", "reg" or "regquery".
-func (k Kind) String() string {
-	switch k {
-	case KindHive:
-		return "hive"
-	case KindReg:
-		return "reg"
-	case KindRegQuery:
-		return "regquery"
-	}
-	return "unknown"
-}
-
-// MarshalText implements encoding.TextMarshaler with String.
-func (k Kind) MarshalText() ([]byte, error) { return []byte(k.String()), nil }
-
-// Sniff tells a hive, a .reg export and reg query text apart by content
-// (never by file name). It looks at the first 64 KiB only.
-func Sniff(data []byte) Kind {
-	if bytes.HasPrefix(data, []byte("regf")) {
-		return KindHive
-	}
-	if len(data) > 64<<10 {
-		data = data[:64<<10]
-	}
-	text, _ := decodeText(data, nil)
-	for _, line := range strings.Split(text, "\n") {
-		line = strings.TrimSpace(strings.TrimPrefix(line, "\ufeff"))
-		switch {
-		case line == "":
-			continue
-		case line == regHeader5 || line == regHeader4:
-			return KindReg
-		case isQueryKeyLine(line) || isQueryError(line) || isEndOfSearch(line):
-			return KindRegQuery
-		case isPrompt(line):
-			continue
-		}
-		return KindUnknown
-	}
-	return KindUnknown
-}
-
 const (
 	regHeader5 = "Windows Registry Editor Version 5.00"
 	regHeader4 = "REGEDIT4"
@@ -219,7 +165,7 @@ func newExport(kind Kind, o ExportOptions) *Export {
 	return &Export{kind: kind, file: o.File, opts: o, root: newExportKey("")}
 }
 
-// Kind returns KindReg or KindRegQuery.
+// Kind returns KindRegExport or KindRegQuery.
 func (e *Export) Kind() Kind { return e.kind }
 
 // File returns the file name given in ExportOptions.

@@ -50,7 +50,7 @@ func ExampleSniff() {
 	fmt.Println(hive.Sniff([]byte("hello")))
 	// Output:
 	// hive
-	// reg
-	// regquery
+	// reg-export
+	// reg-query
 	// unknown
 }

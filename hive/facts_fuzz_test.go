@@ -19,7 +19,7 @@ func FuzzExtractFacts(f *testing.F) {
 				return
 			}
 			src = h
-		case KindReg:
+		case KindRegExport:
 			e, err := ParseReg(context.Background(), data, nil)
 			if err != nil {
 				return

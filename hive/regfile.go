@@ -35,7 +35,7 @@ func ParseReg(ctx context.Context, data []byte, opts *ExportOptions) (*Export, e
 		return nil, fmt.Errorf("hive: %s: %w", o.File, err)
 	}
 	lines := strings.Split(text, "\n")
-	e := newExport(KindReg, o)
+	e := newExport(KindRegExport, o)
 
 	i := 0
 	version4, found := false, false

@@ -67,7 +67,7 @@ func TestParseRegEncodings(t *testing.T) {
 		{"ansi regedit4", []byte(ansi)},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			assert.Equal(t, KindReg, Sniff(tc.data))
+			assert.Equal(t, KindRegExport, Sniff(tc.data))
 			e, err := ParseReg(context.Background(), tc.data, &ExportOptions{File: "g.reg"})
 			require.NoError(t, err)
 			assert.Empty(t, e.Problems())
@@ -273,7 +273,7 @@ func TestExportKeyAndWalk(t *testing.T) {
 	stop := errors.New("stop")
 	assert.ErrorIs(t, e.Walk("", func(*Key) error { return stop }), stop)
 	assert.ErrorIs(t, e.Walk("nope", func(*Key) error { return nil }), ErrKeyNotFound)
-	assert.Equal(t, KindReg, e.Kind())
+	assert.Equal(t, KindRegExport, e.Kind())
 	assert.Equal(t, 3, e.Len())
 }
 
@@ -284,9 +284,9 @@ func TestSniff(t *testing.T) {
 		want Kind
 	}{
 		{"hive", readTestdata(t, "host-2012.hiv"), KindHive},
-		{"reg utf16", readTestdata(t, "guest-2012R2-utf16.reg"), KindReg},
-		{"reg ansi", readTestdata(t, "host-2008R2-ansi.reg"), KindReg},
-		{"reg utf8", readTestdata(t, "host-2012-utf8.reg"), KindReg},
+		{"reg utf16", readTestdata(t, "guest-2012R2-utf16.reg"), KindRegExport},
+		{"reg ansi", readTestdata(t, "host-2008R2-ansi.reg"), KindRegExport},
+		{"reg utf8", readTestdata(t, "host-2012-utf8.reg"), KindRegExport},
 		{"query utf16", readTestdata(t, "host-2012R2-query-utf16.txt"), KindRegQuery},
 		{"query sjis", readTestdata(t, "guest-2012-query-sjis.txt"), KindRegQuery},
 		{"query bare", []byte("\r\nHKEY_LOCAL_MACHINE\\SOFTWARE\\X\r\n    a    REG_SZ    b\r\n"), KindRegQuery},
@@ -295,12 +295,24 @@ func TestSniff(t *testing.T) {
 		{"garbage", readTestdata(t, "garbage.bin"), KindUnknown},
 		{"empty", nil, KindUnknown},
 		{"text", []byte("hello\nworld\n"), KindUnknown},
+		{"query utf16be bom", utf16BE(true, queryText), KindRegQuery},
+		{"query utf16be", utf16BE(false, queryText), KindRegQuery},
+		{"reg utf16be", utf16BE(true, "Windows Registry Editor Version 5.00\r\n\r\n[HKEY_LOCAL_MACHINE\\SOFTWARE]\r\n"), KindRegExport},
+		{"query after a prompt and a note", []byte("C:\\>reg query HKLM\\SOFTWARE\\X\r\nCopied from HV01 on Monday\r\n" + queryText), KindRegQuery},
+		{"note then a key line, no value", []byte("a note\r\nHKEY_LOCAL_MACHINE\\SOFTWARE\\X\r\n"), KindUnknown},
+		{"too much prose first", []byte(strings.Repeat("prose\r\n", 21) + queryText), KindUnknown},
+		{"control bytes", []byte("HKEY_LOCAL_MACHINE\\X\x01\r\n    a    REG_SZ    b\r\n"), KindUnknown},
+		{"log type 1", regfOfType(1), KindHiveLog},
+		{"log type 6", regfOfType(6), KindHiveLog},
+		{"primary type 0", regfOfType(0), KindHive},
+		{"bare HvLE", []byte("HvLE\x00\x00\x00\x00"), KindHiveLog},
+		{"reg utf16le, escape sequences in a value", utf16LEBOM("Windows Registry Editor Version 5.00\r\n\r\n[HKEY_LOCAL_MACHINE\\X]\r\n\"a\"=\"\x1b[2J\x07\"\r\n"), KindRegExport},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			assert.Equal(t, tc.want, Sniff(tc.data))
 		})
 	}
-	for k, s := range map[Kind]string{KindUnknown: "unknown", KindHive: "hive", KindReg: "reg", KindRegQuery: "regquery"} {
+	for k, s := range map[Kind]string{KindUnknown: "unknown", KindHive: "hive", KindHiveLog: "hive-log", KindRegExport: "reg-export", KindRegQuery: "reg-query"} {
 		b, err := k.MarshalText()
 		require.NoError(t, err)
 		assert.Equal(t, s, string(b))
@@ -328,4 +340,36 @@ func TestParseRegContinuations(t *testing.T) {
 	last, ok := k.Value("last")
 	require.True(t, ok)
 	assert.Equal(t, []byte{3}, last.Data, "a continuation at end of input")
+}
+
+const queryText = "\r\nHKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Virtual Machine\\Auto\r\n    IntegrationServicesVersion    REG_SZ    6.3.9600.18692\r\n"
+
+// utf16BE encodes s as UTF-16BE, with a byte-order mark or without.
+func utf16BE(bom bool, s string) []byte {
+	var out []byte
+	if bom {
+		out = append(out, 0xFE, 0xFF)
+	}
+	for _, u := range utf16.Encode([]rune(s)) {
+		out = append(out, byte(u>>8), byte(u))
+	}
+	return out
+}
+
+// regfOfType is a 4 KiB base block of file type typ (0 primary, 1/2/6 log).
+func regfOfType(typ uint32) []byte {
+	b := make([]byte, 4096)
+	copy(b, "regf")
+	binary.LittleEndian.PutUint32(b[0x1C:], typ)
+	return b
+}
+
+// utf16LEBOM encodes s as regedit writes it: UTF-16LE with a byte-order
+// mark.
+func utf16LEBOM(s string) []byte {
+	out := []byte{0xFF, 0xFE}
+	for _, u := range utf16.Encode([]rune(s)) {
+		out = append(out, byte(u), byte(u>>8))
+	}
+	return out
 }

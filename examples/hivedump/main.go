@@ -5,7 +5,7 @@
 //
 //	go run ./examples/hivedump [-key PATH] FILE...
 //
-// Fields: file, kind ("hive", "reg", "regquery"), role ("host", "guest",
+// Fields: file, kind ("hive", "hive-log", "reg-export", "reg-query"), role ("host", "guest",
 // "both", "none"), dirty, logs_applied, host (guest_installer_versions as
 // name to version, os_product, os_build, virtualization_version), guest
 // (integration_services_version, vm_id, vm_name, host_name, os_product,
@@ -140,7 +140,7 @@ func dump(file, keyPath string) (*output, error) {
 	}
 	kind := hive.Sniff(head)
 	var data []byte
-	if kind == hive.KindReg || kind == hive.KindRegQuery {
+	if kind == hive.KindRegExport || kind == hive.KindRegQuery {
 		if data, err = readLimited(file, hive.DefaultMaxExportSize, true); err != nil {
 			return nil, err
 		}
@@ -159,7 +159,7 @@ func dump(file, keyPath string) (*output, error) {
 			out.LogsApplied = append(out.LogsApplied, l.Name)
 		}
 		src = h
-	case hive.KindReg:
+	case hive.KindRegExport:
 		e, err := hive.ParseReg(context.Background(), data, &hive.ExportOptions{File: file})
 		if err != nil {
 			return nil, err
@@ -171,6 +171,8 @@ func dump(file, keyPath string) (*output, error) {
 			return nil, err
 		}
 		src = e
+	case hive.KindHiveLog:
+		return nil, errors.New("a hive transaction log: dump the hive beside it (its logs are applied)")
 	default:
 		return nil, errors.New("not a registry hive, .reg export or reg query text")
 	}

@@ -94,13 +94,13 @@ func TestHivedump(t *testing.T) {
 	require.Len(t, h["problems"], 1, "-key names a key the host lacks")
 
 	q := objs[2]
-	assert.Equal(t, "regquery", q["kind"])
+	assert.Equal(t, "reg-query", q["kind"])
 	assert.Equal(t, "guest", q["role"])
 	assert.Equal(t, "仮想マシン01", q["guest"].(map[string]any)["vm_name"])
 	assert.Nil(t, q["guest"].(map[string]any)["auto_last_write"])
 
 	r := objs[3]
-	assert.Equal(t, "reg", r["kind"])
+	assert.Equal(t, "reg-export", r["kind"])
 	assert.Equal(t, "guest", r["role"])
 	require.Len(t, r["problems"], 1, "the key outside SOFTWARE")
 }

@@ -25,8 +25,8 @@ import (
 func regfHead(fileType uint32, body string) []byte {
 	b := make([]byte, 1024)
 	copy(b, "regf")
-	binary.LittleEndian.PutUint32(b[regfTypeOffset:], fileType)
-	copy(b[logBodyOffset:], body)
+	binary.LittleEndian.PutUint32(b[0x1C:], fileType) // base block file type
+	copy(b[512:], body)                               // after a log's 512-byte base block
 	return b
 }
 
