@@ -8,6 +8,7 @@ import (
 
 	"github.com/hvic/hvic/evtx"
 	"github.com/hvic/hvic/internal/collect"
+	"github.com/hvic/hvic/kb"
 	"github.com/hvic/hvic/report/result"
 )
 
@@ -22,4 +23,25 @@ func TestProblemCodeMaps(t *testing.T) {
 		assert.Equal(t, string(r), c.String())
 	}
 	assert.Equal(t, result.CodeUnreadable, refusalCode(collect.ReasonUnreadable))
+}
+
+// kb.NormalizeVMID is the one VM-ID normaliser; evtx.ParseGUID, which
+// tells a GUID from other data, agrees with it on every GUID it accepts,
+// whatever the braces, case, NULs and spaces around it.
+func TestVMIDNormalisersAgree(t *testing.T) {
+	for _, in := range []string{
+		"0C6D3E55-1A2B-4C3D-8E9F-0000000000A1",
+		"{0C6D3E55-1A2B-4C3D-8E9F-0000000000A1}",
+		"{0c6d3e55-1a2b-4c3d-8e9f-0000000000a1}\x00",
+		" 0c6d3e55-1a2b-4c3d-8e9f-0000000000a1 ",
+	} {
+		g, ok := evtx.ParseGUID(in)
+		if !ok {
+			continue // not a GUID to evtx: kb keeps it as a name-like ID
+		}
+		assert.Equal(t, kb.NormalizeVMID(in), g, "%q", in)
+	}
+	g, ok := evtx.ParseGUID("0C6D3E55-1A2B-4C3D-8E9F-0000000000A1")
+	assert.True(t, ok)
+	assert.Equal(t, "0c6d3e55-1a2b-4c3d-8e9f-0000000000a1", g)
 }

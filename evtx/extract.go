@@ -45,9 +45,12 @@ func isGUID(s string) bool {
 	return ok
 }
 
-// NormalizeVMID returns a VM identifier in the form ICEvent.VMID uses:
-// lower case, no braces. ok is false when s is not a GUID.
-func NormalizeVMID(s string) (string, bool) { return parseGUID(s) }
+// ParseGUID parses a VM identifier as event data carries it (with or
+// without braces, any case) into the form ICEvent.VMID uses: lower case, no
+// braces. ok is false when s is not a GUID. It tells a GUID from other
+// data; comparing VM IDs across sources is kb.NormalizeVMID's job, which
+// gives the same string for every GUID ParseGUID accepts.
+func ParseGUID(s string) (string, bool) { return parseGUID(s) }
 
 func extractIC(r *Record, keys []EventKey) (ICEvent, bool) {
 	shape := shapeOf(r.Provider)

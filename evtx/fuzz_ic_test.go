@@ -54,7 +54,7 @@ func FuzzExtractIC(f *testing.F) {
 		require.Equal(t, provider, ev.Provider)
 		require.Equal(t, id, ev.EventID)
 		if ev.VMID != "" {
-			g, valid := NormalizeVMID(ev.VMID)
+			g, valid := ParseGUID(ev.VMID)
 			require.True(t, valid)
 			require.Equal(t, g, ev.VMID)
 		}

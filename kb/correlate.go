@@ -37,7 +37,9 @@ type classified struct {
 }
 
 // NormalizeVMID returns a VM ID in the form Evaluate compares: white space,
-// NULs and braces removed, lower case.
+// NULs and braces removed, lower case. It is the one VM-ID normaliser:
+// every package compares VM IDs through it (evtx.ParseGUID, which only
+// tells a GUID from other data, gives the same string for a GUID).
 func NormalizeVMID(s string) string {
 	s = strings.Trim(s, " \t\r\n\x00")
 	s = strings.TrimPrefix(s, "{")

@@ -33,7 +33,7 @@ func fromMessage(ev *evtx.ICEvent, msg string) {
 	ev.FrameworkVersion, ev.MessageVersion = evtx.ProtocolVersion{}, evtx.ProtocolVersion{}
 	ev.ServerVersion, ev.ClientVersion = "", ""
 	if m := reGUID.FindStringSubmatch(msg); m != nil {
-		ev.VMID, _ = evtx.NormalizeVMID(m[1])
+		ev.VMID, _ = evtx.ParseGUID(m[1])
 	}
 	if m := reQuoted.FindStringSubmatch(msg); m != nil {
 		ev.VMName = strings.TrimSpace(m[1] + m[2] + m[3])
