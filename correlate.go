@@ -1,6 +1,7 @@
 package hvic
 
 import (
+	"errors"
 	"fmt"
 	"path"
 	"sort"
@@ -144,7 +145,7 @@ func assemble(set *collect.Set, outs []*fileOut, o *Options) *Result {
 		if s.Reason == collect.ReasonUnreadable {
 			sentinel = ErrUnreadable
 		}
-		res.Problems = append(res.Problems, problem(s.Path, SeverityError, refusalCode(s.Reason), "", fmt.Errorf("%w: %s", sentinel, s.Detail)))
+		res.Problems = append(res.Problems, problem(s.Path, SeverityError, refusalCode(s.Reason), "", because(sentinel, errors.New(s.Detail))))
 	}
 
 	nm := newNamer(outs)
@@ -168,7 +169,7 @@ func assemble(set *collect.Set, outs []*fileOut, o *Options) *Result {
 		addCoverage(ev, out, nm)
 		if out.dropped > 0 {
 			out.problems = append(out.problems, problem(out.info.Path, SeverityWarning, result.CodeMoreProblems, "",
-				fmt.Errorf("%w: %d more problems not listed", ErrDamaged, out.dropped)))
+				because(ErrDamaged, fmt.Errorf("%d more problems not listed", out.dropped))))
 		}
 		out.info.Problems = len(out.problems)
 		res.Problems = append(res.Problems, out.problems...)
@@ -227,7 +228,7 @@ func addCoverage(ev *kb.Evidence, out *fileOut, nm *namer) {
 			c.Host, _ = nm.hostFor(out.dir)
 			if c.Host == "" {
 				out.problems = append(out.problems, problem(out.info.Path, SeverityWarning, result.CodeLogUnattributed, "",
-					fmt.Errorf("%w: the %s log names no computer and no host could be told from its place in the collection: it counts for no host", ErrDamaged, c.Channel)))
+					because(ErrDamaged, fmt.Errorf("the %s log names no computer and no host could be told from its place in the collection: it counts for no host", c.Channel))))
 				continue
 			}
 			if out.info.Host == "" {
@@ -312,7 +313,7 @@ func hasHost(hosts []kb.HostEvidence, name string) bool {
 func evaluate(res *Result, o *Options) {
 	defer func() {
 		if r := recover(); r != nil {
-			res.Problems = append(res.Problems, problem("", SeverityError, result.CodeInternal, "evaluate", fmt.Errorf("%w: panic: %v", ErrInternal, r)))
+			res.Problems = append(res.Problems, problem("", SeverityError, result.CodeInternal, "evaluate", because(ErrInternal, fmt.Errorf("panic: %v", r))))
 			res.Events = append([]kb.Event(nil), res.Evidence.Events...)
 		}
 	}()
@@ -383,10 +384,10 @@ func addFacts(ev *kb.Evidence, inv *Inventory, out *fileOut, nm *namer) {
 		case name == "":
 			name = unknownHost(out.dir, file)
 			out.problems = append(out.problems, problem(file, SeverityWarning, result.CodeHostUnnamed, "",
-				fmt.Errorf("%w: no event log names this host's computer; it is called %q", ErrDamaged, name)))
+				because(ErrDamaged, fmt.Errorf("no event log names this host's computer; it is called %q", name))))
 		case guessed:
 			out.problems = append(out.problems, problem(file, SeverityWarning, result.CodeHostGuessed, "",
-				fmt.Errorf("%w: no log beside this host hive names its computer; taken to be %q, the only host in the collection", ErrDamaged, name)))
+				because(ErrDamaged, fmt.Errorf("no log beside this host hive names its computer; taken to be %q, the only host in the collection", name))))
 		}
 		out.info.Host = name
 		h := kb.HostEvidence{Name: name, OS: osOf(f.Host.OS), Registry: true, Replayed: out.replayed,
@@ -471,10 +472,10 @@ func addGuest(ev *kb.Evidence, inv *Inventory, out *fileOut) {
 func checkICVersion(name, s string) error {
 	v, err := kb.ParseVersion(s)
 	if err != nil {
-		return fmt.Errorf("%w: %s %q is not a version", ErrDamaged, name, s)
+		return because(ErrDamaged, fmt.Errorf("%s %q is not a version", name, s))
 	}
 	if v.Parts != 4 {
-		return fmt.Errorf("%w: %s %q has %d parts, not four: the IC version is unknown", ErrDamaged, name, s, v.Parts)
+		return because(ErrDamaged, fmt.Errorf("%s %q has %d parts, not four: the IC version is unknown", name, s, v.Parts))
 	}
 	return nil
 }

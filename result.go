@@ -1,7 +1,6 @@
 package hvic
 
 import (
-	"errors"
 	"fmt"
 
 	"github.com/hvic/hvic/report/result"
@@ -10,20 +9,46 @@ import (
 // Sentinel errors. Scan's error, and every Problem.Err, wraps one of them.
 var (
 	// ErrNoInput: the folder or path to scan does not exist or cannot be
-	// read at all.
-	ErrNoInput = errors.New("hvic: no input")
+	// read at all. The error wrapping it wraps the cause too: a missing
+	// path satisfies errors.Is(err, fs.ErrNotExist).
+	ErrNoInput error = &sentinel{"no input"}
 	// ErrRefused: an archive entry was refused (path escaping the archive,
 	// compression bomb, a size, count or nesting limit).
-	ErrRefused = errors.New("hvic: refused")
+	ErrRefused error = &sentinel{"refused"}
 	// ErrUnreadable: a file could not be read or is not what its first bytes
 	// announced.
-	ErrUnreadable = errors.New("hvic: unreadable")
+	ErrUnreadable error = &sentinel{"unreadable"}
 	// ErrDamaged: a file was read in part; some of it was lost to damage.
-	ErrDamaged = errors.New("hvic: damaged")
+	ErrDamaged error = &sentinel{"damaged"}
 	// ErrInternal: an internal failure (a recovered panic) lost a file's
 	// contribution; the rest of the scan is unaffected.
-	ErrInternal = errors.New("hvic: internal error")
+	ErrInternal error = &sentinel{"internal error"}
 )
+
+// sentinel is one of the errors above: "hvic: what" alone, "what: cause"
+// inside another error of the package (see because).
+type sentinel struct{ what string }
+
+func (s *sentinel) Error() string { return "hvic: " + s.what }
+
+// because wraps cause with the sentinel that classifies it; its text is
+// "what: cause", the package named once, by the outermost error.
+func because(kind error, cause error) error { return &kindError{kind: kind, cause: cause} }
+
+type kindError struct{ kind, cause error }
+
+func (e *kindError) Error() string {
+	what := e.kind.Error()
+	if s, ok := e.kind.(*sentinel); ok {
+		what = s.what
+	}
+	if e.cause == nil {
+		return what
+	}
+	return what + ": " + e.cause.Error()
+}
+
+func (e *kindError) Unwrap() []error { return []error{e.kind, e.cause} }
 
 // FileError is the positional error of a scan: what went wrong with which
 // file. Err wraps one of the sentinels above and, where there is one, the
@@ -35,11 +60,19 @@ type FileError struct {
 }
 
 // Error implements error: "hvic: FILE: OP: cause".
-func (e *FileError) Error() string {
-	if e.Op == "" {
-		return fmt.Sprintf("hvic: %s: %v", e.File, e.Err)
+func (e *FileError) Error() string { return "hvic: " + e.message() }
+
+// message is Error without the package: "FILE: OP: cause", FILE and OP
+// when known.
+func (e *FileError) message() string {
+	s := fmt.Sprint(e.Err)
+	if e.Op != "" {
+		s = e.Op + ": " + s
 	}
-	return fmt.Sprintf("hvic: %s: %s: %v", e.File, e.Op, e.Err)
+	if e.File != "" {
+		s = e.File + ": " + s
+	}
+	return s
 }
 
 // Unwrap returns the wrapped errors: the sentinel and the cause.

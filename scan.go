@@ -55,7 +55,7 @@ func walkError(ctx context.Context, err error) error {
 		return fmt.Errorf("hvic: scan cancelled: %w", cerr)
 	}
 	if errors.Is(err, collect.ErrNoInput) {
-		return fmt.Errorf("%w: %w", ErrNoInput, err)
+		return fmt.Errorf("hvic: %w", because(ErrNoInput, err))
 	}
 	return fmt.Errorf("hvic: %w", err)
 }
@@ -125,7 +125,7 @@ func scanSet(ctx context.Context, set *collect.Set, o *Options) (*Result, error)
 		}
 		f := set.Files[i]
 		out := &fileOut{info: FileInfo{Path: f.Path, Kind: f.Kind.String(), Role: RoleUnreadable, Size: f.Size}}
-		out.problems = append(out.problems, problem(f.Path, SeverityError, result.CodeInternal, "", fmt.Errorf("%w: %w", ErrInternal, err)))
+		out.problems = append(out.problems, problem(f.Path, SeverityError, result.CodeInternal, "", because(ErrInternal, err)))
 		outs[i] = out
 	}
 	return assemble(set, outs, o), nil
@@ -133,7 +133,22 @@ func scanSet(ctx context.Context, set *collect.Set, o *Options) (*Result, error)
 
 func problem(file string, sev Severity, code result.ProblemCode, op string, err error) Problem {
 	fe := &FileError{File: file, Op: op, Err: err}
-	return Problem{File: file, Severity: sev, Code: code, Message: message(file, op, err), Err: fe}
+	return Problem{File: file, Severity: sev, Code: code, Message: message(fe), Err: fe}
+}
+
+// message is a problem's one-line text: "FILE: [OP: ]what happened". The
+// readers name the file in their own errors too (hive's and evtx's
+// FormatError carry it, for callers that use them alone); that repetition
+// is taken out here.
+func message(fe *FileError) string {
+	s := strings.Join(strings.Fields(fe.message()), " ")
+	if fe.File == "" {
+		return s
+	}
+	head := fe.File + ": "
+	rest := strings.TrimPrefix(s, head)
+	rest = strings.ReplaceAll(rest, " "+fe.File+": ", " ")
+	return head + rest
 }
 
 // evtxCodes maps the evtx reader's problem kinds to problem codes; a kind
@@ -159,25 +174,6 @@ func evtxCode(k evtx.ProblemKind) result.ProblemCode {
 	return result.CodeEVTXDamage
 }
 
-// message is a problem's one-line text: "FILE: [OP: ]what happened", with
-// the file name and the "hvic: " prefix that the wrapped errors repeat
-// taken out.
-func message(file, op string, err error) string {
-	s := strings.Join(strings.Fields(err.Error()), " ")
-	if file != "" {
-		s = strings.ReplaceAll(s, " "+file+": ", " ")
-		s = strings.ReplaceAll(s, file+": ", "")
-	}
-	s = strings.ReplaceAll(s, "hvic: ", "")
-	if op != "" {
-		s = op + ": " + s
-	}
-	if file == "" {
-		return s
-	}
-	return file + ": " + s
-}
-
 // readFile reads one file, recovering any panic from the readers on this
 // goroutine so that one file cannot stop the scan.
 func readFile(ctx context.Context, f *collect.File, o *Options, events *atomic.Int64, out *fileOut) {
@@ -187,7 +183,7 @@ func readFile(ctx context.Context, f *collect.File, o *Options, events *atomic.I
 		if r := recover(); r != nil {
 			out.ok = false
 			out.info.Role = RoleUnreadable
-			out.problems = append(out.problems, problem(f.Path, SeverityError, result.CodeInternal, "read", fmt.Errorf("%w: panic: %v", ErrInternal, r)))
+			out.problems = append(out.problems, problem(f.Path, SeverityError, result.CodeInternal, "read", because(ErrInternal, fmt.Errorf("panic: %v", r))))
 		}
 	}()
 	if f.Kind == collect.KindEVTX {
@@ -196,7 +192,7 @@ func readFile(ctx context.Context, f *collect.File, o *Options, events *atomic.I
 		// archive is read from a temporary copy.
 		ra, err := f.Open(ctx)
 		if err != nil {
-			out.problems = append(out.problems, problem(f.Path, SeverityError, result.CodeUnreadable, "open", fmt.Errorf("%w: %w", ErrUnreadable, err)))
+			out.problems = append(out.problems, problem(f.Path, SeverityError, result.CodeUnreadable, "open", because(ErrUnreadable, err)))
 			return
 		}
 		defer ra.Close()
@@ -225,7 +221,7 @@ func readFile(ctx context.Context, f *collect.File, o *Options, events *atomic.I
 		if errors.Is(err, collect.ErrTooLarge) {
 			code = result.CodeTooLarge
 		}
-		out.problems = append(out.problems, problem(f.Path, SeverityError, code, "read", fmt.Errorf("%w: %w", ErrUnreadable, err)))
+		out.problems = append(out.problems, problem(f.Path, SeverityError, code, "read", because(ErrUnreadable, err)))
 		return
 	}
 	switch f.Kind {
@@ -274,7 +270,7 @@ func readEVTX(ctx context.Context, f *collect.File, open func(*evtx.Options) (*e
 	eo.Name = f.Path
 	ef, err := open(&eo)
 	if err != nil {
-		out.problems = append(out.problems, problem(f.Path, SeverityError, result.CodeEVTXUnreadable, "open evtx", fmt.Errorf("%w: %w", ErrUnreadable, err)))
+		out.problems = append(out.problems, problem(f.Path, SeverityError, result.CodeEVTXUnreadable, "open evtx", because(ErrUnreadable, err)))
 		return
 	}
 	out.ok = true
@@ -308,7 +304,7 @@ func readEVTX(ctx context.Context, f *collect.File, open func(*evtx.Options) (*e
 		}
 	}
 	if dropped > 0 {
-		out.addProblem(o, problem(f.Path, SeverityError, result.CodeEventsLimit, "", fmt.Errorf("%w: %d IC events not kept (Options.MaxEvents = %d)", ErrDamaged, dropped, o.MaxEvents)))
+		out.addProblem(o, problem(f.Path, SeverityError, result.CodeEventsLimit, "", because(ErrDamaged, fmt.Errorf("%d IC events not kept (Options.MaxEvents = %d)", dropped, o.MaxEvents))))
 	}
 	// ScanIC reports what the full decode reports for the chunks it
 	// decodes, and every skipped chunk; damaged bytes between the records
@@ -332,10 +328,10 @@ func readEVTX(ctx context.Context, f *collect.File, open func(*evtx.Options) (*e
 		case p.Kind == evtx.ProblemRecordLimit:
 			records -= p.Lost
 		}
-		out.addProblem(o, problem(f.Path, sev, evtxCode(p.Kind), "", fmt.Errorf("%w: %w", ErrDamaged, p.Err)))
+		out.addProblem(o, problem(f.Path, sev, evtxCode(p.Kind), "", because(ErrDamaged, p.Err)))
 	}
 	if n := sp.Damaged - regions; n > 0 {
-		out.addProblem(o, problem(f.Path, SeverityError, result.CodeEVTXDamage, "", fmt.Errorf("%w: %d damaged record regions (in chunks holding no IC events)", ErrDamaged, n)))
+		out.addProblem(o, problem(f.Path, SeverityError, result.CodeEVTXDamage, "", because(ErrDamaged, fmt.Errorf("%d damaged record regions (in chunks holding no IC events)", n))))
 	}
 	records = max(records, 0)
 	out.info.Records = records
@@ -390,7 +386,7 @@ func readEVTXFull(ctx context.Context, f *collect.File, ef *evtx.File, o *Option
 		out.events = append(out.events, eventOf(ic, rec.Channel))
 	}
 	if dropped > 0 {
-		out.addProblem(o, problem(f.Path, SeverityError, result.CodeEventsLimit, "", fmt.Errorf("%w: %d IC events not kept (Options.MaxEvents = %d)", ErrDamaged, dropped, o.MaxEvents)))
+		out.addProblem(o, problem(f.Path, SeverityError, result.CodeEventsLimit, "", because(ErrDamaged, fmt.Errorf("%d IC events not kept (Options.MaxEvents = %d)", dropped, o.MaxEvents))))
 	}
 	st := ef.Stats()
 	damaged := st.RecordsFailed > 0 || st.ChunksSkipped > 0
@@ -401,7 +397,7 @@ func readEVTXFull(ctx context.Context, f *collect.File, ef *evtx.File, o *Option
 		} else {
 			damaged = true
 		}
-		out.addProblem(o, problem(f.Path, sev, evtxCode(p.Kind), "", fmt.Errorf("%w: %w", ErrDamaged, p.Err)))
+		out.addProblem(o, problem(f.Path, sev, evtxCode(p.Kind), "", because(ErrDamaged, p.Err)))
 	}
 	out.info.Records = records
 	out.info.Events = len(out.events)
@@ -509,7 +505,7 @@ func readHive(ctx context.Context, f *collect.File, o *Options, out *fileOut) {
 		out.info.Logs = append(out.info.Logs, l.Path)
 		lf, closeLog, err := openHiveLog(l, hive.MaxLogBytes(f.Size, &ho))
 		if err != nil {
-			out.addProblem(o, problem(l.Path, SeverityWarning, result.CodeLogUnreadable, "read transaction log", fmt.Errorf("%w: %w", ErrUnreadable, err)))
+			out.addProblem(o, problem(l.Path, SeverityWarning, result.CodeLogUnreadable, "read transaction log", because(ErrUnreadable, err)))
 			continue
 		}
 		defer closeLog()
@@ -522,7 +518,7 @@ func readHive(ctx context.Context, f *collect.File, o *Options, out *fileOut) {
 			if errors.Is(err, hive.ErrTooLarge) || errors.Is(err, collect.ErrTooLarge) {
 				code = result.CodeTooLarge
 			}
-			out.problems = append(out.problems, problem(f.Path, SeverityError, code, "open hive", fmt.Errorf("%w: %w", ErrUnreadable, err)))
+			out.problems = append(out.problems, problem(f.Path, SeverityError, code, "open hive", because(ErrUnreadable, err)))
 		}
 		return
 	}
@@ -592,16 +588,16 @@ func hiveProblems(h *hive.Hive, o *Options, f *collect.File, out *fileOut) {
 		if rec.Dirty && !rec.Recovered {
 			sev = SeverityError
 		}
-		out.addProblem(o, problem(r.Name, sev, result.CodeLogRefused, "replay transaction log", fmt.Errorf("%w: %w", ErrDamaged, r.Err)))
+		out.addProblem(o, problem(r.Name, sev, result.CodeLogRefused, "replay transaction log", because(ErrDamaged, r.Err)))
 	}
 	if rec.Dirty && !rec.Recovered {
-		out.addProblem(o, problem(f.Path, SeverityError, result.CodeHiveStale, "replay", fmt.Errorf("%w: dirty hive read without its transaction logs: values may be stale", ErrDamaged)))
+		out.addProblem(o, problem(f.Path, SeverityError, result.CodeHiveStale, "replay", because(ErrDamaged, errors.New("dirty hive read without its transaction logs: values may be stale"))))
 	}
 	for _, err := range h.Problems() {
 		if isLogProblem(err, rec) {
 			continue
 		}
-		out.addProblem(o, problem(f.Path, SeverityError, result.CodeHiveDamage, "", fmt.Errorf("%w: %w", ErrDamaged, err)))
+		out.addProblem(o, problem(f.Path, SeverityError, result.CodeHiveDamage, "", because(ErrDamaged, err)))
 	}
 }
 
@@ -654,7 +650,7 @@ func readExport(ctx context.Context, f *collect.File, data []byte, o *Options, o
 		if ctx.Err() != nil {
 			return
 		}
-		out.problems = append(out.problems, problem(f.Path, SeverityError, result.CodeExportUnreadable, "parse", fmt.Errorf("%w: %w", ErrUnreadable, err)))
+		out.problems = append(out.problems, problem(f.Path, SeverityError, result.CodeExportUnreadable, "parse", because(ErrUnreadable, err)))
 		return
 	}
 	facts := hive.ExtractFacts(ex, f.Path)
@@ -681,7 +677,7 @@ func factsDone(facts hive.Facts, o *Options, out *fileOut) {
 			// Damage or a limit: evidence may be missing.
 			sev = SeverityError
 		}
-		out.addProblem(o, problem(out.info.Path, sev, result.CodeRegistryProblem, "", fmt.Errorf("%w: %w", ErrDamaged, err)))
+		out.addProblem(o, problem(out.info.Path, sev, result.CodeRegistryProblem, "", because(ErrDamaged, err)))
 	}
 }
 

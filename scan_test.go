@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"io/fs"
 	"os"
 	"path"
 	"path/filepath"
@@ -268,8 +269,19 @@ func TestNothingReadable(t *testing.T) {
 	assert.Empty(t, res.VMs)
 	assert.False(t, res.NeedsAction())
 
-	_, err = hvic.ScanPaths(context.Background(), []string{filepath.Join(t.TempDir(), "missing")}, nil)
+	missing := filepath.Join(t.TempDir(), "missing")
+	_, err = hvic.ScanPaths(context.Background(), []string{missing}, nil)
 	assert.ErrorIs(t, err, hvic.ErrNoInput)
+	assert.ErrorIs(t, err, fs.ErrNotExist)
+	msg := err.Error()
+	assert.Equal(t, 1, strings.Count(msg, missing), "the path once: %s", msg)
+	assert.Equal(t, 1, strings.Count(msg, "hvic"), "the package once: %s", msg)
+	assert.NotContains(t, msg, "collect", "no internal package name")
+	assert.True(t, strings.HasPrefix(msg, "hvic: no input: "), msg)
+
+	_, err = hvic.ScanPaths(context.Background(), []string{missing, missing + "2"}, nil)
+	assert.ErrorIs(t, err, fs.ErrNotExist)
+	assert.Contains(t, err.Error(), missing+"2")
 }
 
 func TestScanPathsSingleFilesAndZip(t *testing.T) {

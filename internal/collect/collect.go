@@ -186,7 +186,7 @@ func (f *File) OpenReaderAt() (r ReaderAtCloser, ok bool, err error) {
 	}
 	rc, err := f.open()
 	if err != nil {
-		return nil, true, fmt.Errorf("collect: %s: %w", f.Path, err)
+		return nil, true, err
 	}
 	if ra, isRA := rc.(ReaderAtCloser); isRA {
 		return ra, true, nil
@@ -257,11 +257,11 @@ func (f *File) Reserve(ctx context.Context) (release func(), err error) {
 // Reserve.
 func (f *File) ReadAll(max int64) ([]byte, error) {
 	if f.Size > max {
-		return nil, fmt.Errorf("collect: %s: %d bytes: %w", f.Path, f.Size, ErrTooLarge)
+		return nil, fmt.Errorf("%d bytes: %w", f.Size, ErrTooLarge)
 	}
 	rc, err := f.open()
 	if err != nil {
-		return nil, fmt.Errorf("collect: %s: %w", f.Path, err)
+		return nil, err
 	}
 	defer rc.Close()
 	// The size was checked against the limits and charged by Reserve; an
@@ -271,9 +271,9 @@ func (f *File) ReadAll(max int64) ([]byte, error) {
 	n, err := io.ReadFull(rc, buf)
 	switch {
 	case n > int(f.Size):
-		return nil, fmt.Errorf("collect: %s: longer than its declared %d bytes: %w", f.Path, f.Size, ErrTooLarge)
+		return nil, fmt.Errorf("longer than its declared %d bytes: %w", f.Size, ErrTooLarge)
 	case err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF):
-		return nil, fmt.Errorf("collect: %s: %w", f.Path, err)
+		return nil, err
 	}
 	return buf[:n:n], nil
 }
@@ -281,9 +281,9 @@ func (f *File) ReadAll(max int64) ([]byte, error) {
 // Sentinel errors.
 var (
 	// ErrTooLarge: a file exceeds a limit in Options.
-	ErrTooLarge = errors.New("collect: exceeds limit")
+	ErrTooLarge = errors.New("exceeds limit")
 	// ErrNoInput: the walk root does not exist or is not readable.
-	ErrNoInput = errors.New("collect: no input")
+	ErrNoInput = errors.New("no input")
 )
 
 // Set is the result of a walk: the files to analyse and the ones skipped.
@@ -373,10 +373,12 @@ func Walk(ctx context.Context, fsys fs.FS, opts *Options) (*Set, error) {
 func WalkPaths(ctx context.Context, paths []string, opts *Options) (*Set, error) {
 	w := newWalker(ctx, opts)
 	found := 0
+	var causes []error
 	for _, p := range paths {
 		st, err := os.Stat(p)
 		if err != nil {
 			w.skip(p, 0, ReasonUnreadable, errText(err), true)
+			causes = append(causes, err)
 			continue
 		}
 		found++
@@ -397,14 +399,48 @@ func WalkPaths(ctx context.Context, paths []string, opts *Options) (*Set, error)
 				return nil, err2
 			}
 			w.skip(p, 0, ReasonUnreadable, errText(err2), true)
+			causes = append(causes, err2)
 			found--
 		}
 	}
 	if found == 0 {
 		w.set.Close()
-		return nil, fmt.Errorf("collect: %s: %w", strings.Join(paths, ", "), ErrNoInput)
+		if len(causes) == 0 {
+			causes = append(causes, errors.New("no path given"))
+		}
+		return nil, &noInputError{causes: causes}
 	}
 	return w.finish(), nil
+}
+
+// noInputError is the error of a walk that found nothing to read: it is
+// ErrNoInput (errors.Is) and wraps each path's cause (a *fs.PathError, so
+// that a missing path satisfies errors.Is(err, fs.ErrNotExist)). Its text
+// is the causes', each naming its path once.
+type noInputError struct{ causes []error }
+
+func (e *noInputError) Error() string {
+	parts := make([]string, len(e.causes))
+	for i, c := range e.causes {
+		parts[i] = c.Error()
+	}
+	return strings.Join(parts, "; ")
+}
+
+func (e *noInputError) Is(target error) bool { return target == ErrNoInput }
+
+func (e *noInputError) Unwrap() []error { return e.causes }
+
+// noInput is the walk root's failure: err's cause, at the display path p.
+func noInput(p string, err error) error {
+	if ni := (*noInputError)(nil); errors.As(err, &ni) {
+		return err
+	}
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		err = pe.Err
+	}
+	return &noInputError{causes: []error{&fs.PathError{Op: "open", Path: p, Err: err}}}
 }
 
 func realPath(p string) string {
@@ -455,7 +491,7 @@ func joinDisplay(prefix, p string) string {
 // against the input root.
 func (w *walker) walkFS(fsys fs.FS, root, prefix, osDir string) error {
 	if _, err := fs.Stat(fsys, root); err != nil {
-		return fmt.Errorf("collect: %s: %w", joinDisplay(prefix, root), ErrNoInput)
+		return noInput(joinDisplay(prefix, root), err)
 	}
 	return fs.WalkDir(fsys, root, func(p string, d fs.DirEntry, err error) error {
 		if cerr := w.ctx.Err(); cerr != nil {
@@ -464,7 +500,7 @@ func (w *walker) walkFS(fsys fs.FS, root, prefix, osDir string) error {
 		disp := joinDisplay(prefix, p)
 		if err != nil {
 			if p == root {
-				return fmt.Errorf("collect: %s: %w", disp, ErrNoInput)
+				return noInput(disp, err)
 			}
 			w.skip(disp, 0, ReasonUnreadable, errText(err), true)
 			return nil

@@ -107,7 +107,7 @@ type longFile struct {
 }
 
 func (f *longFile) Close() error {
-	err := errors.New("collect: file already closed")
+	err := errors.New("file already closed")
 	f.once.Do(func() {
 		err = f.File.Close()
 		f.p.mu.Lock()
@@ -158,7 +158,7 @@ func (l *lazyFile) pin() (io.ReaderAt, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if l.closed {
-		return nil, fmt.Errorf("collect: %s: %w", l.name, fs.ErrClosed)
+		return nil, fmt.Errorf("%w", fs.ErrClosed)
 	}
 	if l.f != nil {
 		if l.refs == 0 && l.elem != nil {
@@ -197,7 +197,7 @@ func (l *lazyFile) reopen() (fs.File, error) {
 	}
 	if err != nil {
 		f.Close()
-		return nil, fmt.Errorf("collect: %s: %w", l.name, err)
+		return nil, err
 	}
 	return f, nil
 }

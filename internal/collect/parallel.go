@@ -13,7 +13,7 @@ type PanicError struct {
 }
 
 // Error implements error.
-func (e *PanicError) Error() string { return fmt.Sprintf("collect: internal error: %v", e.Value) }
+func (e *PanicError) Error() string { return fmt.Sprintf("internal error: %v", e.Value) }
 
 // Parallel calls fn(i) for i in [0, n) on at most workers goroutines
 // (GOMAXPROCS when workers <= 0), stopping early when ctx is done. A panic

@@ -78,12 +78,12 @@ func copyCtx(ctx context.Context, dst io.Writer, src io.Reader, limit int64) (in
 func (s *Set) spillFile(ctx context.Context, f *File) (ReaderAtCloser, error) {
 	name, _, err := s.spill(ctx, f.open, f.Size)
 	if err != nil {
-		return nil, fmt.Errorf("collect: %s: %w", f.Path, err)
+		return nil, err
 	}
 	ff, err := s.pool.openLong(func() (fs.File, error) { return os.Open(name) })
 	if err != nil {
 		os.Remove(name)
-		return nil, fmt.Errorf("collect: %s: %w", f.Path, err)
+		return nil, err
 	}
 	return &removeOnClose{ReaderAtCloser: ff.(ReaderAtCloser), name: name}, nil
 }
