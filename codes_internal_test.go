@@ -45,3 +45,17 @@ func TestVMIDNormalisersAgree(t *testing.T) {
 	assert.True(t, ok)
 	assert.Equal(t, "0c6d3e55-1a2b-4c3d-8e9f-0000000000a1", g)
 }
+
+// Workers bounds the CPUs in use: files read at once times the goroutines
+// decoding each event log never exceeds Workers, and spare workers go to
+// the event logs.
+func TestInnerWorkers(t *testing.T) {
+	tests := []struct{ workers, files, want int }{
+		{1, 10, 1}, {1, 1, 1}, {4, 1, 4}, {4, 2, 2}, {4, 3, 1}, {4, 100, 1}, {8, 0, 8}, {2, 1, 2},
+	}
+	for _, tt := range tests {
+		got := innerWorkers(tt.workers, tt.files)
+		assert.Equal(t, tt.want, got, "%d workers, %d files", tt.workers, tt.files)
+		assert.LessOrEqual(t, got*min(tt.workers, max(tt.files, 1)), tt.workers)
+	}
+}

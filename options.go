@@ -24,9 +24,11 @@ const (
 // Options tunes a scan. The zero value (or a nil *Options) means the
 // documented defaults.
 type Options struct {
-	// Workers is the number of files read in parallel (default
-	// GOMAXPROCS). Whatever their number, the files they hold whole share
-	// MemoryBudget.
+	// Workers bounds the CPUs the scan keeps busy (default GOMAXPROCS):
+	// that many files are read in parallel, and the goroutines decoding
+	// an event log share the same bound (with fewer files than Workers,
+	// the spare ones go to the event logs). Whatever their number, the
+	// files they hold whole share MemoryBudget.
 	Workers int
 	// Progress, when set, is called after each file is read, from one
 	// goroutine at a time, with counts of files and bytes done and total.
@@ -105,6 +107,10 @@ type Options struct {
 	EVTX   *evtx.Options
 	Hive   *hive.Options
 	Export *hive.ExportOptions
+
+	// evtxWorkers is how many goroutines decode one event log: set by the
+	// scan from Workers (innerWorkers).
+	evtxWorkers int
 
 	// events is the (provider, event ID) selection taken from Table's
 	// event catalogue by withDefaults: the only list of what counts.

@@ -7,6 +7,7 @@ import (
 	"io"
 	"io/fs"
 	"path"
+	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -91,6 +92,15 @@ type fileOut struct {
 	ok        bool // something was read
 }
 
+// innerWorkers is how many goroutines decode one event log when workers
+// files are read at once out of files: the workers not needed for files
+// go to the event logs, so that the scan keeps at most about workers CPUs
+// busy (Options.Workers), never workers per file.
+func innerWorkers(workers, files int) int {
+	busy := min(workers, max(files, 1))
+	return max(1, workers/busy)
+}
+
 func scanSet(ctx context.Context, set *collect.Set, o *Options) (*Result, error) {
 	outs := make([]*fileOut, len(set.Files))
 	var events atomic.Int64 // IC events kept, against MaxEvents
@@ -98,7 +108,12 @@ func scanSet(ctx context.Context, set *collect.Set, o *Options) (*Result, error)
 		mu       sync.Mutex
 		progress = Progress{FilesTotal: len(set.Files), BytesTotal: set.Bytes}
 	)
-	errs := collect.Parallel(ctx, len(set.Files), o.Workers, func(i int) error {
+	workers := o.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	o.evtxWorkers = innerWorkers(workers, len(set.Files))
+	errs := collect.Parallel(ctx, len(set.Files), workers, func(i int) error {
 		f := set.Files[i]
 		out := &fileOut{}
 		outs[i] = out
@@ -282,7 +297,7 @@ func readEVTX(ctx context.Context, f *collect.File, open func(*evtx.Options) (*e
 		readEVTXFull(ctx, f, ef, o, events, out)
 		return
 	}
-	ics, st, err := ef.ScanIC(ctx, &evtx.ScanOptions{Events: o.events})
+	ics, st, err := ef.ScanIC(ctx, &evtx.ScanOptions{Events: o.events, Workers: o.evtxWorkers})
 	if err != nil {
 		return // cancelled
 	}
@@ -353,7 +368,7 @@ func readEVTXFull(ctx context.Context, f *collect.File, ef *evtx.File, o *Option
 	cover := map[coverKey]*kb.LogCoverage{}
 	var order []coverKey
 	records, dropped := 0, 0
-	for rec, err := range ef.ParallelRecords(ctx, nil) {
+	for rec, err := range ef.ParallelRecords(ctx, &evtx.ScanOptions{Workers: o.evtxWorkers}) {
 		if err != nil {
 			if ctx.Err() != nil {
 				return
