@@ -147,10 +147,7 @@ type decoder struct {
 	data  []byte
 	c     gevtx.Chunk
 	v     validator
-	// unchecked hands golang-evtx the record without the validator: only
-	// for the tests that compare the two.
-	unchecked bool
-	good      map[int32]bool // template offsets cached by records that decoded
+	good  map[int32]bool // template offsets cached by records that decoded
 	// current record, for string-array recovery
 	recStart, recEnd int
 	// limits
@@ -310,7 +307,7 @@ func (d *decoder) parse(pos int) (root *xnode, err error) {
 	}
 	br := &budgetReader{data: d.data, pos: int64(pos + recordHeader), limit: int64(d.recEnd), left: allow, allow: allow,
 		record: recordBudgetBase + 16*int64(d.recEnd-d.recStart), chunk: byChunk, v: &d.v, lastOne: -1}
-	if d.unchecked {
+	if d.f.opts.unchecked {
 		br.v = nil
 	}
 	d.br = br

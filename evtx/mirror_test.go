@@ -24,8 +24,9 @@ type mirrorCounts struct {
 // alone decodes silently is an over-rejection (logged and counted).
 func mirrorChunk(t *testing.T, f *File, i int, chunk []byte, c *mirrorCounts) {
 	t.Helper()
-	checked, unchecked := newDecoder(f), newDecoder(f)
-	unchecked.unchecked = true
+	uf := *f // the same file, read with Options.unchecked
+	uf.opts.unchecked = true
+	checked, unchecked := newDecoder(f), newDecoder(&uf)
 	off := int64(fileHeaderBlock) + int64(i)*chunkSize
 	checked.startChunk(i, off, chunk)
 	unchecked.startChunk(i, off, chunk)

@@ -131,6 +131,10 @@ type Options struct {
 	// damaged regions, which are still reported in order); the next chunk
 	// gets a new budget. Default DefaultMaxChunkWork.
 	MaxChunkWork int64
+
+	// unchecked hands golang-evtx each record without the validator: set
+	// only by the tests that compare the two (mirror_test.go).
+	unchecked bool
 }
 
 // Defaults of Options.

@@ -166,6 +166,9 @@ func (e *evaluator) emit(s *vmState) {
 		e.res.Findings = append(e.res.Findings, f)
 	}
 	e.res.VMs = append(e.res.VMs, *a)
+	if e.eventVM == nil {
+		e.eventVM = map[*Event]int{}
+	}
 	for _, c := range s.vm.events {
 		e.eventVM[c.ev] = n
 	}

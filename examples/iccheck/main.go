@@ -15,7 +15,7 @@
 //	                                            with a UTF-8 byte-order mark for Excel)
 //	-o FILE                                     write the report to FILE instead of standard output
 //	-linux VM[,VM...]                           VMs (names or IDs) known to run Linux
-//	-workers N                                  files read in parallel (default: the number of CPUs)
+//	-workers N                                  CPUs used (files read in parallel; default: the number of CPUs)
 //	-progress                                   progress bar on standard error (default: only when
 //	                                            standard error is a terminal and the input is large)
 //	-fail-on required|recommended|any|never     which actions make the exit status 1 (default recommended)
@@ -205,7 +205,7 @@ func parseArgs(args []string, stdout, stderr io.Writer) (c config, code int, don
 	fs.StringVar(&c.lang, "lang", "en", "output language: en or ja")
 	fs.StringVar(&c.out, "o", "", "write the report to this file instead of standard output")
 	linux := fs.String("linux", "", "comma-separated VMs (names or IDs) known to run Linux")
-	fs.IntVar(&c.workers, "workers", runtime.GOMAXPROCS(0), "files read in parallel")
+	fs.IntVar(&c.workers, "workers", runtime.GOMAXPROCS(0), "CPUs used: files read in parallel, event logs decoded")
 	fs.Var(&c.progress, "progress", "show a progress bar on standard error (default: when standard error is a terminal and the input is large)")
 	failOn := fs.String("fail-on", string(failRecommended), "least action that makes the exit status 1: required, recommended, any (investigate counts) or never")
 	showVersion := fs.Bool("version", false, "print the version and exit")
