@@ -66,8 +66,8 @@ func mirrorChunk(t *testing.T, f *File, i int, chunk []byte, c *mirrorCounts) {
 // records, compared record by record.
 func TestValidatorMirror(t *testing.T) {
 	t.Run("corpus", func(t *testing.T) {
-		if testing.Short() || raceEnabled {
-			t.Skip("whole corpus twice: without -short and -race only")
+		if !exhaustive() {
+			t.Skip("whole corpus twice: with -long, without -race")
 		}
 		paths, err := filepath.Glob(filepath.Join("..", "testdata", "evtx", "*", "*.evtx"))
 		require.NoError(t, err)
@@ -93,7 +93,7 @@ func TestValidatorMirror(t *testing.T) {
 		le := binary.LittleEndian
 		rng := rand.New(rand.NewSource(3))
 		iters := 3000
-		if testing.Short() || raceEnabled {
+		if !exhaustive() {
 			iters = 300
 		}
 		u16s := []uint16{0, 1, 2, 3, 7, 0x7fff, 0x8000, 0xffff}

@@ -73,8 +73,9 @@ func TestSilentCorpus(t *testing.T) {
 		t.Run(filepath.Base(p), func(t *testing.T) {
 			b, err := os.ReadFile(p)
 			require.NoError(t, err)
-			if raceEnabled && len(b) > fileHeaderBlock+2*chunkSize {
-				b = b[:fileHeaderBlock+2*chunkSize] // the race detector makes whole files slow
+			if !exhaustive() && len(b) > fileHeaderBlock+2*chunkSize {
+				// whole files with -long; the race detector makes them slow
+				b = b[:fileHeaderBlock+2*chunkSize]
 			}
 			st := readAllWays(t, b, true)
 			assert.Positive(t, st.RecordsAttempted+st.ChunksSkipped)
@@ -183,7 +184,7 @@ func TestSilentCorruptions(t *testing.T) {
 		assert.Equal(t, 36, st.RecordsDecoded)
 	})
 	step := 97
-	if testing.Short() || raceEnabled {
+	if !exhaustive() {
 		step = 4099
 	}
 	for n := 0; n <= len(orig); n += step {
@@ -217,7 +218,7 @@ func TestSilentByteDamage(t *testing.T) {
 		func(byte) byte { return tokEntityRef1 }, func(byte) byte { return vtSID },
 	}
 	stride, perPos := 1, 2
-	if testing.Short() || raceEnabled {
+	if !exhaustive() {
 		stride, perPos = 13, 1
 	}
 	check := func(t *testing.T, b []byte, parallel bool) {
@@ -243,7 +244,7 @@ func TestSilentByteDamage(t *testing.T) {
 	}
 	rng := rand.New(rand.NewSource(2))
 	iters := 1500
-	if testing.Short() || raceEnabled {
+	if !exhaustive() {
 		iters = 200
 	}
 	u16s := []uint16{0, 1, 2, 3, 7, 0x7fff, 0x8000, 0xffff}
