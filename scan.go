@@ -180,6 +180,7 @@ var evtxCodes = map[evtx.ProblemKind]result.ProblemCode{
 	evtx.ProblemDataLimit:      result.CodeEVTXDataLimit,
 	evtx.ProblemRecordPartial:  result.CodeEVTXRecordPartial,
 	evtx.ProblemChunkBudget:    result.CodeEVTXChunkBudget,
+	evtx.ProblemDamagedRegions: result.CodeEVTXDamage,
 }
 
 func evtxCode(k evtx.ProblemKind) result.ProblemCode {
@@ -266,17 +267,12 @@ const (
 	channelWorker      = "Microsoft-Windows-Hyper-V-Worker-Admin"
 )
 
-type coverKey struct{ host, channel string }
-
 // readEVTX reads one event log opened by open (from bytes or in place).
 //
-// The fast path of package evtx: Span gives the coverage from the record
-// headers (decoding a few sampled records for the channel and computer)
-// and ScanIC the IC events, decoding only the chunks that can hold them.
-// A log whose sampled records name more than one channel or computer
-// (forwarded events, a renamed host) has no single coverage: it is
-// decoded in full, as before, to keep one coverage entry per channel and
-// computer.
+// evtx.File.Survey does the reading and its accounting (coverage per
+// computer and channel, IC events, problems, the mixed-log fallback); this
+// turns its answer into kb evidence, naming the channel from the file name
+// when no record decoded.
 func readEVTX(ctx context.Context, f *collect.File, open func(*evtx.Options) (*evtx.File, error), o *Options, events *atomic.Int64, out *fileOut) {
 	var eo evtx.Options
 	if o.EVTX != nil {
@@ -289,29 +285,24 @@ func readEVTX(ctx context.Context, f *collect.File, open func(*evtx.Options) (*e
 		return
 	}
 	out.ok = true
-	sp, err := ef.Span(ctx)
+	sv, err := ef.Survey(ctx, &evtx.ScanOptions{Events: o.events, Workers: o.evtxWorkers})
 	if err != nil {
 		return // cancelled
 	}
-	if sp.Mixed() {
-		readEVTXFull(ctx, f, ef, o, events, out)
-		return
-	}
-	ics, st, err := ef.ScanIC(ctx, &evtx.ScanOptions{Events: o.events, Workers: o.evtxWorkers})
-	if err != nil {
-		return // cancelled
-	}
-	channel := sp.Channel
-	if !sp.Decoded || channel == "" {
+	if !sv.Mixed && sv.Coverage[0].Channel == "" {
 		// Nothing decoded: the channel can only come from the file name
 		// Windows gives the log.
-		channel = channelFromName(f.Name())
+		sv.Coverage[0].Channel = channelFromName(f.Name())
 	}
 	dropped := 0
-	for _, ic := range ics {
+	for _, ic := range sv.Events {
 		if events.Add(1) > int64(o.MaxEvents) {
 			dropped++
 			continue
+		}
+		channel := ic.Channel
+		if channel == "" && !sv.Mixed {
+			channel = sv.Coverage[0].Channel
 		}
 		out.events = append(out.events, eventOf(ic, channel))
 		if ic.Computer != "" {
@@ -321,113 +312,29 @@ func readEVTX(ctx context.Context, f *collect.File, open func(*evtx.Options) (*e
 	if dropped > 0 {
 		out.addProblem(o, problem(f.Path, SeverityError, result.CodeEventsLimit, "", because(ErrDamaged, fmt.Errorf("%d IC events not kept (Options.MaxEvents = %d)", dropped, o.MaxEvents))))
 	}
-	// ScanIC reports what the full decode reports for the chunks it
-	// decodes, and every skipped chunk; damaged bytes between the records
-	// of the chunks it does not decode are seen by Span only. Span counts
-	// record headers: those that do not decode are known only in the
-	// decoded chunks.
-	damaged := sp.Damaged > 0 || sp.ChunksSkipped > 0 || st.RecordsFailed > 0 || st.ChunksSkipped > 0
-	records, regions := sp.Records, 0
-	for _, p := range st.Problems {
+	for _, p := range sv.Problems {
 		sev := SeverityError
 		if p.Kind.Warning() {
 			sev = SeverityWarning
-		} else {
-			damaged = true
-		}
-		switch {
-		case p.Kind == evtx.ProblemRecordFailed && errors.Is(p.Err, evtx.ErrDecode):
-			records--
-		case p.Kind == evtx.ProblemRecordFailed:
-			regions++
-		case p.Kind == evtx.ProblemRecordLimit:
-			records -= p.Lost
 		}
 		out.addProblem(o, problem(f.Path, sev, evtxCode(p.Kind), "", because(ErrDamaged, p.Err)))
 	}
-	if n := sp.Damaged - regions; n > 0 {
-		out.addProblem(o, problem(f.Path, SeverityError, result.CodeEVTXDamage, "", because(ErrDamaged, fmt.Errorf("%d damaged record regions (in chunks holding no IC events)", n))))
-	}
-	records = max(records, 0)
-	out.info.Records = records
-	out.info.Events = len(out.events)
-	if sp.Computer != "" {
-		out.computers = appendFold(out.computers, sp.Computer)
-	}
-	if channel != "" {
-		out.coverage = append(out.coverage, kb.LogCoverage{Host: sp.Computer, Channel: channel, File: f.Path,
-			First: sp.First, Last: sp.Last, Records: records, Damaged: damaged})
-	}
-	setLogRole(out, kb.IntegrationChannel(channel, kb.FamilyUnknown), strings.EqualFold(channel, channelSystem))
-}
-
-// readEVTXFull decodes every record (in parallel) for a log that holds
-// several channels or computers: one coverage entry per (computer,
-// channel).
-func readEVTXFull(ctx context.Context, f *collect.File, ef *evtx.File, o *Options, events *atomic.Int64, out *fileOut) {
-	cover := map[coverKey]*kb.LogCoverage{}
-	var order []coverKey
-	records, dropped := 0, 0
-	for rec, err := range ef.ParallelRecords(ctx, &evtx.ScanOptions{Workers: o.evtxWorkers}) {
-		if err != nil {
-			if ctx.Err() != nil {
-				return
-			}
-			continue // counted in Stats().Problems
-		}
-		records++
-		k := coverKey{rec.Computer, rec.Channel}
-		c, ok := cover[k]
-		if !ok {
-			c = &kb.LogCoverage{Host: rec.Computer, Channel: rec.Channel, File: f.Path}
-			cover[k] = c
-			order = append(order, k)
-		}
-		c.Records++
-		if c.First.IsZero() || rec.TimeCreated.Before(c.First) {
-			c.First = rec.TimeCreated
-		}
-		if rec.TimeCreated.After(c.Last) {
-			c.Last = rec.TimeCreated
-		}
-		ic, ok := evtx.ExtractICFor(rec, o.events)
-		if !ok {
-			continue
-		}
-		if events.Add(1) > int64(o.MaxEvents) {
-			dropped++
-			continue
-		}
-		out.events = append(out.events, eventOf(ic, rec.Channel))
-	}
-	if dropped > 0 {
-		out.addProblem(o, problem(f.Path, SeverityError, result.CodeEventsLimit, "", because(ErrDamaged, fmt.Errorf("%d IC events not kept (Options.MaxEvents = %d)", dropped, o.MaxEvents))))
-	}
-	st := ef.Stats()
-	damaged := st.RecordsFailed > 0 || st.ChunksSkipped > 0
-	for _, p := range st.Problems {
-		sev := SeverityError
-		if p.Kind.Warning() {
-			sev = SeverityWarning
-		} else {
-			damaged = true
-		}
-		out.addProblem(o, problem(f.Path, sev, evtxCode(p.Kind), "", because(ErrDamaged, p.Err)))
-	}
-	out.info.Records = records
+	out.info.Records = sv.Records
 	out.info.Events = len(out.events)
 	hasIntegration, hasSystem := false, false
-	for _, k := range order {
-		c := cover[k]
-		c.Damaged = damaged
-		out.coverage = append(out.coverage, *c)
-		if k.host != "" {
-			out.computers = appendFold(out.computers, k.host)
+	for _, c := range sv.Coverage {
+		if c.Computer != "" {
+			out.computers = appendFold(out.computers, c.Computer)
 		}
+		if c.Channel == "" {
+			continue
+		}
+		out.coverage = append(out.coverage, kb.LogCoverage{Host: c.Computer, Channel: c.Channel, File: f.Path,
+			First: c.First, Last: c.Last, Records: c.Records, Damaged: sv.Damaged})
 		switch {
-		case kb.IntegrationChannel(k.channel, kb.FamilyUnknown):
+		case kb.IntegrationChannel(c.Channel, kb.FamilyUnknown):
 			hasIntegration = true
-		case strings.EqualFold(k.channel, channelSystem):
+		case strings.EqualFold(c.Channel, channelSystem):
 			hasSystem = true
 		}
 	}

@@ -97,6 +97,7 @@ func extractFields(r *Record, shape ICShape) ICEvent {
 		EventID:  r.EventID,
 		Time:     r.TimeCreated,
 		Computer: r.Computer,
+		Channel:  r.Channel,
 		File:     r.File,
 		RecordID: r.RecordID,
 		Chunk:    r.Chunk,

@@ -117,6 +117,7 @@ type ICEvent struct {
 	ClientVersion    string          // VmSwitch/VMSMP/storvsp: the guest side
 	Time             time.Time       // Record.TimeCreated
 	Computer         string          // Record.Computer: the host that logged it
+	Channel          string          // Record.Channel
 	File             string          // Record.File
 	RecordID         uint64
 	Chunk            int

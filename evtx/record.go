@@ -242,6 +242,7 @@ const (
 	ProblemDataShifted                // unused: reserved
 	ProblemRecordPartial              // a record's end is damaged; it was yielded with what could be decoded (Record.Partial)
 	ProblemChunkBudget                // records left in a chunk once its MaxChunkWork was spent were not decoded
+	ProblemDamagedRegions             // Survey: damaged regions between records in chunks it did not decode (Lost counts them)
 )
 
 var problemNames = [...]string{
@@ -258,6 +259,7 @@ var problemNames = [...]string{
 	ProblemDataShifted:    "data_shifted",
 	ProblemRecordPartial:  "record_partial",
 	ProblemChunkBudget:    "chunk_budget",
+	ProblemDamagedRegions: "damaged_regions",
 }
 
 // String returns the stable snake_case name of k.
