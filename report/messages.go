@@ -1,6 +1,7 @@
 package report
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/hvic/hvic/kb"
@@ -12,13 +13,20 @@ var languages = []string{"en", "ja"}
 // Languages returns the supported output languages: "en" and "ja".
 func Languages() []string { return append([]string(nil), languages...) }
 
-// normLang maps "ja", "ja-JP", "JA_jp" to "ja" and everything else to "en".
-func normLang(l string) string {
-	l = strings.ToLower(strings.TrimSpace(l))
-	if strings.HasPrefix(l, "ja") {
-		return "ja"
+// normLang maps "" to "en", "ja", "ja-JP", "JA_jp" to "ja", "en-US" to
+// "en", and any other language to ErrLang.
+func normLang(l string) (string, error) {
+	n := strings.ToLower(strings.TrimSpace(l))
+	base, _, _ := strings.Cut(strings.ReplaceAll(n, "_", "-"), "-")
+	switch base {
+	case "":
+		if n == "" {
+			return "en", nil
+		}
+	case "en", "ja":
+		return base, nil
 	}
-	return "en"
+	return "", fmt.Errorf("%w: %q (want one of %s)", ErrLang, l, strings.Join(languages, ", "))
 }
 
 // msg holds the interface text of the renderers: English, Japanese.

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/hvic/hvic/kb"
 )
@@ -32,6 +33,13 @@ func TestMessagesBilingual(t *testing.T) {
 	for m := kb.MissingHost; m <= kb.MissingVMID; m++ {
 		assert.False(t, strings.HasPrefix(missingLabel("en", m), "missing."), m.String())
 	}
-	assert.Equal(t, "ja", normLang("ja-JP"))
-	assert.Equal(t, "en", normLang("fr"))
+	for in, want := range map[string]string{"": "en", "en": "en", "en-US": "en", "ja": "ja", "ja-JP": "ja", "JA_jp": "ja"} {
+		got, err := normLang(in)
+		require.NoError(t, err, in)
+		assert.Equal(t, want, got, in)
+	}
+	for _, in := range []string{"fr", "japanese", "e", "de-DE"} {
+		_, err := normLang(in)
+		assert.ErrorIs(t, err, ErrLang, in)
+	}
 }

@@ -33,6 +33,9 @@ func Formats() []Format {
 // ErrFormat: an unknown format name.
 var ErrFormat = errors.New("report: unknown format")
 
+// ErrLang: Options.Lang names a language the renderers do not speak.
+var ErrLang = errors.New("report: unknown language")
+
 // ErrNoResult: Render was given a nil Result.
 var ErrNoResult = errors.New("report: no result")
 
@@ -58,7 +61,8 @@ func ParseFormat(s string) (Format, error) {
 // Options tunes a renderer. The zero value (or nil) means English, the
 // Result's own rule table (else kb.Default()) and tool version "dev".
 type Options struct {
-	// Lang is "en" (default) or "ja" ("ja-JP" counts as "ja").
+	// Lang is "en" (default) or "ja" ("ja-JP" counts as "ja"); another
+	// language is ErrLang.
 	Lang string
 	// Table supplies the rule text; default the Result's Table.
 	Table *kb.Table
@@ -144,7 +148,11 @@ func newView(raw *result.Result, opts *Options, escape bool) (*view, error) {
 	if opts != nil {
 		o = *opts
 	}
-	v := &view{lang: normLang(o.Lang), version: o.ToolVersion, t: o.Table, res: res, bom: o.BOM,
+	lang, err := normLang(o.Lang)
+	if err != nil {
+		return nil, err
+	}
+	v := &view{lang: lang, version: o.ToolVersion, t: o.Table, res: res, bom: o.BOM,
 		invKey: make([]string, len(raw.Inventory.Hosts)), vmKey: make(map[*kb.Assessment]string, len(raw.VMs))}
 	for i, h := range raw.Inventory.Hosts {
 		v.invKey[i] = kb.HostKey(h.Name)

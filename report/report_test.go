@@ -379,3 +379,24 @@ func TestHostNameSpellingsGroupTogether(t *testing.T) {
 	assert.Equal(t, 1, strings.Count(buf.String(), "<h2>Host "), "one host section")
 	assert.Contains(t, buf.String(), "<h2>Host HV01.contoso.local</h2>")
 }
+
+// A zero Result (no scan filled it) renders in every format and language
+// without a raw enum value ("status(0)" before) and with the unknown status
+// worded; an unknown language is an error, not English.
+func TestZeroResultAndUnknownLang(t *testing.T) {
+	for _, f := range report.Formats() {
+		for _, lang := range report.Languages() {
+			var buf bytes.Buffer
+			require.NoError(t, report.Render(&buf, f, &result.Result{}, &report.Options{Lang: lang}), "%s %s", f, lang)
+			for _, raw := range []string{"status(", "severity(", "code(", "case(", "action("} {
+				assert.NotContains(t, buf.String(), raw, "%s %s", f, lang)
+			}
+		}
+		var buf bytes.Buffer
+		assert.ErrorIs(t, report.Render(&buf, f, &result.Result{}, &report.Options{Lang: "fr"}), report.ErrLang, f)
+		assert.Empty(t, buf.String(), f)
+	}
+	var buf bytes.Buffer
+	require.NoError(t, report.Text(&buf, &result.Result{}, nil))
+	assert.Contains(t, buf.String(), "unknown")
+}
