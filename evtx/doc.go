@@ -140,8 +140,8 @@
 // the record headers by the same slot, free-space and identifier rules as
 // Records (Span.Records + Span.Damaged = Stats.RecordsAttempted), takes the
 // first and last written time from the headers' FILETIMEs, and decodes only
-// a few records (the first decodable one, SpanProbes; two in each of
-// SpanSamples chunks spread over the file; the newest record's chunk) for
+// a few records (the first decodable one of the first 8; two in each of
+// 16 chunks spread over the file; the newest record's chunk) for
 // the channel and computer. Span.Mixed reports a log whose samples name
 // several channels or computers (forwarded events, a renamed host), for
 // which a caller wanting exact per-computer coverage should decode in full.

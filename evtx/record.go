@@ -239,7 +239,7 @@ const (
 	ProblemRecordFailed               // a record was found but could not be decoded
 	ProblemRecordLimit                // records beyond MaxRecordsPerChunk were not decoded
 	ProblemDataLimit                  // fields beyond MaxDataFields / MaxDataSize were dropped
-	ProblemDataShifted                // unused: reserved
+	_                                 // formerly ProblemDataShifted: never reported
 	ProblemRecordPartial              // a record's end is damaged; it was yielded with what could be decoded (Record.Partial)
 	ProblemChunkBudget                // records left in a chunk once its MaxChunkWork was spent were not decoded
 	ProblemDamagedRegions             // Survey: damaged regions between records in chunks it did not decode (Lost counts them)
@@ -256,7 +256,6 @@ var problemNames = [...]string{
 	ProblemRecordFailed:   "record_failed",
 	ProblemRecordLimit:    "record_limit",
 	ProblemDataLimit:      "data_limit",
-	ProblemDataShifted:    "data_shifted",
 	ProblemRecordPartial:  "record_partial",
 	ProblemChunkBudget:    "chunk_budget",
 	ProblemDamagedRegions: "damaged_regions",

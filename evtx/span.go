@@ -38,7 +38,7 @@ type Span struct {
 	// one Windows stores in the record header; it is normally the event's
 	// TimeCreated (the record's TimeCreated falls back to it when absent).
 	First, Last time.Time
-	// Decoded reports that a record decoded within the first SpanProbes
+	// Decoded reports that a record decoded within the first spanProbes
 	// attempts (in file order, as Records attempts them); Channel and
 	// Computer are then that record's, which is the first record a
 	// Records pass yields.
@@ -47,7 +47,7 @@ type Span struct {
 	// Channels and Computers are the distinct non-empty channels and
 	// computers (exact strings, in the order met) of the records Span
 	// decoded: the first decodable record, the first decodable record of
-	// up to SpanSamples chunks spread evenly over the file (the first and
+	// up to spanSamples chunks spread evenly over the file (the first and
 	// last slots included), then the newest record (the first with the
 	// highest identifier) and the records before it in its chunk, so that
 	// the computer's current name is among them. A native Windows log has
@@ -65,20 +65,20 @@ type Span struct {
 // and computer.
 func (s Span) Mixed() bool { return len(s.Channels) > 1 || len(s.Computers) > 1 }
 
-// SpanProbes is the number of records Span decodes at most, in file order,
+// spanProbes is the number of records Span decodes at most, in file order,
 // looking for one that decodes and gives Channel and Computer.
-const SpanProbes = 8
+const spanProbes = 8
 
-// SpanSamples is the number of chunks whose first records Span decodes to
+// spanSamples is the number of chunks whose first records Span decodes to
 // sample Channels and Computers; it tries at most spanSampleTries records
 // in each.
-const SpanSamples = 16
+const spanSamples = 16
 
 const spanSampleTries = 2
 
 // Span reads the record headers of every chunk slot and returns the log's
-// Span, decoding at most SpanProbes records, plus at most spanSampleTries
-// records in each of SpanSamples chunks, plus the newest record's chunk up
+// Span, decoding at most spanProbes records, plus at most spanSampleTries
+// records in each of spanSamples chunks, plus the newest record's chunk up
 // to that record (at most one chunk's decode). Chunks and records are found
 // exactly as Records finds them (slots by file size and "ElfChnk\0" magic,
 // record headers up to the chunk's free-space offset plus the records that
@@ -144,10 +144,10 @@ func (s *spanner) read(i int) (int64, []byte, bool) {
 }
 
 // spanSampleSlots returns the chunk slots whose first records Span
-// samples: SpanSamples slots (or every slot, if fewer) evenly spread from
+// samples: spanSamples slots (or every slot, if fewer) evenly spread from
 // the first to the last.
 func spanSampleSlots(slots int) map[int]bool {
-	n := min(slots, SpanSamples)
+	n := min(slots, spanSamples)
 	out := make(map[int]bool, n)
 	for k := 0; k < n; k++ {
 		if n == 1 {
@@ -286,7 +286,7 @@ func (s *spanner) records(i int, off int64, data []byte) {
 				s.span.Last = t
 			}
 		}
-		first := !s.span.Decoded && s.probes < SpanProbes
+		first := !s.span.Decoded && s.probes < spanProbes
 		if first || tries < spanSampleTries {
 			if !started {
 				s.dec.startChunk(i, off, data)
@@ -306,7 +306,7 @@ func (s *spanner) records(i int, off int64, data []byte) {
 
 // probe decodes the record at pos for its channel and computer and reports
 // whether it decoded; first says that no earlier record decoded (within
-// SpanProbes attempts), so that this one gives Channel and Computer; partial
+// spanProbes attempts), so that this one gives Channel and Computer; partial
 // says that the record's end is damaged (decoded as Records decodes such a
 // record, keeping none of its templates). A panic
 // (golang-evtx is called inside decode's own recover; this one guards the

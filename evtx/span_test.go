@@ -79,7 +79,7 @@ func spanReference(t testing.TB, f *File) spanRef {
 		}
 		if ref.decodedAt < 0 {
 			ref.decodedAt = failed
-			if failed < SpanProbes {
+			if failed < spanProbes {
 				ref.span.Decoded = true
 				ref.span.Channel, ref.span.Computer = r.Channel, r.Computer
 				take = true
@@ -241,9 +241,9 @@ func TestSpanGenerated(t *testing.T) {
 		}
 		return nil
 	})
-	// More undecodable records than SpanProbes before the first good one.
+	// More undecodable records than spanProbes before the first good one.
 	noProbe := damage(manyChunks, func(b []byte) error {
-		for r := 0; r < SpanProbes+2; r++ {
+		for r := 0; r < spanProbes+2; r++ {
 			if err := evtxwriter.CorruptRecordData(b, 0, r); err != nil {
 				return err
 			}
@@ -468,12 +468,12 @@ func TestSpanSampleSlots(t *testing.T) {
 		{0, nil},
 		{1, []int{0}},
 		{3, []int{0, 1, 2}},
-		{SpanSamples, nil}, // every slot: checked below
-		{1000, nil},        // SpanSamples slots from 0 to 999: checked below
+		{spanSamples, nil}, // every slot: checked below
+		{1000, nil},        // spanSamples slots from 0 to 999: checked below
 	}
 	for _, tc := range tests {
 		got := spanSampleSlots(tc.slots)
-		assert.Len(t, got, min(tc.slots, SpanSamples), "slots %d", tc.slots)
+		assert.Len(t, got, min(tc.slots, spanSamples), "slots %d", tc.slots)
 		for _, i := range tc.want {
 			assert.True(t, got[i], "slots %d: slot %d sampled", tc.slots, i)
 		}

@@ -248,7 +248,7 @@ func (h *Hive) subkeys(k keyNode, fn func(nk uint32) error) error {
 // declares) is ErrCorrupt, "key unreadable", never ErrKeyNotFound: the key
 // may exist and be unreachable.
 func (h *Hive) lookup(path string) (uint32, []string, error) {
-	parts := SplitPath(path)
+	parts := splitPath(path)
 	if len(parts) > h.opts.MaxDepth {
 		return 0, nil, fmt.Errorf("hive: %q: %w: deeper than %d keys", path, ErrTooLarge, h.opts.MaxDepth)
 	}
@@ -286,7 +286,7 @@ func (h *Hive) child(cur keyNode, want string) (next keyNode, found bool, damage
 		case nk == cur.off || nk == h.root || k.parent != cur.off:
 			damage = cmp.Or(damage, h.errAt(nk, "nk cell", ErrCorrupt, "subkey list entry %q is the key itself, the root or another key's subkey", k.name))
 		}
-		if EqualFold(k.name, want) {
+		if equalFold(k.name, want) {
 			next, found = k, true
 			return errStop
 		}

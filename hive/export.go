@@ -201,7 +201,7 @@ func (e *Export) problem(line int, what string, err error) {
 func (e *Export) Key(path string) (*Key, error) {
 	k := e.root
 	var names []string
-	for _, p := range SplitPath(path) {
+	for _, p := range splitPath(path) {
 		k = k.child(p)
 		if k == nil {
 			return nil, fmt.Errorf("%w: %s", ErrKeyNotFound, path)
@@ -247,7 +247,7 @@ func (e *Export) Walk(path string, fn func(k *Key) error) error {
 // it returns the path below SOFTWARE and true, or the cleaned full path and
 // false for keys elsewhere.
 func hiveRelative(full string) (string, bool) {
-	parts := SplitPath(strings.TrimSpace(full))
+	parts := splitPath(strings.TrimSpace(full))
 	if len(parts) == 0 {
 		return "", false
 	}
@@ -265,7 +265,7 @@ func hiveRelative(full string) (string, bool) {
 // the key limit is reached. It reports keys outside SOFTWARE once.
 func (e *Export) ensure(full string, line int) *exportKey {
 	rel, inSoftware := hiveRelative(full)
-	parts := SplitPath(rel)
+	parts := splitPath(rel)
 	if len(parts) > e.opts.MaxDepth {
 		e.problem(line, "key", fmt.Errorf("%w: key path deeper than %d", ErrTooLarge, e.opts.MaxDepth))
 		return nil
@@ -297,7 +297,7 @@ func (e *Export) ensure(full string, line int) *exportKey {
 // remove deletes the key at full and its subtree; false when absent.
 func (e *Export) remove(full string) bool {
 	rel, _ := hiveRelative(full)
-	parts := SplitPath(rel)
+	parts := splitPath(rel)
 	if len(parts) == 0 {
 		return false
 	}

@@ -123,7 +123,7 @@ func (h *HostFacts) GuestInstallerVersion(win5x bool) (Fact, bool) {
 	}
 	for _, name := range order {
 		for n, f := range h.GuestInstallerVersions {
-			if EqualFold(n, name) && f.Value != "" {
+			if equalFold(n, name) && f.Value != "" {
 				return f, true
 			}
 		}
@@ -163,7 +163,7 @@ func (g *GuestFacts) AutoValue(name string) Fact {
 		return Fact{}
 	}
 	for n, f := range g.Auto {
-		if EqualFold(n, name) {
+		if equalFold(n, name) {
 			return f
 		}
 	}

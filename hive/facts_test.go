@@ -22,10 +22,10 @@ type builderReader struct{ b *hivewriter.Builder }
 func (r builderReader) Key(path string) (*Key, error) {
 	k := r.b.Root()
 	var names []string
-	for _, p := range SplitPath(path) {
+	for _, p := range splitPath(path) {
 		var next *hivewriter.Key
 		for _, s := range k.Subkeys() {
-			if EqualFold(s.Name, p) {
+			if equalFold(s.Name, p) {
 				next = s
 			}
 		}

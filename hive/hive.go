@@ -24,8 +24,8 @@ const (
 	DefaultMaxValues    = 1 << 16 // values of one key
 	DefaultMaxValueSize = 1 << 26 // 64 MiB of data for one value (big data included)
 
-	// MaxDepthLimit is the largest Options.MaxDepth honoured.
-	MaxDepthLimit = 1 << 16
+	// maxDepthLimit is the largest Options.MaxDepth honoured.
+	maxDepthLimit = 1 << 16
 )
 
 // Options bounds what a hive may make the reader do. The zero value (or a
@@ -40,7 +40,7 @@ type Options struct {
 	// (ErrTooLarge).
 	MaxLogSize int64
 	// MaxDepth caps the key nesting depth walked and looked up (default
-	// DefaultMaxDepth; values above MaxDepthLimit count as MaxDepthLimit, so
+	// DefaultMaxDepth; values above maxDepthLimit count as maxDepthLimit, so
 	// Walk's recursion stays far from Go's stack limit). Index lists (ri)
 	// nest at most 8 deep whatever this says (Windows writes one level).
 	MaxDepth int
@@ -71,8 +71,8 @@ func (o *Options) withDefaults() Options {
 	if r.MaxDepth <= 0 {
 		r.MaxDepth = DefaultMaxDepth
 	}
-	if r.MaxDepth > MaxDepthLimit {
-		r.MaxDepth = MaxDepthLimit
+	if r.MaxDepth > maxDepthLimit {
+		r.MaxDepth = maxDepthLimit
 	}
 	if r.MaxSubkeys <= 0 {
 		r.MaxSubkeys = DefaultMaxSubkeys

@@ -171,7 +171,7 @@ func (k *Key) Value(name string) (Value, bool) {
 		name = ""
 	}
 	for _, v := range k.Values {
-		if EqualFold(v.Name, name) {
+		if equalFold(v.Name, name) {
 			return v, true
 		}
 	}
@@ -185,15 +185,15 @@ type KeyReader interface {
 	Key(path string) (*Key, error)
 }
 
-// EqualFold compares two key or value names the way Windows does: case-
+// equalFold compares two key or value names the way Windows does: case-
 // insensitively by simple Unicode upper-casing.
-func EqualFold(a, b string) bool {
+func equalFold(a, b string) bool {
 	return strings.EqualFold(a, b)
 }
 
-// SplitPath splits a key path into its components, dropping empty ones, so
+// splitPath splits a key path into its components, dropping empty ones, so
 // `\A\\B\` and `A\B` name the same key.
-func SplitPath(p string) []string {
+func splitPath(p string) []string {
 	parts := strings.Split(p, `\`)
 	out := parts[:0]
 	for _, s := range parts {

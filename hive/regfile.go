@@ -98,7 +98,7 @@ func ParseReg(ctx context.Context, data []byte, opts *ExportOptions) (*Export, e
 				cur, skip = nil, true
 				continue
 			}
-			if len(SplitPath(path)) == 0 {
+			if len(splitPath(path)) == 0 {
 				e.problem(start+1, "key line", fmt.Errorf("%w: empty key path", ErrSyntax))
 				cur, skip = nil, true
 				continue

@@ -101,7 +101,7 @@ func (s *SystemFacts) Service(name string) (ICService, bool) {
 		return ICService{}, false
 	}
 	for _, svc := range s.Services {
-		if EqualFold(svc.Name, name) {
+		if equalFold(svc.Name, name) {
 			return svc, true
 		}
 	}

@@ -89,9 +89,9 @@
 //
 // # Guarantees and limits
 //
-// No function panics on any input (MustParseVersion excepted, which is for
-// constants); Evaluate recovers from an internal fault and reports it as an
-// HVIC-INTERNAL finding with what it had. Load reads at most MaxTableSize
+// No exported function panics on any input; Evaluate recovers from an
+// internal fault and reports it as an HVIC-INTERNAL finding with what it
+// had. Load reads at most MaxTableSize
 // bytes. Evaluate allocates in proportion to its input and attaches at most
 // Options.MaxRefs (default 32) evidence references to one assessment or
 // finding, counting the rest in the "events" parameter. A Table is safe for

@@ -190,7 +190,7 @@ var defaultTable struct {
 // Default returns the embedded rule table (KB2894285, KB975354 and the
 // hvic rules), parsed once. It never fails: the embedded table is validated
 // by the package tests; should it still not load, Default returns an empty
-// table and DefaultErr says why.
+// table and defaultErr says why.
 func Default() *Table {
 	defaultTable.once.Do(func() {
 		defaultTable.t, defaultTable.err = Load(bytes.NewReader(embedded))
@@ -201,9 +201,9 @@ func Default() *Table {
 	return defaultTable.t
 }
 
-// DefaultErr returns the error from loading the embedded table, nil when it
+// defaultErr returns the error from loading the embedded table, nil when it
 // loaded (which the package tests guarantee).
-func DefaultErr() error {
+func defaultErr() error {
 	Default()
 	return defaultTable.err
 }

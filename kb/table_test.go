@@ -17,7 +17,7 @@ import (
 var update = flag.Bool("update", false, "rewrite golden files")
 
 func TestDefaultTableLoads(t *testing.T) {
-	require.NoError(t, DefaultErr())
+	require.NoError(t, defaultErr())
 	tb := Default()
 	require.NotEmpty(t, tb.Rules())
 	require.Same(t, tb, Default(), "parsed once")
@@ -137,10 +137,10 @@ func TestEmbeddedTableFacts(t *testing.T) {
 		assert.Equal(t, c.want != EventUnknown, ok, "%s %d", c.provider, c.id)
 		assert.Equal(t, c.want, e.Kind, "%s %d", c.provider, c.id)
 	}
-	r, ok := tb.Release(MustParseVersion("6.3.9600.18398"))
+	r, ok := tb.Release(mustParseVersion("6.3.9600.18398"))
 	require.True(t, ok)
 	assert.Equal(t, "KB3172614", r.KB)
-	_, ok = tb.Release(MustParseVersion("6.3.9600.1"))
+	_, ok = tb.Release(mustParseVersion("6.3.9600.1"))
 	assert.False(t, ok)
 }
 
@@ -296,7 +296,7 @@ func TestServiceFor(t *testing.T) {
 }
 
 func TestOverlaps(t *testing.T) {
-	v := MustParseVersion
+	v := mustParseVersion
 	var open Version
 	tests := []struct {
 		a1, a2, b1, b2 Version

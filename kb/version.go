@@ -53,9 +53,9 @@ func ParseVersion(s string) (Version, error) {
 	return Version{Major: p[0], Minor: p[1], Build: p[2], Revision: p[3], Parts: uint8(len(fields))}, nil
 }
 
-// MustParseVersion is ParseVersion for constants in code and tests; it
+// mustParseVersion is ParseVersion for constants in code and tests; it
 // panics on an invalid version, so never call it on input.
-func MustParseVersion(s string) Version {
+func mustParseVersion(s string) Version {
 	v, err := ParseVersion(s)
 	if err != nil {
 		panic(err)

@@ -136,7 +136,7 @@ func TestVersionCompareExhaustive(t *testing.T) {
 }
 
 func TestVersionText(t *testing.T) {
-	v := MustParseVersion("6.3.9600.18398")
+	v := mustParseVersion("6.3.9600.18398")
 	b, err := json.Marshal(struct{ V Version }{v})
 	require.NoError(t, err)
 	assert.JSONEq(t, `{"V":"6.3.9600.18398"}`, string(b))
@@ -148,7 +148,7 @@ func TestVersionText(t *testing.T) {
 	assert.Error(t, json.Unmarshal([]byte(`{"V":"x"}`), &back))
 	assert.Equal(t, "", Version{}.String())
 	assert.Equal(t, "6.3.0.1", Version{Major: 6, Minor: 3, Revision: 1}.String(), "hand-built, Parts 0")
-	assert.Panics(t, func() { MustParseVersion("bad") })
+	assert.Panics(t, func() { mustParseVersion("bad") })
 }
 
 func TestOSInfoKernel(t *testing.T) {
