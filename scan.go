@@ -619,7 +619,7 @@ func ownName(src hive.KeyReader) string {
 	if !ok {
 		return ""
 	}
-	dn, ok := v.String()
+	dn, ok := v.Text()
 	if !ok {
 		return ""
 	}

@@ -88,7 +88,7 @@ func hvicLookups(h *Hive) (int, error) {
 			return found, err
 		}
 		if v, ok := key.Value(k.value); ok {
-			if _, ok := v.String(); ok {
+			if _, ok := v.Text(); ok {
 				found++
 			}
 		}

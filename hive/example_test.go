@@ -35,7 +35,7 @@ func ExampleFromBytes() {
 			return
 		}
 		v, _ := k.Value("IntegrationServicesVersion")
-		s, _ := v.String()
+		s, _ := v.Text()
 		stale := len(h.Problems()) > 0 && errors.Is(h.Problems()[0], hive.ErrStale)
 		fmt.Printf("logs=%d version=%s fromLog=%v stale=%v\n", len(logs), s, k.FromLog, stale)
 	}

@@ -355,7 +355,7 @@ func (x *extractor) valueOf(k *Key, name string, want ValueType) Fact {
 // different type is reported and still decoded when it can be.
 func (x *extractor) fact(k *Key, v Value, want ValueType) Fact {
 	f := Fact{Type: v.Type, Present: true, Source: Source{File: x.file, Key: k.Path, Value: v.Name, FromLog: k.FromLog}}
-	s, ok := v.String()
+	s, ok := v.Text()
 	if !ok {
 		s = fmt.Sprintf("%X", v.Data)
 	}

@@ -317,3 +317,20 @@ func TestFactsOnRealHives(t *testing.T) {
 	require.NoError(t, err)
 	assert.Greater(t, n, 10)
 }
+
+// Value satisfies fmt.Stringer: fmt prints its text, or its type and data
+// in hex, never raw bytes; Text keeps the (string, ok) form.
+func TestValueStringer(t *testing.T) {
+	var _ fmt.Stringer = Value{}
+	sz := Value{Type: TypeString, Data: []byte{'h', 0, 'i', 0, 0, 0}}
+	assert.Equal(t, "hi", fmt.Sprint(sz))
+	s, ok := sz.Text()
+	assert.True(t, ok)
+	assert.Equal(t, "hi", s)
+	bin := Value{Type: TypeBinary, Data: []byte{1, 0xab}}
+	assert.Equal(t, "REG_BINARY 01 ab", fmt.Sprint(bin))
+	_, ok = bin.Text()
+	assert.False(t, ok)
+	big := Value{Type: TypeBinary, Data: make([]byte, 100)}
+	assert.Contains(t, big.String(), "(100 bytes)")
+}

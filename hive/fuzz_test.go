@@ -28,7 +28,7 @@ var fuzzOpts = &Options{MaxHiveSize: 8 << 20, MaxLogSize: 8 << 20, MaxValueSize:
 func exercise(t *testing.T, h *Hive, path string) {
 	readAll := func(k *Key) {
 		for _, v := range k.Values {
-			_, _ = v.String()
+			_, _ = v.Text()
 			_ = v.Strings()
 			_, _ = v.Uint64()
 		}

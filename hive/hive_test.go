@@ -123,7 +123,7 @@ func TestCorpus(t *testing.T) {
 				require.NoError(t, err)
 				v, ok := k.Value(tc.value)
 				require.True(t, ok, "value %q", tc.value)
-				s, ok := v.String()
+				s, ok := v.Text()
 				require.True(t, ok)
 				assert.Equal(t, tc.want, s)
 			}
@@ -214,7 +214,7 @@ func TestValues(t *testing.T) {
 			require.True(t, ok)
 			assert.Equal(t, tc.want.typ, v.Type)
 			assert.Len(t, v.Data, tc.want.size)
-			s, ok := v.String()
+			s, ok := v.Text()
 			assert.Equal(t, tc.want.strOK, ok)
 			assert.Equal(t, tc.want.str, s)
 			assert.Equal(t, tc.want.strs, v.Strings())

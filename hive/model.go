@@ -2,6 +2,7 @@ package hive
 
 import (
 	"encoding/binary"
+	"fmt"
 	"strings"
 	"time"
 	"unicode/utf16"
@@ -71,11 +72,11 @@ type Value struct {
 	Data []byte
 }
 
-// String decodes REG_SZ, REG_EXPAND_SZ and REG_LINK data as UTF-16LE with the
+// Text decodes REG_SZ, REG_EXPAND_SZ and REG_LINK data as UTF-16LE with the
 // terminating NULs trimmed; REG_MULTI_SZ yields its entries joined by "\n";
 // DWORD and QWORD values their decimal text. ok is false for other types or
 // for data that cannot be a string (odd length).
-func (v Value) String() (s string, ok bool) {
+func (v Value) Text() (s string, ok bool) {
 	switch v.Type {
 	case TypeString, TypeExpandString, TypeLink:
 		return decodeUTF16String(v.Data), true
@@ -89,6 +90,25 @@ func (v Value) String() (s string, ok bool) {
 		return uitoa(n), true
 	}
 	return "", false
+}
+
+// String implements fmt.Stringer: Text's string for the types that have
+// one, else the type and the data in hex ("REG_BINARY 01 02"), so that a
+// value formatted with %v shows as text, never as raw bytes.
+func (v Value) String() string {
+	if s, ok := v.Text(); ok {
+		return s
+	}
+	var b strings.Builder
+	b.WriteString(v.Type.String())
+	for i, c := range v.Data {
+		if i == 64 {
+			fmt.Fprintf(&b, " ... (%d bytes)", len(v.Data))
+			break
+		}
+		fmt.Fprintf(&b, " %02x", c)
+	}
+	return b.String()
 }
 
 // Strings decodes REG_MULTI_SZ data: the list of strings, without the empty

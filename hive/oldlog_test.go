@@ -100,7 +100,7 @@ func TestOldFormatBuilt(t *testing.T) {
 	require.NoError(t, err)
 	v, ok := k.Value("IntegrationServicesVersion")
 	require.True(t, ok)
-	s, ok := v.String()
+	s, ok := v.Text()
 	require.True(t, ok)
 	require.Equal(t, "6.2.9200.16433", s)
 	require.True(t, k.FromLog)

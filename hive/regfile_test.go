@@ -37,7 +37,7 @@ func mustString(t *testing.T, k *Key, name string) string {
 	t.Helper()
 	v, ok := k.Value(name)
 	require.Truef(t, ok, "value %q in %s", name, k.Path)
-	s, ok := v.String()
+	s, ok := v.Text()
 	require.True(t, ok)
 	return s
 }

@@ -245,7 +245,7 @@ func keyToJSON(k *hive.Key) *keyJSON {
 				vj.Data = fmt.Sprintf("%x", v.Data)
 			}
 		default:
-			if s, ok := v.String(); ok {
+			if s, ok := v.Text(); ok {
 				vj.Data = s
 			} else {
 				vj.Data = fmt.Sprintf("%x", v.Data)

@@ -64,7 +64,7 @@ func TestRoundTripThroughReader(t *testing.T) {
 			str := func(name string) string {
 				v, ok := got.Value(name)
 				require.True(t, ok, name)
-				s, ok := v.String()
+				s, ok := v.Text()
 				require.True(t, ok, name)
 				return s
 			}
@@ -131,7 +131,7 @@ func TestSelfReferencingRI(t *testing.T) {
 	require.NoError(t, err, "the rest of the hive stays readable")
 	v, ok := other.Value("fine")
 	require.True(t, ok)
-	s, ok := v.String()
+	s, ok := v.Text()
 	require.True(t, ok)
 	assert.Equal(t, "yes", s)
 	k, err := h.Key("Loop")
@@ -166,7 +166,7 @@ func TestDirtyStepsReplay(t *testing.T) {
 	require.NoError(t, err)
 	v, ok := k.Value("IntegrationServicesVersion")
 	require.True(t, ok)
-	s, ok := v.String()
+	s, ok := v.Text()
 	require.True(t, ok)
 	assert.Equal(t, "6.3.9600.18692", s)
 	assert.True(t, k.FromLog)
@@ -198,7 +198,7 @@ func TestDirtyOldReplay(t *testing.T) {
 	require.NoError(t, err)
 	v, ok := k.Value("Microsoft-Hyper-V-Guest-Installer-Win6x-Package")
 	require.True(t, ok)
-	s, ok := v.String()
+	s, ok := v.Text()
 	require.True(t, ok)
 	assert.Equal(t, "6.2.9200.16434", s)
 	_, err = h.Key(`Filler\Group00000\Key1`)
