@@ -346,7 +346,7 @@ func TestEvaluateEdges(t *testing.T) {
 		for i := 0; i < 100; i++ {
 			ev.Events = append(ev.Events, event(pInt, 4000, idA, "web01", "HV01", tLate.Add(time.Duration(i)*time.Minute), uint64(i)))
 		}
-		res := Default().EvaluateWith(ev, Options{MaxRefs: 5})
+		res := Default().EvaluateWith(ev, &Options{MaxRefs: 5})
 		require.Len(t, res.VMs, 1)
 		assert.Len(t, res.VMs[0].Refs, 5)
 		fs := findingsOf(res, RuleCase3)

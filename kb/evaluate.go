@@ -36,10 +36,11 @@ var kb975354IC = Version{Major: 6, Minor: 1, Build: 7600, Revision: 20542, Parts
 // the action and the remediation, and returns the findings, with the
 // default Options. It never panics and never modifies ev.
 func (t *Table) Evaluate(ev Evidence) Result {
-	return t.EvaluateWith(ev, Options{})
+	return t.EvaluateWith(ev, nil)
 }
 
-// EvaluateWith is Evaluate with explicit Options.
+// EvaluateWith is Evaluate with explicit Options (nil: the defaults), taken
+// by pointer like every Options of the module.
 //
 // Correlation: evidence is tied to a VM by VM ID first (a GUID, compared
 // without braces and case), by VM name second; a name that belongs to two
@@ -71,9 +72,13 @@ func (t *Table) Evaluate(ev Evidence) Result {
 // row); a VM known only from the host's events, which may run Linux
 // (investigate, with the case its events would mean for Windows). Every
 // Assessment carries its Explanation.
-func (t *Table) EvaluateWith(ev Evidence, o Options) (res Result) {
+func (t *Table) EvaluateWith(ev Evidence, opts *Options) (res Result) {
 	if t == nil || t.byID == nil {
 		t = Default() // a nil or zero Table: the embedded one
+	}
+	var o Options
+	if opts != nil {
+		o = *opts
 	}
 	if o.MaxRefs <= 0 {
 		o.MaxRefs = defaultMaxRefs
