@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io/fs"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -222,13 +223,19 @@ func (e *Export) Key(path string) (*Key, error) {
 }
 
 // Walk calls fn for every key under path (the key itself included), depth
-// first, subkeys in name order. fn returning an error stops the walk.
-func (e *Export) Walk(path string, fn func(k *Key) error) error {
+// first, subkeys in name order: the shape of Hive.Walk. An export is held
+// in memory, so fn's error argument is always nil. fn returning a non-nil
+// error stops the walk and Walk returns it; fs.SkipDir skips the key's
+// subtree.
+func (e *Export) Walk(path string, fn func(k *Key, err error) error) error {
 	k, err := e.Key(path)
 	if err != nil {
 		return err
 	}
-	if err := fn(k); err != nil {
+	if err := fn(k, nil); err != nil {
+		if errors.Is(err, fs.SkipDir) {
+			return nil
+		}
 		return err
 	}
 	for _, name := range k.Subkeys {

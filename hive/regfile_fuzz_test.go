@@ -61,7 +61,7 @@ func checkExport(t *testing.T, e *Export, err error) {
 		}
 	}
 	n := 0
-	if err := e.Walk("", func(k *Key) error { n++; return nil }); err != nil {
+	if err := e.Walk("", func(k *Key, err error) error { n++; return nil }); err != nil {
 		t.Fatal(err)
 	}
 	if n != e.Len()+1 {

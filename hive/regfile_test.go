@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/binary"
 	"errors"
+	"io/fs"
 	"strings"
 	"testing"
 	"unicode/utf16"
@@ -265,14 +266,24 @@ func TestExportKeyAndWalk(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, `A\x`, k.Path)
 	var seen []string
-	require.NoError(t, e.Walk("", func(k *Key) error {
+	require.NoError(t, e.Walk("", func(k *Key, err error) error {
+		assert.NoError(t, err, "an export in memory has no unreadable key")
 		seen = append(seen, k.Path)
 		return nil
 	}))
 	assert.Equal(t, []string{"", "A", `A\x`, "b"}, seen)
+	seen = nil
+	require.NoError(t, e.Walk("", func(k *Key, err error) error {
+		seen = append(seen, k.Path)
+		if k.Path == "A" {
+			return fs.SkipDir
+		}
+		return nil
+	}))
+	assert.Equal(t, []string{"", "A", "b"}, seen, "SkipDir skips the subtree, as in Hive.Walk")
 	stop := errors.New("stop")
-	assert.ErrorIs(t, e.Walk("", func(*Key) error { return stop }), stop)
-	assert.ErrorIs(t, e.Walk("nope", func(*Key) error { return nil }), ErrKeyNotFound)
+	assert.ErrorIs(t, e.Walk("", func(*Key, error) error { return stop }), stop)
+	assert.ErrorIs(t, e.Walk("nope", func(*Key, error) error { return nil }), ErrKeyNotFound)
 	assert.Equal(t, KindRegExport, e.Kind())
 	assert.Equal(t, 3, e.Len())
 }
