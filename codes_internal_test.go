@@ -1,7 +1,6 @@
 package hvic
 
 import (
-	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -20,7 +19,7 @@ func TestProblemCodeMaps(t *testing.T) {
 			assert.Equal(t, result.CodeEVTXDamage, c) // the regions Survey counts
 			continue
 		}
-		assert.Equal(t, "evtx-"+strings.ReplaceAll(k.String(), "_", "-"), c.String(), k.String())
+		assert.Equal(t, "evtx-"+k.String(), c.String(), k.String())
 	}
 	assert.Equal(t, result.CodeEVTXDamage, evtxCode(evtx.ProblemUnknown))
 	for r, c := range refusalCodes {

@@ -247,21 +247,22 @@ const (
 
 var problemNames = [...]string{
 	ProblemUnknown:        "unknown",
-	ProblemHeaderCRC:      "header_crc",
+	ProblemHeaderCRC:      "header-crc",
 	ProblemHeader:         "header",
-	ProblemChunkHeaderCRC: "chunk_header_crc",
-	ProblemChunkDataCRC:   "chunk_data_crc",
-	ProblemChunkSkipped:   "chunk_skipped",
-	ProblemChunkTruncated: "chunk_truncated",
-	ProblemRecordFailed:   "record_failed",
-	ProblemRecordLimit:    "record_limit",
-	ProblemDataLimit:      "data_limit",
-	ProblemRecordPartial:  "record_partial",
-	ProblemChunkBudget:    "chunk_budget",
-	ProblemDamagedRegions: "damaged_regions",
+	ProblemChunkHeaderCRC: "chunk-header-crc",
+	ProblemChunkDataCRC:   "chunk-data-crc",
+	ProblemChunkSkipped:   "chunk-skipped",
+	ProblemChunkTruncated: "chunk-truncated",
+	ProblemRecordFailed:   "record-failed",
+	ProblemRecordLimit:    "record-limit",
+	ProblemDataLimit:      "data-limit",
+	ProblemRecordPartial:  "record-partial",
+	ProblemChunkBudget:    "chunk-budget",
+	ProblemDamagedRegions: "damaged-regions",
 }
 
-// String returns the stable snake_case name of k.
+// String returns the stable kebab-case name of k ("chunk-skipped"), the
+// spelling of every enum of the module.
 func (k ProblemKind) String() string {
 	if k >= 0 && int(k) < len(problemNames) {
 		return problemNames[k]

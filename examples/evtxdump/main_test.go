@@ -100,7 +100,7 @@ func TestRun(t *testing.T) {
 			assert.EqualValues(t, 2, out[0]["records_failed"])
 			partial := 0
 			for _, p := range out[0]["problems"].([]any) {
-				if p.(map[string]any)["kind"] == "record_partial" {
+				if p.(map[string]any)["kind"] == "record-partial" {
 					partial++
 				}
 			}
