@@ -2,6 +2,27 @@
 // dirty and damaged logs copied off live Hyper-V hosts, and extracts the
 // Hyper-V Integration Services (IC) evidence from them (ExtractIC).
 //
+// # Usage
+//
+// Open a log (Open, NewReader, FromBytes) and ask for what a scan
+// needs in one pass:
+//
+//	f, err := evtx.Open("Microsoft-Windows-Hyper-V-Integration-Admin.evtx", nil)
+//	if err != nil { ... }
+//	defer f.Close()
+//	s, err := f.Survey(ctx, &evtx.ScanOptions{Events: keys}) // keys: kb's event catalogue
+//	for _, c := range s.Coverage { ... } // computer, channel, first, last, records
+//	for _, ic := range s.Events { ... }  // VM, versions, record
+//	for _, p := range s.Problems { ... } // what was lost, and where
+//
+// Survey samples the log (Span), decodes only the chunks that can hold IC
+// events (ScanIC) and decodes a mixed log (several channels or computers)
+// in full. For every record, range over f.Records(ctx) (or
+// ParallelRecords); ExtractIC and ExtractICFor turn a Record into an
+// ICEvent; Sniff tells an event log by its first bytes. Errors wrap the
+// sentinels below; Stats and Problem say what a pass lost. The rest of
+// this comment is how the package reads, for maintainers.
+//
 // # Format
 //
 // References: libyal's "Windows XML Event Log (EVTX) format" document

@@ -3,6 +3,29 @@
 // through the shared Key/Value model, which .reg exports and reg query text
 // also fill.
 //
+// # Usage
+//
+// Tell the form by content, read it, and take the IC facts:
+//
+//	switch hive.Sniff(head) { // hive, hive-log, reg-export, reg-query
+//	case hive.KindHive:
+//		h, err := hive.Open(ctx, "SOFTWARE", nil) // .LOG1/.LOG2 beside it are replayed
+//		facts := hive.ExtractFacts(h, "SOFTWARE")
+//	case hive.KindRegExport:
+//		e, err := hive.ParseReg(ctx, data, nil)
+//		facts := hive.ExtractFacts(e, "guest.reg")
+//	case hive.KindRegQuery:
+//		e, err := hive.ParseRegQuery(ctx, data, nil)
+//	}
+//
+// Both a Hive and an Export are KeyReaders: Key(path) gives a Key with its
+// Values (Value.Text decodes strings and numbers; Value prints as text),
+// and Walk visits a subtree with fn(key, err). Hive.Recovery says which
+// transaction logs were applied or refused; Problems lists what damage
+// cost. Facts carry each value's source (file, key, value, replayed). The
+// rest of this comment is the format and how the package reads it, for
+// maintainers.
+//
 // # Format
 //
 // A hive is a 4096-byte base block ("regf": sequence numbers, root cell
