@@ -31,16 +31,12 @@ func refusalCode(r collect.Reason) result.ProblemCode {
 	return result.CodeUnreadable
 }
 
-func assemble(set *collect.Set, outs []*fileOut, o *Options) *Result {
-	res := &Result{Table: o.Table}
-	inv := &res.Inventory
-	inv.Archives = set.Archives
-	inv.Bytes = set.Bytes
-
-	// Skipped and refused files.
+// addSkipped lists the walk's skipped files, and its refused ones as
+// problems.
+func addSkipped(res *Result, set *collect.Set) {
 	for _, s := range set.Skipped {
 		if !s.Refused {
-			inv.Skipped = append(inv.Skipped, Skipped{Path: s.Path, Size: s.Size, Reason: string(s.Reason), Detail: s.Detail})
+			res.Inventory.Skipped = append(res.Inventory.Skipped, Skipped{Path: s.Path, Size: s.Size, Reason: string(s.Reason), Detail: s.Detail})
 			continue
 		}
 		sentinel := ErrRefused
@@ -49,7 +45,27 @@ func assemble(set *collect.Set, outs []*fileOut, o *Options) *Result {
 		}
 		res.Problems = append(res.Problems, problem(s.Path, SeverityError, refusalCode(s.Reason), "", because(sentinel, errors.New(s.Detail))))
 	}
+}
 
+// statusOf is a scan's status: failed when nothing was read, partial when
+// a problem lost data, else complete.
+func statusOf(anyRead bool, problems []Problem) Status {
+	switch {
+	case !anyRead:
+		return StatusFailed
+	case hasErrors(problems):
+		return StatusPartial
+	}
+	return StatusComplete
+}
+
+func assemble(set *collect.Set, outs []*fileOut, o *Options) *Result {
+	res := &Result{Table: o.Table}
+	inv := &res.Inventory
+	inv.Archives = set.Archives
+	inv.Bytes = set.Bytes
+
+	addSkipped(res, set)
 	nm := newNamer(outs)
 
 	ev := &res.Evidence
@@ -98,14 +114,7 @@ func assemble(set *collect.Set, outs []*fileOut, o *Options) *Result {
 
 	sort.SliceStable(inv.Files, func(i, j int) bool { return inv.Files[i].Path < inv.Files[j].Path })
 	sort.SliceStable(res.Problems, func(i, j int) bool { return res.Problems[i].File < res.Problems[j].File })
-	switch {
-	case !anyRead:
-		res.Status = StatusFailed
-	case len(res.Problems) > 0 && hasErrors(res.Problems):
-		res.Status = StatusPartial
-	default:
-		res.Status = StatusComplete
-	}
+	res.Status = statusOf(anyRead, res.Problems)
 	if res.VMs == nil {
 		res.VMs = []kb.Assessment{}
 	}
@@ -163,6 +172,29 @@ func evaluate(res *Result, o *Options) {
 
 func buildInventory(res *Result) {
 	inv := &res.Inventory
+	inventoryHosts(res)
+	inventoryVMs(res)
+	if inv.Hosts == nil {
+		inv.Hosts = []Host{}
+	}
+	if inv.VMs == nil {
+		inv.VMs = []VM{}
+	}
+	if inv.Guests == nil {
+		inv.Guests = []Guest{}
+	}
+	if inv.Files == nil {
+		inv.Files = []FileInfo{}
+	}
+	if inv.Skipped == nil {
+		inv.Skipped = []Skipped{}
+	}
+}
+
+// inventoryHosts lists the hosts: from the evidence, the VMs' hosts, with
+// the logs read for each and the files that belong to it.
+func inventoryHosts(res *Result) {
+	inv := &res.Inventory
 	ev := &res.Evidence
 	byKey := map[string]*Host{}
 	var order []string
@@ -215,7 +247,13 @@ func buildInventory(res *Result) {
 		sort.Strings(h.Files)
 		inv.Hosts = append(inv.Hosts, *h)
 	}
-	// Index guests and events by VM ID and by name (events can be many).
+}
+
+// inventoryVMs lists the VMs with their guest files and the number of IC
+// events kb attributed to each.
+func inventoryVMs(res *Result) {
+	inv := &res.Inventory
+	// Guests by VM ID, else by name; events by kb's VM index.
 	guestsByID, guestsByName := map[string][]string{}, map[string][]string{}
 	for _, g := range inv.Guests {
 		if g.VMID != "" {
@@ -240,21 +278,6 @@ func buildInventory(res *Result) {
 			vm.Guests = append(vm.Guests, guestsByName[strings.ToLower(a.VMName)]...)
 		}
 		inv.VMs = append(inv.VMs, vm)
-	}
-	if inv.Hosts == nil {
-		inv.Hosts = []Host{}
-	}
-	if inv.VMs == nil {
-		inv.VMs = []VM{}
-	}
-	if inv.Guests == nil {
-		inv.Guests = []Guest{}
-	}
-	if inv.Files == nil {
-		inv.Files = []FileInfo{}
-	}
-	if inv.Skipped == nil {
-		inv.Skipped = []Skipped{}
 	}
 }
 
