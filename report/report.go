@@ -169,6 +169,15 @@ func newView(raw *result.Result, opts *Options, escape bool) (*view, error) {
 	if v.t == nil {
 		v.t = kb.Default()
 	}
+	v.group()
+	return v, nil
+}
+
+// group puts the VMs under their hosts (by kb.HostKey, on the raw names),
+// sorts both, and hands each VM its findings and events by the index kb
+// gave them.
+func (v *view) group() {
+	res := v.res
 	hosts := map[string]*hostView{}
 	for i := range res.Inventory.Hosts {
 		h := &res.Inventory.Hosts[i]
@@ -228,7 +237,6 @@ func newView(raw *result.Result, opts *Options, escape bool) (*view, error) {
 			vm.events = append(vm.events, e)
 		}
 	}
-	return v, nil
 }
 
 func (v *view) vmView(a *kb.Assessment) *vmView {
