@@ -162,8 +162,17 @@ func channelFromName(name string) string {
 	return ""
 }
 
-// eventOf is an IC event as kb takes it. Kind is left unset: kb classifies
-// it from (provider, event ID) with its catalogue.
+// EventOf converts an IC event read by package evtx into the event kb
+// evaluates: the one mapping between the two packages (which know nothing
+// of each other). Kind is left unset: kb classifies the event from
+// (provider, event ID) with its catalogue. Ref.File is ic.File (the
+// evtx.Options.Name the log was opened with).
+func EventOf(ic evtx.ICEvent) kb.Event {
+	return eventOf(ic, ic.Channel)
+}
+
+// eventOf is EventOf with the channel the log is known by when the record
+// did not decode one.
 func eventOf(ic evtx.ICEvent, channel string) kb.Event {
 	return kb.Event{
 		Provider:         ic.Provider,

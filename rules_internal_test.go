@@ -2,6 +2,7 @@ package hvic
 
 import (
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 
@@ -61,4 +62,25 @@ func TestInnerWorkers(t *testing.T) {
 		assert.Equal(t, tt.want, got, "%d workers, %d files", tt.workers, tt.files)
 		assert.LessOrEqual(t, got*min(tt.workers, max(tt.files, 1)), tt.workers)
 	}
+}
+
+// EventOf maps every field of an evtx.ICEvent that kb reads, the event ID
+// widened and the record's channel kept.
+func TestEventOf(t *testing.T) {
+	at := time.Date(2024, 2, 12, 8, 0, 0, 0, time.UTC)
+	ic := evtx.ICEvent{Provider: "Microsoft-Windows-Hyper-V-Integration-Heartbeat", EventID: 4000, Component: "Heartbeat",
+		VMName: "VM1", VMID: "0c6d3e55-1a2b-4c3d-8e9f-0000000000a1", Time: at, Computer: "HV01",
+		Channel: "Microsoft-Windows-Hyper-V-Integration-Admin", File: "HV01/i.evtx", RecordID: 7,
+		FrameworkVersion: evtx.ProtocolVersion{Raw: "3.0"}, MessageVersion: evtx.ProtocolVersion{Raw: "4.0"},
+		Ambiguous: true, Note: "n"}
+	e := EventOf(ic)
+	assert.Equal(t, uint32(4000), e.EventID)
+	assert.Equal(t, ic.Channel, e.Channel)
+	assert.Equal(t, ic.Computer, e.Host)
+	assert.Equal(t, ic.VMID, e.VMID)
+	assert.Equal(t, "3.0", e.FrameworkVersion)
+	assert.Equal(t, "4.0", e.MessageVersion)
+	assert.Equal(t, kb.Ref{File: "HV01/i.evtx", RecordID: 7, Time: at, What: ic.Provider + " 4000"}, e.Ref)
+	assert.True(t, e.Ambiguous)
+	assert.Equal(t, kb.EventUnknown, e.Kind, "kb classifies")
 }
