@@ -157,6 +157,26 @@
 // not walked, hence not reported). Neither pass may run concurrently with
 // another pass on the same File.
 //
+// Inside a chunk that passes the chunk pre-filter, ScanIC also filters
+// record by record when the caller selects events (ScanOptions.Events, as
+// the collection scan does with kb's catalogue): a light reader reads only
+// each record's template instance (the definition, remembered by offset
+// once per chunk so that definitions in skipped records still serve later
+// ones; its static provider name or the substitution holding it; the
+// EventID substitution) and only the records whose (provider, event ID)
+// can be selected reach golang-evtx. It runs only in a plain chunk:
+// complete, with a clean run of record headers up to the free-space
+// offset, within MaxRecordsPerChunk, every record accepted by the
+// validator and readable by the light reader, and MaxChunkWork at or above
+// its default; any other chunk is decoded in full, so damage is reported
+// as before. Two things differ from the full decode, by design: a skipped
+// record that golang-evtx would still have failed (none is known; it passed
+// the validator and the light reader) is counted as decoded with no
+// problem, since finding it would need the decode the filter avoids, and it
+// cannot hide IC evidence because none of its provider names is selected;
+// and skipped records spend none of MaxChunkWork. ScanOptions.DecodeAll
+// turns both filters off.
+//
 // File.Span summarises a log for coverage without decoding it: it walks
 // the record headers by the same slot, free-space and identifier rules as
 // Records (Span.Records + Span.Damaged = Stats.RecordsAttempted), takes the
