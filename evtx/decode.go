@@ -252,7 +252,7 @@ func (d *decoder) decode(pos, size int) (rec Record, err error) {
 		rec.TimeCreated = filetime(int64(written))
 	}
 	if d.truncated {
-		d.f.stats.Problems = append(d.f.stats.Problems, d.f.problem(ProblemDataLimit, d.chunk, rec.Offset, rec.RecordID, 0, "event data",
+		d.f.addProblem(d.f.problem(ProblemDataLimit, d.chunk, rec.Offset, rec.RecordID, 0, "event data",
 			fmt.Errorf("%w: event data cut at %d fields / %d bytes", ErrTooLarge, d.f.opts.MaxDataFields, d.f.opts.MaxDataSize)))
 	}
 	return rec, nil

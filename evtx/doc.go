@@ -214,7 +214,9 @@
 // and a loop check, and limits come from Options (zero value = defaults):
 // MaxFileSize (1 PiB, in effect none), MaxRecordsPerChunk (8192),
 // MaxDataFields (1024 per record), MaxDataSize (1 MiB per record),
-// MaxChunkWork (2 Mi units per chunk); reaching one is a Problem.
+// MaxChunkWork (2 Mi units per chunk), MaxProblems (1,000 kept per pass,
+// the rest counted in one last ProblemsDropped); reaching one is a
+// Problem.
 // Damage yields partial results plus typed Problems (Stats), each with a
 // *FormatError wrapping a sentinel (ErrNotEVTX, ErrCorrupt, ErrTruncated,
 // ErrChecksum, ErrTooLarge, ErrDecode). Cancellation is checked once per
@@ -222,9 +224,9 @@
 // state of its own.
 //
 // Memory. Open and NewReader read the input in place: nothing grows with
-// the file size except Stats.Problems (per chunk: at most 64 failed
-// records, one per damaged region, one per limit reached, checksum
-// warnings; about 1 KiB each). Records
+// the file size. Problems (about 1 KiB each) are kept up to MaxProblems
+// per pass, and per batch of ParallelRecords and ScanIC; the others are
+// only counted (a crafted chunk can report a few thousand). Records
 // holds one 64 KiB chunk, its template and validation caches (bounded by
 // the chunk) and the record being yielded (MaxDataFields, MaxDataSize);
 // ParallelRecords and ScanIC hold at most ScanOptions.InFlight batches of

@@ -87,6 +87,10 @@ type ScanStats struct {
 
 	BytesRead int64 // input bytes read (each byte once)
 
+	// ProblemsDropped counts the problems over Options.MaxProblems, not
+	// kept; Problems then ends with one ProblemsDropped.
+	ProblemsDropped int
+
 	// Problems are the file-header problems, then in file order: every
 	// problem the full decode (Records) reports for the decoded and damaged
 	// chunks, and the checksum warnings of the filtered ones. Records of a
@@ -94,7 +98,10 @@ type ScanStats struct {
 	// it cannot hide IC evidence, since the chunk holds no relevant
 	// provider name. Records the record-level filter skips are undamaged
 	// by construction (see peek.go for the one case it cannot rule out).
+	// At most Options.MaxProblems are kept, as in Stats.
 	Problems []Problem
+
+	loss lossCounts // what the problems lost, kept or not (for Survey)
 }
 
 // ScanIC returns the IC evidence of the log, exactly as Records followed by
@@ -131,7 +138,7 @@ func (f *File) ScanIC(ctx context.Context, opts *ScanOptions) ([]ICEvent, ScanSt
 		nf = nil
 	}
 	err := f.runBatches(ctx, o, nf, true, func(b *batch) bool {
-		st.add(b)
+		st.add(b, f.opts.MaxProblems)
 		for _, it := range b.items {
 			if it.err == nil {
 				events = append(events, it.ev)
@@ -139,6 +146,7 @@ func (f *File) ScanIC(ctx context.Context, opts *ScanOptions) ([]ICEvent, ScanSt
 		}
 		return true
 	})
+	st.Problems = f.withDropped(st.Problems, st.ProblemsDropped)
 	return events, st, err
 }
 
@@ -153,7 +161,7 @@ func (f *File) ParallelRecords(ctx context.Context, opts *ScanOptions) iter.Seq2
 		f.stats = Stats{ChunkSlots: f.slots(), Problems: append([]Problem(nil), f.headerP...)}
 		stopped := false
 		err := f.runBatches(ctx, o, nil, false, func(b *batch) bool {
-			mergeStats(&f.stats, &b.stats)
+			f.mergeStats(&b.stats)
 			for _, it := range b.items {
 				if !yield(it.rec, it.err) {
 					stopped = true
@@ -168,7 +176,9 @@ func (f *File) ParallelRecords(ctx context.Context, opts *ScanOptions) iter.Seq2
 	}
 }
 
-func mergeStats(dst, src *Stats) {
+// mergeStats adds the counts and problems of a batch to the pass's.
+func (f *File) mergeStats(src *Stats) {
+	dst := &f.stats
 	dst.ChunksPresent += src.ChunksPresent
 	dst.ChunksParsed += src.ChunksParsed
 	dst.ChunksEmpty += src.ChunksEmpty
@@ -177,10 +187,15 @@ func mergeStats(dst, src *Stats) {
 	dst.RecordsDecoded += src.RecordsDecoded
 	dst.RecordsRecovered += src.RecordsRecovered
 	dst.RecordsFailed += src.RecordsFailed
-	dst.Problems = append(dst.Problems, src.Problems...)
+	var d int
+	dst.Problems, d = keepAll(dst.Problems, src.Problems, f.opts.MaxProblems)
+	dst.ProblemsDropped += d + src.ProblemsDropped
+	dst.loss.add(src.loss)
 }
 
-func (s *ScanStats) add(b *batch) {
+// add adds the counts and problems of a batch to the pass's, keeping at
+// most limit problems.
+func (s *ScanStats) add(b *batch, limit int) {
 	s.ChunksPresent += b.stats.ChunksPresent
 	s.ChunksDecoded += b.stats.ChunksParsed
 	s.ChunksFiltered += b.filtered
@@ -191,7 +206,10 @@ func (s *ScanStats) add(b *batch) {
 	s.RecordsRecovered += b.stats.RecordsRecovered
 	s.RecordsFailed += b.stats.RecordsFailed
 	s.BytesRead += b.bytes
-	s.Problems = append(s.Problems, b.stats.Problems...)
+	var d int
+	s.Problems, d = keepAll(s.Problems, b.stats.Problems, limit)
+	s.ProblemsDropped += d + b.stats.ProblemsDropped
+	s.loss.add(b.stats.loss)
 }
 
 // item is one result of a batch: a record (ParallelRecords), an IC event
@@ -350,7 +368,10 @@ func (w *worker) run(ctx context.Context, idx, n, first int) (res *batchResult) 
 			off := int64(fileHeaderBlock) + int64(first)*chunkSize
 			pr := w.f.problem(ProblemChunkSkipped, first, off, 0, 0, "chunk batch",
 				fmt.Errorf("%w: internal error: %v", ErrCorrupt, p))
-			res.stats.Problems = append(res.stats.Problems, pr)
+			res.stats.loss.count(pr)
+			var d int
+			res.stats.Problems, d = keep(res.stats.Problems, pr, w.f.opts.MaxProblems)
+			res.stats.ProblemsDropped += d
 			res.items = append(res.items, item{err: pr.Err})
 		}
 	}()

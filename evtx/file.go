@@ -79,10 +79,11 @@ func (f *File) Header() Header { return f.header }
 func (f *File) Size() int64 { return f.size }
 
 // Stats returns the counts and problems of the latest (or running) Records
-// pass; before any pass, only the file-header problems.
+// pass; before any pass, only the file-header problems. When problems were
+// dropped (Options.MaxProblems), the list ends with one ProblemsDropped.
 func (f *File) Stats() Stats {
 	s := f.stats
-	s.Problems = append([]Problem(nil), s.Problems...)
+	s.Problems = f.withDropped(append([]Problem(nil), s.Problems...), s.ProblemsDropped)
 	return s
 }
 

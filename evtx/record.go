@@ -131,6 +131,14 @@ type Options struct {
 	// damaged regions, which are still reported in order); the next chunk
 	// gets a new budget. Default DefaultMaxChunkWork.
 	MaxChunkWork int64
+	// MaxProblems caps the problems kept by one pass (Records,
+	// ParallelRecords, ScanIC, Survey), file-header problems included:
+	// the first ones in file order are kept, the rest are counted
+	// (Stats.ProblemsDropped) and, when any were dropped, the list ends
+	// with one more, ProblemsDropped, saying how many. Every count of
+	// Stats and ScanStats still covers the whole pass. Default
+	// DefaultMaxProblems.
+	MaxProblems int
 
 	// unchecked hands golang-evtx each record without the validator: set
 	// only by the tests that compare the two (mirror_test.go).
@@ -148,6 +156,10 @@ const (
 	// generated Hyper-V events, and a chunk that spends all of it decodes
 	// in 20-60 ms (under 1 s per MiB of crafted log).
 	DefaultMaxChunkWork = 2 << 20
+	// DefaultMaxProblems is 1,000 problems per pass: a crafted chunk can
+	// report a few thousand damaged regions, so a large log could
+	// otherwise hold millions.
+	DefaultMaxProblems = 1000
 )
 
 func (o *Options) withDefaults() Options {
@@ -169,6 +181,9 @@ func (o *Options) withDefaults() Options {
 	}
 	if v.MaxChunkWork <= 0 {
 		v.MaxChunkWork = DefaultMaxChunkWork
+	}
+	if v.MaxProblems <= 0 {
+		v.MaxProblems = DefaultMaxProblems
 	}
 	return v
 }
@@ -220,7 +235,15 @@ type Stats struct {
 	// counted once; see Problem.Lost).
 	RecordsFailed int
 
-	Problems []Problem // file-header problems first, then in file order
+	// Problems are the file-header problems first, then in file order, at
+	// most Options.MaxProblems of them, then one ProblemsDropped when
+	// ProblemsDropped is not zero.
+	Problems []Problem
+	// ProblemsDropped counts the problems over Options.MaxProblems, not
+	// kept.
+	ProblemsDropped int
+
+	loss lossCounts // what the problems lost, kept or not (for Survey)
 }
 
 // ProblemKind classifies a Problem.
@@ -243,6 +266,7 @@ const (
 	ProblemRecordPartial              // a record's end is damaged; it was yielded with what could be decoded (Record.Partial)
 	ProblemChunkBudget                // records left in a chunk once its MaxChunkWork was spent were not decoded
 	ProblemDamagedRegions             // Survey: damaged regions between records in chunks it did not decode (Lost counts them)
+	ProblemsDropped                   // problems over Options.MaxProblems were not kept (Lost counts them; warning)
 )
 
 var problemNames = [...]string{
@@ -259,6 +283,7 @@ var problemNames = [...]string{
 	ProblemRecordPartial:  "record-partial",
 	ProblemChunkBudget:    "chunk-budget",
 	ProblemDamagedRegions: "damaged-regions",
+	ProblemsDropped:       "problems-dropped",
 }
 
 // String returns the stable kebab-case name of k ("chunk-skipped"), the
@@ -276,7 +301,7 @@ func (k ProblemKind) MarshalText() ([]byte, error) { return []byte(k.String()), 
 // Warning reports whether a problem of this kind loses no data.
 func (k ProblemKind) Warning() bool {
 	switch k {
-	case ProblemHeaderCRC, ProblemHeader, ProblemChunkHeaderCRC, ProblemChunkDataCRC:
+	case ProblemHeaderCRC, ProblemHeader, ProblemChunkHeaderCRC, ProblemChunkDataCRC, ProblemsDropped:
 		return true
 	}
 	return false

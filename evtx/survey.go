@@ -2,7 +2,6 @@ package evtx
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 )
@@ -33,8 +32,13 @@ type Survey struct {
 	Records int
 	// Problems are everything the reading lost or found suspicious, in
 	// file order, each damaged region once (ProblemDamagedRegions counts
-	// those in chunks holding no IC event, which are not decoded).
+	// those in chunks holding no IC event, which are not decoded). At most
+	// Options.MaxProblems of the reading's are kept; when some were
+	// dropped, the list ends with one ProblemsDropped.
 	Problems []Problem
+	// ProblemsDropped counts the problems over Options.MaxProblems, not
+	// kept.
+	ProblemsDropped int
 	// Damaged is true when records were lost.
 	Damaged bool
 	// Mixed is true when the log holds several channels or computers
@@ -66,26 +70,19 @@ func (f *File) Survey(ctx context.Context, opts *ScanOptions) (*Survey, error) {
 	// of the chunks it does not decode are seen by Span only. Span counts
 	// record headers: those that do not decode are known only in the
 	// decoded chunks.
-	s.Damaged = sp.Damaged > 0 || sp.ChunksSkipped > 0 || st.RecordsFailed > 0 || st.ChunksSkipped > 0
-	records, regions := sp.Records, 0
-	for _, p := range st.Problems {
-		if !p.Kind.Warning() {
-			s.Damaged = true
-		}
-		switch {
-		case p.Kind == ProblemRecordFailed && errors.Is(p.Err, ErrDecode):
-			records--
-		case p.Kind == ProblemRecordFailed:
-			regions++
-		case p.Kind == ProblemRecordLimit:
-			records -= p.Lost
-		}
-		s.Problems = append(s.Problems, p)
+	// The counts come from ScanStats, not from its problem list, which
+	// MaxProblems may have cut.
+	s.Damaged = sp.Damaged > 0 || sp.ChunksSkipped > 0 || st.RecordsFailed > 0 || st.ChunksSkipped > 0 || st.loss.lossy
+	records := sp.Records - st.loss.decodeFailed - st.loss.limitLost
+	s.Problems, s.ProblemsDropped = st.Problems, st.ProblemsDropped
+	if s.ProblemsDropped > 0 {
+		s.Problems = s.Problems[:len(s.Problems)-1] // the ProblemsDropped, put back last
 	}
-	if n := sp.Damaged - regions; n > 0 {
+	if n := sp.Damaged - st.loss.regions; n > 0 {
 		s.Problems = append(s.Problems, Problem{Kind: ProblemDamagedRegions, Chunk: -1, Offset: -1, Lost: n,
 			Err: fmt.Errorf("%w: %d damaged record regions (in chunks holding no IC events)", ErrCorrupt, n)})
 	}
+	s.Problems = f.withDropped(s.Problems, s.ProblemsDropped)
 	s.Records = max(records, 0)
 	s.Coverage = []Coverage{{Computer: sp.Computer, First: sp.First, Last: sp.Last, Records: s.Records}}
 	if sp.Decoded {
@@ -130,12 +127,7 @@ func (f *File) surveyMixed(ctx context.Context, opts *ScanOptions) (*Survey, err
 		}
 	}
 	st := f.Stats()
-	s.Damaged = st.RecordsFailed > 0 || st.ChunksSkipped > 0
-	for _, p := range st.Problems {
-		if !p.Kind.Warning() {
-			s.Damaged = true
-		}
-		s.Problems = append(s.Problems, p)
-	}
+	s.Damaged = st.RecordsFailed > 0 || st.ChunksSkipped > 0 || st.loss.lossy
+	s.Problems, s.ProblemsDropped = st.Problems, st.ProblemsDropped
 	return s, nil
 }

@@ -174,7 +174,7 @@ func (f *File) chunk(i int, buf []byte, d *decoder, yield func(Record, error) bo
 	ch := parseChunkHeader(data)
 	f.checkChunkCRCs(i, off, data, ch)
 	if len(data) < chunkSize {
-		f.stats.Problems = append(f.stats.Problems, f.problem(ProblemChunkTruncated, i, off, 0, 0, "chunk",
+		f.addProblem(f.problem(ProblemChunkTruncated, i, off, 0, 0, "chunk",
 			fmt.Errorf("%w: file ends %d bytes into the chunk", ErrTruncated, len(data))))
 	}
 	f.stats.ChunksParsed++
@@ -209,24 +209,24 @@ func (f *File) checkChunkCRCs(i int, off int64, data []byte, ch chunkHeader) {
 	_, _ = h.Write(data[:120])
 	_, _ = h.Write(data[128:chunkHeaderSize])
 	if got := h.Sum32(); got != ch.headerCRC {
-		f.stats.Problems = append(f.stats.Problems, f.problem(ProblemChunkHeaderCRC, i, off, 0, 0, "chunk header",
+		f.addProblem(f.problem(ProblemChunkHeaderCRC, i, off, 0, 0, "chunk header",
 			fmt.Errorf("%w: stored 0x%08x, computed 0x%08x", ErrChecksum, ch.headerCRC, got)))
 	}
 	end := int64(ch.freeSpaceOff)
 	if end < chunkHeaderSize || end > int64(len(data)) {
-		f.stats.Problems = append(f.stats.Problems, f.problem(ProblemChunkDataCRC, i, off, 0, 0, "chunk header",
+		f.addProblem(f.problem(ProblemChunkDataCRC, i, off, 0, 0, "chunk header",
 			fmt.Errorf("%w: free space offset %d outside the chunk; records checksum not verified", ErrCorrupt, ch.freeSpaceOff)))
 		return
 	}
 	if got := crc32.ChecksumIEEE(data[chunkHeaderSize:end]); got != ch.dataCRC {
-		f.stats.Problems = append(f.stats.Problems, f.problem(ProblemChunkDataCRC, i, off, 0, 0, "chunk records",
+		f.addProblem(f.problem(ProblemChunkDataCRC, i, off, 0, 0, "chunk records",
 			fmt.Errorf("%w: stored 0x%08x, computed 0x%08x", ErrChecksum, ch.dataCRC, got)))
 	}
 }
 
 // lose records a data-losing problem and yields it.
 func (f *File) lose(p Problem, yield func(Record, error) bool) bool {
-	f.stats.Problems = append(f.stats.Problems, p)
+	f.addProblem(p)
 	return yield(Record{}, p.Err)
 }
 
@@ -494,7 +494,7 @@ func (f *File) partial(i int, off int64, pos, ps int, recovering bool, d *decode
 		return f.lose(p, yield)
 	}
 	rec.Partial = true
-	f.stats.Problems = append(f.stats.Problems, f.problem(ProblemRecordPartial, i, off+int64(pos), id, 0, "record",
+	f.addProblem(f.problem(ProblemRecordPartial, i, off+int64(pos), id, 0, "record",
 		fmt.Errorf("%w: record end damaged (size %d, trailing copy %d); fields decoded up to the damage", ErrCorrupt, ps, trailer)))
 	return f.yieldRecord(rec, recovering, yield)
 }
