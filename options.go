@@ -93,7 +93,9 @@ type Options struct {
 	MaxArchiveDepth int
 	// MaxFiles caps the files walked. Default 1,000,000.
 	MaxFiles int
-	// MaxProblemsPerFile caps the problems kept per file. Default 20.
+	// MaxProblemsPerFile caps the problems kept per file. Default 20. The
+	// rest, and those a reader did not keep (evtx.Options.MaxProblems),
+	// are counted in one last problem, "more-problems".
 	MaxProblemsPerFile int
 	// MaxEvents caps the IC events kept over the whole scan. Default
 	// 1,000,000.

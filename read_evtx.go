@@ -87,7 +87,13 @@ func readEVTX(ctx context.Context, f *collect.File, open func(*evtx.Options) (*e
 	if dropped > 0 {
 		out.addProblem(o, problem(f.Path, SeverityError, result.CodeEventsLimit, "", because(ErrDamaged, fmt.Errorf("%d IC events not kept (Options.MaxEvents = %d)", dropped, o.MaxEvents))))
 	}
+	// The problems the reader did not keep (evtx.Options.MaxProblems) are
+	// counted with those over MaxProblemsPerFile, in one "more-problems".
+	out.dropped += sv.ProblemsDropped
 	for _, p := range sv.Problems {
+		if p.Kind == evtx.ProblemsDropped {
+			continue
+		}
 		sev := SeverityError
 		if p.Kind.Warning() {
 			sev = SeverityWarning

@@ -87,7 +87,7 @@ type fileOut struct {
 	coverage  []kb.LogCoverage // Host may be empty: filled by co-location
 	computers []string
 	problems  []Problem
-	dropped   int  // problems over MaxProblemsPerFile, counted only
+	dropped   int  // problems over MaxProblemsPerFile or dropped by a reader, counted only
 	ok        bool // something was read
 }
 

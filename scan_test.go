@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"path"
@@ -20,6 +21,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/hvic/hvic"
+	"github.com/hvic/hvic/evtx"
 	"github.com/hvic/hvic/hive"
 	"github.com/hvic/hvic/internal/evtxwriter"
 	"github.com/hvic/hvic/internal/hivewriter"
@@ -327,8 +329,11 @@ func TestTwoHosts(t *testing.T) {
 	assert.Equal(t, []string{"HV01.contoso.local", "HV02.contoso.local"}, names)
 }
 
+// A file's problems over MaxProblemsPerFile are counted in one last
+// problem, and so are those the evtx reader itself dropped
+// (evtx.Options.MaxProblems): twelve skipped chunks give twelve problems
+// in all, however the two caps split them.
 func TestProblemsCappedPerFile(t *testing.T) {
-	fsys := sampleFS(t)
 	w := evtxwriter.New(evtxwriter.Options{MaxRecordsPerChunk: 1})
 	for i := 0; i < 12; i++ {
 		require.NoError(t, w.Add(evtxwriter.Event{Provider: "Microsoft-Windows-Hyper-V-Integration-Heartbeat", EventID: 4010,
@@ -340,24 +345,41 @@ func TestProblemsCappedPerFile(t *testing.T) {
 	for c := 0; c < 12; c++ {
 		require.NoError(t, evtxwriter.CorruptChunkMagic(data, c))
 	}
-	fsys["HV09/bad.evtx"] = &fstest.MapFile{Data: data}
-	res, err := hvic.Scan(context.Background(), fsys, &hvic.Options{MaxProblemsPerFile: 3})
-	require.NoError(t, err)
-	var mine []hvic.Problem
-	for _, p := range res.Problems {
-		if p.File == "HV09/bad.evtx" {
-			mine = append(mine, p)
-		}
+	for _, tc := range []struct {
+		perFile, evtxMax int
+		listed           int
+		more             string
+	}{
+		{perFile: 3, listed: 3, more: "9 more problems"},
+		{perFile: 3, evtxMax: 5, listed: 3, more: "9 more problems"},
+		{perFile: 20, evtxMax: 2, listed: 2, more: "10 more problems"},
+	} {
+		t.Run(fmt.Sprintf("%d per file, evtx %d", tc.perFile, tc.evtxMax), func(t *testing.T) {
+			fsys := sampleFS(t)
+			fsys["HV09/bad.evtx"] = &fstest.MapFile{Data: data}
+			res, err := hvic.Scan(context.Background(), fsys, &hvic.Options{MaxProblemsPerFile: tc.perFile,
+				EVTX: &evtx.Options{MaxProblems: tc.evtxMax}})
+			require.NoError(t, err)
+			var mine []hvic.Problem
+			for _, p := range res.Problems {
+				if p.File == "HV09/bad.evtx" {
+					mine = append(mine, p)
+				}
+			}
+			require.Len(t, mine, tc.listed+1)
+			for _, p := range mine[:tc.listed] {
+				assert.Equal(t, result.CodeEVTXChunkSkipped, p.Code)
+			}
+			assert.Equal(t, result.CodeMoreProblems, mine[tc.listed].Code)
+			assert.Contains(t, mine[tc.listed].Message, tc.more)
+			for _, p := range mine { // every Problem carries its error, the count too
+				var fe *hvic.FileError
+				require.ErrorAs(t, p.Err, &fe, p.Code.String())
+				assert.Equal(t, p.File, fe.File)
+			}
+			assert.Equal(t, hvic.StatusPartial, res.Status)
+		})
 	}
-	require.Len(t, mine, 4)
-	assert.Equal(t, result.CodeMoreProblems, mine[3].Code)
-	assert.Contains(t, mine[3].Message, "9 more problems")
-	for _, p := range mine { // every Problem carries its error, the count too
-		var fe *hvic.FileError
-		require.ErrorAs(t, p.Err, &fe, p.Code.String())
-		assert.Equal(t, p.File, fe.File)
-	}
-	assert.Equal(t, hvic.StatusPartial, res.Status)
 }
 
 // Without the host's Integration-Admin log, "no 4000" proves nothing; an
