@@ -85,6 +85,7 @@ func assemble(set *collect.Set, outs []*fileOut, o *Options) *Result {
 			ev.Events = append(ev.Events, e)
 		}
 		addCoverage(ev, out, nm)
+		addViews(ev, out, nm)
 		if out.dropped > 0 {
 			out.problems = append(out.problems, problem(out.info.Path, SeverityWarning, result.CodeMoreProblems, "",
 				because(ErrDamaged, fmt.Errorf("%d more problems not listed", out.dropped))))
@@ -147,6 +148,33 @@ func addCoverage(ev *kb.Evidence, out *fileOut, nm *namer) {
 			}
 		}
 		ev.Coverage = append(ev.Coverage, c)
+	}
+}
+
+// addViews adds a Get-VM file's VMs; a listing without ComputerName is
+// the host's its folder names, a guess said in a problem.
+func addViews(ev *kb.Evidence, out *fileOut, nm *namer) {
+	warned := false
+	for _, v := range out.views {
+		if v.Host == "" {
+			name, guessed := nm.hostFor(out.dir)
+			if name == "" {
+				if !warned {
+					out.problems = append(out.problems, problem(out.info.Path, SeverityWarning, result.CodeHostUnnamed, "",
+						because(ErrDamaged, fmt.Errorf("the Get-VM output has no ComputerName column and no host could be told from its place in the collection"))))
+					warned = true
+				}
+			} else if guessed && !warned {
+				out.problems = append(out.problems, problem(out.info.Path, SeverityWarning, result.CodeHostGuessed, "",
+					because(ErrDamaged, fmt.Errorf("the Get-VM output has no ComputerName column: its VMs are taken to be %s's, from the folder", name))))
+				warned = true
+			}
+			v.Host = name
+		}
+		if out.info.Host == "" {
+			out.info.Host = v.Host
+		}
+		ev.VMViews = append(ev.VMViews, v)
 	}
 }
 

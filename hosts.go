@@ -129,7 +129,7 @@ func newNamer(outs []*fileOut) *namer {
 }
 
 // hyperVComputers lists the computers of the logs read that are Hyper-V
-// hosts by their logs' content or by a guest's word.
+// hosts by their logs' content, their Get-VM output or a guest's word.
 func hyperVComputers(nm *namer, ev *kb.Evidence) []string {
 	var out []string
 	isHost := map[string]bool{}
@@ -140,6 +140,9 @@ func hyperVComputers(nm *namer, ev *kb.Evidence) []string {
 		if isHyperVLog(c.Channel) {
 			isHost[kb.HostKey(c.Host)] = true
 		}
+	}
+	for _, v := range ev.VMViews {
+		isHost[kb.HostKey(v.Host)] = true // Get-VM runs on a Hyper-V host
 	}
 	for _, g := range ev.Guests {
 		for _, n := range g.HostNames {

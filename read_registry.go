@@ -8,8 +8,10 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/hvic/hvic/evtx/export"
 	"github.com/hvic/hvic/hive"
 	"github.com/hvic/hvic/internal/collect"
+	"github.com/hvic/hvic/internal/psvm"
 	"github.com/hvic/hvic/kb"
 	"github.com/hvic/hvic/report/result"
 )
@@ -130,10 +132,15 @@ func isLogProblem(err error, rec hive.Recovery) bool {
 }
 
 // readLimit is the most read into memory for f: MaxFileSize, and for a
-// text export the export parser's own MaxSize.
+// text export the parser's own MaxSize.
 func readLimit(f *collect.File, o *Options) int64 {
-	if f.Kind == collect.KindRegExport || f.Kind == collect.KindRegQuery {
+	switch f.Kind {
+	case collect.KindRegExport, collect.KindRegQuery:
 		return o.exportOptions().MaxSize
+	case collect.KindGetVM:
+		return min(o.MaxFileSize, psvm.DefaultMaxSize)
+	case collect.KindEventExport:
+		return min(o.MaxFileSize, export.DefaultMaxSize)
 	}
 	return o.MaxFileSize
 }

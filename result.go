@@ -123,4 +123,5 @@ const (
 	RoleOtherLog          = result.RoleOtherLog
 	RoleTransactionLog    = result.RoleTransactionLog
 	RoleUnreadable        = result.RoleUnreadable
+	RoleHostVMList        = result.RoleHostVMList
 )

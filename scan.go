@@ -85,6 +85,7 @@ type fileOut struct {
 	replayed  bool
 	events    []kb.Event
 	coverage  []kb.LogCoverage // Host may be empty: filled by co-location
+	views     []kb.VMView      // Get-VM rows; Host may be empty: filled by co-location
 	computers []string
 	problems  []Problem
 	dropped   int  // problems over MaxProblemsPerFile or dropped by a reader, counted only
@@ -218,6 +219,10 @@ func readFile(ctx context.Context, f *collect.File, o *Options, events *atomic.I
 	switch f.Kind {
 	case collect.KindRegExport, collect.KindRegQuery:
 		readExport(ctx, f, data, o, out)
+	case collect.KindGetVM:
+		readGetVM(f, data, o, out)
+	case collect.KindEventExport:
+		readEventExport(ctx, f, data, o, events, out)
 	}
 }
 

@@ -190,6 +190,7 @@ var msg = map[string][2]string{
 	"code.log-unattributed":     {"log of no known host", "どのホストのログか不明"},
 	"code.ic-version-malformed": {"malformed IC version", "IC バージョンの形式が不正"},
 	"code.more-problems":        {"more problems", "ほかの問題"},
+	"code.form-problem":         {"row not read", "読み取れない行"},
 	"code.internal":             {"internal error", "内部エラー"},
 
 	"sev.warning": {"warning", "警告"},

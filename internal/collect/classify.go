@@ -4,7 +4,9 @@ import (
 	"bytes"
 
 	"github.com/hvic/hvic/evtx"
+	"github.com/hvic/hvic/evtx/export"
 	"github.com/hvic/hvic/hive"
+	"github.com/hvic/hvic/internal/psvm"
 )
 
 // Kind is what a file holds, decided from its first bytes, never from its
@@ -13,19 +15,21 @@ type Kind uint8
 
 // File kinds.
 const (
-	KindOther     Kind = iota // not recognised
-	KindEVTX                  // Windows event log: "ElfFile\0" file header
-	KindHive                  // registry hive primary file: "regf" base block, file type 0
-	KindHiveLog               // hive transaction log: regf base block of type 1, 2 or 6, or a DIRT/HvLE page
-	KindRegExport             // regedit export: "Windows Registry Editor Version 5.00" or "REGEDIT4"
-	KindRegQuery              // text output of reg query
-	KindZip                   // ZIP archive (descended into)
+	KindOther       Kind = iota // not recognised
+	KindEVTX                    // Windows event log: "ElfFile\0" file header
+	KindHive                    // registry hive primary file: "regf" base block, file type 0
+	KindHiveLog                 // hive transaction log: regf base block of type 1, 2 or 6, or a DIRT/HvLE page
+	KindRegExport               // regedit export: "Windows Registry Editor Version 5.00" or "REGEDIT4"
+	KindRegQuery                // text output of reg query
+	KindZip                     // ZIP archive (descended into)
+	KindGetVM                   // Get-VM or Get-VMIntegrationService output (internal/psvm)
+	KindEventExport             // event log export: XML, CSV or text (evtx/export)
 )
 
-var kindNames = [...]string{"other", "evtx", "hive", "hive-log", "reg-export", "reg-query", "zip"}
+var kindNames = [...]string{"other", "evtx", "hive", "hive-log", "reg-export", "reg-query", "zip", "get-vm", "event-export"}
 
 // String returns a short stable name: "evtx", "hive", "hive-log",
-// "reg-export", "reg-query", "zip" or "other".
+// "reg-export", "reg-query", "zip", "get-vm", "event-export" or "other".
 func (k Kind) String() string {
 	if int(k) < len(kindNames) {
 		return kindNames[k]
@@ -67,6 +71,12 @@ func Classify(head []byte) (Kind, string) {
 	}
 	if k, ok := registryKinds[hive.Sniff(head)]; ok {
 		return k, ""
+	}
+	if export.Sniff(head) != export.FormUnknown {
+		return KindEventExport, ""
+	}
+	if psvm.Sniff(head) {
+		return KindGetVM, ""
 	}
 	return KindOther, "unrecognised content"
 }

@@ -223,7 +223,7 @@ func (f *File) Weight() int64 {
 	switch f.Kind {
 	case KindEVTX:
 		return 0
-	case KindRegExport, KindRegQuery:
+	case KindRegExport, KindRegQuery, KindGetVM, KindEventExport:
 		return 3 * f.Size
 	case KindHive:
 		w := f.Size

@@ -43,6 +43,12 @@ func utf16le(s string, bom bool) []byte {
 
 const regQueryText = "\r\nHKEY_LOCAL_MACHINE\\Software\\Microsoft\\Virtual Machine\\Auto\r\n    IntegrationServicesVersion    REG_SZ    6.3.9600.16384\r\n\r\n"
 
+const getVMCSV = "\"Name\",\"VMId\",\"State\",\"IntegrationServicesVersion\",\"IntegrationServicesState\"\r\n" +
+	"\"web01\",\"5e0b5b3a-0000-4000-8000-000000000001\",\"Running\",\"6.3.9600.16384\",\"Update required\"\r\n"
+
+const eventsXML = `<?xml version="1.0" encoding="utf-8" standalone="yes"?>
+<Events><Event xmlns="http://schemas.microsoft.com/win/2004/08/events/event"><System><Provider Name="Microsoft-Windows-Hyper-V-Integration"/><EventID>4010</EventID><TimeCreated SystemTime="2024-01-10T08:00:00.000Z"/><EventRecordID>1</EventRecordID><Channel>Microsoft-Windows-Hyper-V-Integration-Admin</Channel><Computer>HV01</Computer></System></Event></Events>`
+
 func TestClassify(t *testing.T) {
 	tests := []struct {
 		name string
@@ -67,6 +73,12 @@ func TestClassify(t *testing.T) {
 		{"reg query after a note", []byte("Hello, here is the output you asked for:\r\n\r\n" + regQueryText), KindRegQuery},
 		{"key lines only", []byte("HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Virtual Machine\\Guest\r\n"), KindRegQuery},
 		{"prose mentioning HKEY", []byte("see HKEY_LOCAL_MACHINE for details\nthanks\n"), KindOther},
+		{"get-vm csv", []byte(getVMCSV), KindGetVM},
+		{"get-vm csv utf16", utf16le(getVMCSV, true), KindGetVM},
+		{"get-vm table", []byte("\r\nName  State   IntegrationServicesVersion\r\n----  -----   --------------------------\r\nweb01 Running 6.3.9600.16384\r\n"), KindGetVM},
+		{"event viewer xml", []byte(eventsXML), KindEventExport},
+		{"event viewer xml utf16", utf16le(eventsXML, true), KindEventExport},
+		{"reg query naming IntegrationServicesVersion", []byte(regQueryText), KindRegQuery},
 		{"zip", []byte("PK\x03\x04rest"), KindZip},
 		{"empty zip", []byte("PK\x05\x06rest"), KindZip},
 		{"7z", []byte("7z\xBC\xAF\x27\x1Cxx"), KindOther},

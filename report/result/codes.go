@@ -46,7 +46,7 @@ const (
 	CodeHiveDamage       // part of the hive was lost to damage
 	CodeLogUnreadable    // a transaction log could not be read
 	CodeLogRefused       // a transaction log was refused by the replay
-	CodeExportUnreadable // a .reg export or reg query text could not be parsed
+	CodeExportUnreadable // a text export (.reg, reg query, Get-VM, events) could not be parsed
 	CodeRegistryProblem  // a part of a hive or export was skipped
 
 	// Correlation.
@@ -55,6 +55,9 @@ const (
 	CodeICVersionMalformed // an IC version that is not four numeric parts
 	CodeLogUnattributed    // a log naming no computer, under no known host
 	CodeMoreProblems       // a file's problems over MaxProblemsPerFile, counted
+
+	// Text forms of other evidence (appended to keep the numbers stable).
+	CodeFormProblem // a row of Get-VM output or an event export that could not be read
 
 	codeEnd
 )
@@ -97,6 +100,7 @@ var codeNames = [codeEnd]string{
 	CodeICVersionMalformed: "ic-version-malformed",
 	CodeLogUnattributed:    "log-unattributed",
 	CodeMoreProblems:       "more-problems",
+	CodeFormProblem:        "form-problem",
 }
 
 // ProblemCodes lists every code but CodeUnknown, in declaration order.

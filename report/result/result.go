@@ -117,6 +117,7 @@ const (
 	RoleOtherLog          Role = "other-log"           // another event log
 	RoleTransactionLog    Role = "transaction-log"     // a hive's .LOG/.LOG1/.LOG2
 	RoleUnreadable        Role = "unreadable"          // could not be read
+	RoleHostVMList        Role = "host-vm-list"        // a host's Get-VM (or Get-VMIntegrationService) output
 )
 
 // FileInfo is one file the scan read.
