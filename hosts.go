@@ -11,8 +11,29 @@ import (
 // namer ties files with no computer name of their own (a host's SOFTWARE
 // hive, an empty log) to a host, by where they sit in the collection.
 type namer struct {
-	logs  []*fileOut // event logs that name computers
-	known []string   // every computer name seen (events, guests' Parameters)
+	logs    []*fileOut                     // event logs that name computers
+	known   []string                       // every computer name seen (events, guests' Parameters)
+	systems map[string][]*hive.SystemFacts // SYSTEM hives by folder
+}
+
+// systemIn returns the ComputerName of the one SYSTEM hive in dir, "" when
+// there is none, several, or it records no name.
+func (n *namer) systemIn(dir string) string {
+	if sys := n.systems[dir]; len(sys) == 1 && sys[0].ComputerName.Present {
+		return strings.TrimSpace(sys[0].ComputerName.Value)
+	}
+	return ""
+}
+
+// fullName returns the longest known name of the same host as name (a
+// fully qualified one for a NetBIOS name), else name.
+func (n *namer) fullName(name string) string {
+	for _, k := range n.known {
+		if kb.HostKey(k) == kb.HostKey(name) && len(k) > len(name) {
+			name = k
+		}
+	}
+	return name
 }
 
 func within(dir, ancestor string) bool {
@@ -106,8 +127,11 @@ func promoteWorkerLogs(files []FileInfo, ev *kb.Evidence) {
 // newNamer gathers the computer names the files give: the event logs'
 // computers and the hosts guests name in their Parameters.
 func newNamer(outs []*fileOut) *namer {
-	nm := &namer{}
+	nm := &namer{systems: map[string][]*hive.SystemFacts{}}
 	for _, out := range outs {
+		if out.system != nil {
+			nm.systems[out.dir] = append(nm.systems[out.dir], out.system)
+		}
 		if len(out.computers) > 0 {
 			nm.logs = append(nm.logs, out)
 			for _, c := range out.computers {

@@ -46,6 +46,22 @@ func readHive(ctx context.Context, f *collect.File, o *Options, out *fileOut) {
 	facts := hive.ExtractFacts(h, f.Path)
 	factsDone(facts, o, out)
 	out.ownName = ownName(h)
+	systemDone(hive.ExtractSystemFacts(h, f.Path), o, out)
+}
+
+// systemDone keeps a SYSTEM hive's (or export's) facts: its computer name
+// names the host beside it, its vmic* services reach the guest beside it.
+func systemDone(sf hive.SystemFacts, o *Options, out *fileOut) {
+	if !sf.IsSystem {
+		return
+	}
+	out.system = &sf
+	if sf.ComputerName.Present {
+		out.info.Host = strings.TrimSpace(sf.ComputerName.Value)
+	}
+	for _, err := range sf.Problems {
+		out.addProblem(o, problem(out.info.Path, SeverityWarning, result.CodeRegistryProblem, "system facts", because(ErrDamaged, err)))
+	}
 }
 
 // hiveOptions are the hive reader's limits within MaxFileSize.
@@ -181,6 +197,7 @@ func readExport(ctx context.Context, f *collect.File, data []byte, o *Options, o
 	facts := hive.ExtractFacts(ex, f.Path)
 	factsDone(facts, o, out)
 	out.ownName = ownName(ex)
+	systemDone(hive.ExtractSystemFacts(ex, f.Path), o, out)
 }
 
 func factsDone(facts hive.Facts, o *Options, out *fileOut) {
@@ -316,7 +333,10 @@ func addFacts(ev *kb.Evidence, inv *Inventory, out *fileOut, nm *namer) {
 	file := out.info.Path
 	if f.Host != nil {
 		name, guessed := nm.hostFor(out.dir)
-		if out.ownName != "" && (name == "" || guessed) {
+		if sys := nm.systemIn(out.dir); sys != "" {
+			// The SYSTEM hive beside it records the machine's name.
+			name, guessed = nm.fullName(sys), false
+		} else if out.ownName != "" && (name == "" || guessed) {
 			// The hive's own record of its name beats a guess.
 			name, guessed = out.ownName, false
 			for _, k := range nm.known {
@@ -353,13 +373,13 @@ func addFacts(ev *kb.Evidence, inv *Inventory, out *fileOut, nm *namer) {
 		ev.Hosts = append(ev.Hosts, h)
 	}
 	if f.Guest != nil {
-		addGuest(ev, inv, out)
+		addGuest(ev, inv, out, nm)
 	}
 }
 
 // addGuest adds a guest hive's or export's facts as guest evidence and to
 // the inventory.
-func addGuest(ev *kb.Evidence, inv *Inventory, out *fileOut) {
+func addGuest(ev *kb.Evidence, inv *Inventory, out *fileOut, nm *namer) {
 	f := out.facts
 	file := out.info.Path
 	g := f.Guest
@@ -396,6 +416,14 @@ func addGuest(ev *kb.Evidence, inv *Inventory, out *fileOut) {
 	}
 	if g.VirtualMachineID.Present {
 		ge.Refs = append(ge.Refs, refOf(file, g.VirtualMachineID.Source, "VirtualMachineId"))
+	}
+	if sys := nm.systems[out.dir]; len(sys) == 1 {
+		// The guest's SYSTEM hive, paired by folder.
+		if svc, ok := sys[0].Service("vmickvpexchange"); ok && svc.Present && svc.Start.Present {
+			off := svc.Disabled()
+			ge.DataExchangeDisabled = &off
+			ge.Refs = append(ge.Refs, refOf(sys[0].File, svc.Start.Source, "vmickvpexchange Start"))
+		}
 	}
 	ev.Guests = append(ev.Guests, ge)
 	host := ""

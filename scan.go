@@ -81,7 +81,8 @@ type fileOut struct {
 	info      FileInfo
 	dir       string
 	facts     *hive.Facts
-	ownName   string // the computer name the SOFTWARE hive records of itself, if any
+	system    *hive.SystemFacts // a SYSTEM hive's facts, nil for other files
+	ownName   string            // the computer name the SOFTWARE hive records of itself, if any
 	replayed  bool
 	events    []kb.Event
 	coverage  []kb.LogCoverage // Host may be empty: filled by co-location

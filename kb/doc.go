@@ -78,7 +78,8 @@
 //	                   "harmlessForLinux", "confidence", "rule", "text"}],
 //	 "releases":     [{"version", "name", "kb", "confidence"}],
 //	 "remediations": [{"id", "hostFamily", "guestMin", "guestMax", "linux", "method",
-//	                   "fallback", "confidence", "text"}],
+//	                   "fallback", "confidence", "text"}],   (text also "fallback": the
+//	                   instruction when the fallback method applies)
 //	 "services":     [{"id", "serviceName", "component", "linuxDaemon", "defaultEnabled", "text"}],
 //	 "collect":      [{"id", "side", "shell", "reads", "missing", "command", "text"}]}
 //

@@ -172,7 +172,9 @@ type ExplainKind uint8
 // "integration-log-not-read", "integration-log-damaged",
 // "host-records-no-version" (2016+ host), or for "linux" the LinuxBy
 // ("hint", "guest-os"). ExplainVersions "hostVersion" is "not-recorded" on
-// a 2016+ host. ExplainNote "note" IDs: "package-guessed" (guest OS
+// a 2016+ host. ExplainNote "note" IDs: "data-exchange-disabled" (the
+// guest's Data Exchange service is disabled, so the remediation's fallback
+// applies; "detail" is the fallback method), "package-guessed" (guest OS
 // unknown, the guest equals the package in "detail"), "package-ambiguous"
 // (it equals neither; "detail" is "win5x,win6x"), "guest-version-short"
 // and "host-version-short" (fewer than four parts; "detail" is the value

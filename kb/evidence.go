@@ -99,6 +99,12 @@ type GuestEvidence struct {
 	// BackupType is Microsoft\Virtualization\VssRequestor BackupType, nil
 	// when the value is absent (KB975354 problem 3).
 	BackupType *uint32 `json:"backupType,omitempty"`
+	// DataExchangeDisabled says whether the guest's Data Exchange service
+	// (vmickvpexchange) is disabled, from the guest's SYSTEM hive (its
+	// Start value); nil when unknown. Disabled, Windows Update cannot bring
+	// integration services to the guests that need it on 2016+ hosts, and
+	// the remediation is the row's fallback (the cab).
+	DataExchangeDisabled *bool `json:"dataExchangeDisabled,omitempty"`
 	// Replayed is true when these facts come from a hive whose transaction
 	// logs were replayed.
 	Replayed bool  `json:"replayed,omitempty"`

@@ -88,10 +88,17 @@ func (e *evaluator) remediation(s *vmState) {
 		// The guest's OS unknown: the host's Windows Update row.
 		r, ok = e.t.windowsUpdateRow(s.a.HostFamily)
 	}
-	if ok {
-		s.a.Remediation = &r
-		s.params["remediation"] = r.ID
+	if !ok {
+		return
 	}
+	if g := s.guest; g != nil && g.DataExchangeDisabled != nil && *g.DataExchangeDisabled &&
+		r.Method == MethodWindowsUpdate && r.Fallback != MethodUnknown {
+		r.FallbackApplies = true
+		s.params["remediationFallback"] = r.Fallback.String()
+		s.note("data-exchange-disabled", r.Fallback.String(), nil)
+	}
+	s.a.Remediation = &r
+	s.params["remediation"] = r.ID
 }
 
 // windowsUpdateRow is the first Windows Update row of the host family.

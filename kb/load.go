@@ -271,6 +271,13 @@ func (b *builder) remediations(list []rawRemediation) error {
 		if err != nil {
 			return err
 		}
+		if r.Fallback != MethodUnknown {
+			for _, lang := range requiredLanguages {
+				if strings.TrimSpace(tx[lang].Fallback) == "" {
+					return invalid(path, "%q text lacks the fallback instruction", lang)
+				}
+			}
+		}
 		for _, prev := range b.t.remediations {
 			if prev.HostFamily != r.HostFamily || prev.Linux != r.Linux {
 				continue

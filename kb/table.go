@@ -21,6 +21,9 @@ type Text struct {
 	Title       string `json:"title"`
 	Description string `json:"description"`
 	Remediation string `json:"remediation,omitempty"`
+	// Fallback is a remediation row's instruction when its Fallback
+	// method applies (Remediation.FallbackApplies).
+	Fallback string `json:"fallback,omitempty"`
 }
 
 // texts maps a language tag ("en", "ja") to a Text. It is never mutated
@@ -139,9 +142,14 @@ type Remediation struct {
 	Method   Method  `json:"method"`
 	// Fallback is the method to use when Method cannot be (for Windows
 	// Update: the IC cab when Data Exchange cannot be enabled).
-	Fallback   Method     `json:"fallback,omitempty"`
-	Confidence Confidence `json:"confidence"`
-	texts      texts
+	Fallback Method `json:"fallback,omitempty"`
+	// FallbackApplies is set by Evaluate when the evidence shows Method
+	// cannot be used (Windows Update with the guest's Data Exchange
+	// disabled): Fallback is the method, and Text's Fallback the
+	// instruction.
+	FallbackApplies bool       `json:"fallbackApplies,omitempty"`
+	Confidence      Confidence `json:"confidence"`
+	texts           texts
 }
 
 // Text returns the row's instructions and notes in lang, falling back to

@@ -151,6 +151,8 @@ var msg = map[string][2]string{
 	"basis.hint":                    {"named as Linux by the caller (-linux)", "呼び出し時に Linux と指定 (-linux)"},
 	"basis.guest-os":                {"from the guest's OS name", "ゲスト OS 名から"},
 
+	"note.data-exchange-disabled": {"the guest's Data Exchange service is disabled: Windows Update cannot update its integration services, so the remediation is the %s",
+		"ゲストのデータ交換サービスが無効なため、Windows Update で統合サービスを更新できません。対処は %s です"},
 	"note.package-guessed": {"the guest OS is unknown; the guest's version equals the host's %s package, taken as its package",
 		"ゲスト OS が不明です。ゲストのバージョンがホストの %s パッケージと一致するため、そのパッケージとして扱いました"},
 	"note.package-ambiguous": {"the guest OS is unknown and the host's packages differ (%s): which one applies cannot be told",

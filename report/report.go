@@ -279,6 +279,9 @@ func (v *view) vmView(a *kb.Assessment) *vmView {
 		if rt := row.Text(v.lang); rt.Remediation != "" {
 			vm.howTo = strings.TrimSpace(rt.Description + " " + rt.Remediation)
 		}
+		if rt := row.Text(v.lang); a.Remediation.FallbackApplies && rt.Fallback != "" {
+			vm.howTo = rt.Fallback
+		}
 	}
 	return vm
 }
