@@ -112,6 +112,7 @@ func assemble(set *collect.Set, outs []*fileOut, o *Options) *Result {
 	promoteWorkerLogs(inv.Files, ev)
 	evaluate(res, o)
 	buildInventory(res)
+	noHyperV(res, outs)
 
 	sort.SliceStable(inv.Files, func(i, j int) bool { return inv.Files[i].Path < inv.Files[j].Path })
 	sort.SliceStable(res.Problems, func(i, j int) bool { return res.Problems[i].File < res.Problems[j].File })

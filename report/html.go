@@ -69,6 +69,8 @@ type htmlData struct {
 	Other                                          []string
 	Problems                                       []htmlProblem
 	Skipped                                        []string
+	NoHyperV                                       bool
+	NoHyperVHints, NoHyperVCollect                 []string
 	Files                                          [][]string
 }
 
@@ -165,6 +167,7 @@ func HTML(w io.Writer, res *result.Result, opts *Options) error {
 	for _, s := range res.Inventory.Skipped {
 		d.Skipped = append(d.Skipped, s.Path+": "+skipReason(s))
 	}
+	d.NoHyperVHints, d.NoHyperVCollect, d.NoHyperV = v.noHyperV()
 	for _, f := range res.Inventory.Files {
 		d.Files = append(d.Files, []string{f.Path, f.Kind, string(f.Role), itoa(int(f.Size)), f.Host})
 	}
@@ -358,7 +361,7 @@ footer{margin-top:32px;color:#57606a;font-size:.85em}
 </div>
 {{end}}
 {{if .Other}}<h2>{{.L.findings_other}}</h2><ul>{{range .Other}}<li>{{.}}</li>{{end}}</ul>{{end}}
-<h2>{{.L.problems}} ({{len .Problems}})</h2>
+{{if .NoHyperV}}<h2>{{.L.nohyperv_title}}</h2><p>{{.L.nohyperv_hints}}:</p><ul>{{range .NoHyperVHints}}<li>{{.}}</li>{{end}}</ul><p>{{.L.nohyperv_collect}}:</p><ul>{{range .NoHyperVCollect}}<li class="mono">{{.}}</li>{{end}}</ul>{{end}}<h2>{{.L.problems}} ({{len .Problems}})</h2>
 {{if .Problems}}<ul>{{range .Problems}}<li class="problem {{.Class}}">[{{.Severity}}] <span class="mono">{{.Message}}</span></li>{{end}}</ul>{{else}}<p>{{.L.problems_none}}</p>{{end}}
 {{if .Skipped}}<h2>{{.L.skipped}} ({{len .Skipped}})</h2><ul>{{range .Skipped}}<li class="mono">{{.}}</li>{{end}}</ul>{{end}}
 <h2>{{.L.files}} ({{len .Files}})</h2>

@@ -29,6 +29,8 @@ type jsonReport struct {
 	Files         []jsonFile       `json:"files"`
 	Skipped       []result.Skipped `json:"skipped"`
 	Archives      []string         `json:"archives"`
+	// NoHyperV is result.NoHyperV: set when no VM could be assessed.
+	NoHyperV *result.NoHyperV `json:"no_hyperv,omitempty"`
 }
 
 type jsonTool struct {
@@ -224,6 +226,7 @@ func (v *view) jsonReport() *jsonReport {
 		Hosts: []jsonHost{}, VMs: []jsonVM{}, Findings: []jsonFinding{}, Conflicts: []jsonConflict{},
 		Events: []jsonEvent{}, Problems: []jsonProblem{}, Files: []jsonFile{},
 		Skipped: append([]result.Skipped{}, res.Inventory.Skipped...), Archives: nonNil(res.Inventory.Archives),
+		NoHyperV: res.NoHyperV,
 	}
 	for _, h := range res.Inventory.Hosts {
 		jh := jsonHost{Name: h.Name, OS: h.OS, GuestInstaller: h.GuestInstaller, Files: nonNil(h.Files), Logs: []jsonLog{}}

@@ -81,6 +81,16 @@ func Markdown(w io.Writer, res *result.Result, opts *Options) error {
 			fmt.Fprintf(bw, "- %s %s — %s\n", mdCode(f.RuleID), mdEscape(orDash(f.Host)), mdEscape(v.ruleText(f.RuleID).Title))
 		}
 	}
+	if hints, steps, ok := v.noHyperV(); ok {
+		fmt.Fprintf(bw, "\n## %s\n\n%s:\n\n", tr(l, "nohyperv.title"), tr(l, "nohyperv.hints"))
+		for _, h := range hints {
+			fmt.Fprintf(bw, "- %s\n", mdEscape(h))
+		}
+		fmt.Fprintf(bw, "\n%s:\n\n", tr(l, "nohyperv.collect"))
+		for _, c := range steps {
+			fmt.Fprintf(bw, "- %s\n", mdCode(c))
+		}
+	}
 	fmt.Fprintf(bw, "\n## %s (%d)\n\n", tr(l, "problems"), len(res.Problems))
 	if len(res.Problems) == 0 {
 		fmt.Fprintf(bw, "%s\n", tr(l, "problems.none"))

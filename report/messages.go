@@ -195,9 +195,18 @@ var msg = map[string][2]string{
 	"code.form-problem":         {"row not read", "読み取れない行"},
 	"code.internal":             {"internal error", "内部エラー"},
 
-	"sev.warning": {"warning", "警告"},
-	"sev.error":   {"error", "エラー"},
-	"sev.unknown": {"unknown", "不明"},
+	"sev.warning":                {"warning", "警告"},
+	"sev.error":                  {"error", "エラー"},
+	"nohyperv.title":             {"No Hyper-V integration services evidence: no VM could be assessed", "Hyper-V 統合サービスの証拠がありません。評価できる仮想マシンはありません"},
+	"nohyperv.hints":             {"Traces of Hyper-V seen", "確認された Hyper-V の痕跡"},
+	"nohyperv.notrace":           {"no trace of Hyper-V was seen", "Hyper-V の痕跡は見つかりませんでした"},
+	"nohyperv.collect":           {"What to collect", "収集するもの"},
+	"hint.guest-drivers-log":     {"a Hyper-V Guest-Drivers log: the collection comes from a guest", "Hyper-V Guest-Drivers ログ: ゲストから収集されたものです"},
+	"hint.hyper-v-log":           {"a Hyper-V log with no IC events", "統合サービスのイベントがない Hyper-V ログ"},
+	"hint.host-hive-without-vms": {"a Hyper-V host's SOFTWARE hive, with no VM known", "仮想マシンが見つからない Hyper-V ホストの SOFTWARE ハイブ"},
+	"side.host":                  {"on the host", "ホスト側"},
+	"side.guest":                 {"in the guest", "ゲスト側"},
+	"sev.unknown":                {"unknown", "不明"},
 }
 
 // tr returns the text of key in lang, the key itself when there is none.

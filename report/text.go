@@ -133,6 +133,16 @@ func Text(w io.Writer, res *result.Result, opts *Options) error {
 			}
 		}
 	}
+	if hints, steps, ok := v.noHyperV(); ok {
+		fmt.Fprintf(bw, "\n%s\n  %s:\n", tr(l, "nohyperv.title"), tr(l, "nohyperv.hints"))
+		for _, h := range hints {
+			fmt.Fprintf(bw, "    - %s\n", h)
+		}
+		fmt.Fprintf(bw, "  %s:\n", tr(l, "nohyperv.collect"))
+		for _, c := range steps {
+			fmt.Fprintf(bw, "    - %s\n", c)
+		}
+	}
 	fmt.Fprintf(bw, "\n%s (%d)\n", tr(l, "problems"), len(res.Problems))
 	for _, p := range res.Problems {
 		fmt.Fprintf(bw, "  [%s] %s: %s\n", v.problemSeverity(p.Severity), codeLabel(l, p.Code.String()), p.Message)

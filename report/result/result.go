@@ -218,8 +218,40 @@ type Result struct {
 	Inventory Inventory   `json:"inventory"`
 	Problems  []Problem   `json:"problems"`
 	Evidence  kb.Evidence `json:"-"`
+	// NoHyperV is set when the collection held no Hyper-V IC evidence (no
+	// VM could be assessed): it lists the Hyper-V traces seen and what to
+	// collect.
+	NoHyperV *NoHyperV `json:"noHyperV,omitempty"`
 	// Table is the rule table the findings refer to (for their text).
 	Table *kb.Table `json:"-"`
+}
+
+// NoHyperV says that a collection held no Hyper-V integration services
+// evidence, which traces of Hyper-V it did hold, and the commands whose
+// output hvic reads (kb's collection checklist).
+type NoHyperV struct {
+	Hints   []Hint        `json:"hints"`
+	Collect []CollectStep `json:"collect"`
+}
+
+// Hint is one trace of Hyper-V in a collection without IC evidence, and
+// the side of Hyper-V it points to.
+type Hint struct {
+	File string `json:"file"`
+	// What is "guest-drivers-log" (a guest's Hyper-V-Guest-Drivers log),
+	// "hyper-v-log" (a host's Hyper-V log) or "host-hive-without-vms" (a
+	// Hyper-V host's SOFTWARE hive, with no VM known).
+	What string `json:"what"`
+	Side string `json:"side"` // "host" or "guest"
+}
+
+// CollectStep is one command of kb's checklist (kb.Command): where to run
+// it, in which shell, and the line, with <host> and <vm> placeholders.
+type CollectStep struct {
+	ID    string `json:"id"`
+	Side  string `json:"side"`
+	Shell string `json:"shell"`
+	Line  string `json:"line"`
 }
 
 // NeedsAction reports whether some VM needs an IC upgrade or a look by
