@@ -100,6 +100,7 @@ func assemble(set *collect.Set, outs []*fileOut, o *Options) *Result {
 			inv.Files = append(inv.Files, FileInfo{Path: l.Path, Kind: l.Kind.String(), Role: RoleTransactionLog, Size: l.Size, Host: outs[i].info.Host})
 		}
 	}
+	attributeBare(res)
 	// Hyper-V hosts known from their logs only: computers that logged IC
 	// events or whose Hyper-V Integration/Worker logs were read, or that a
 	// guest names as its host. Other computers' logs (a desktop's System

@@ -193,6 +193,8 @@ var msg = map[string][2]string{
 	"code.ic-version-malformed": {"malformed IC version", "IC バージョンの形式が不正"},
 	"code.more-problems":        {"more problems", "ほかの問題"},
 	"code.form-problem":         {"row not read", "読み取れない行"},
+	"code.vm-guessed":           {"VM guessed", "VM を推定"},
+	"code.guest-unattributed":   {"guest unattributed", "帰属先不明のゲスト"},
 	"code.internal":             {"internal error", "内部エラー"},
 
 	"sev.warning":                {"warning", "警告"},

@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/hvic/hvic"
+	"github.com/hvic/hvic/report/result"
 )
 
 // Under a lowered descriptor limit, far below the number of archives,
@@ -29,8 +30,16 @@ func TestManyZipsUnderRlimit(t *testing.T) {
 	res, err := hvic.ScanPaths(context.Background(), []string{dir}, &hvic.Options{MaxOpenFiles: maxOpen, Workers: 4})
 	require.NoError(t, syscall.Setrlimit(syscall.RLIMIT_NOFILE, &old))
 	require.NoError(t, err)
-	if !assert.Empty(t, len(res.Problems)) {
-		t.Logf("first problem: %s", res.Problems[0].Message)
+	// The exports name no VM: each is rightly an unattributed guest
+	// (a warning); nothing else may go wrong.
+	var other []hvic.Problem
+	for _, p := range res.Problems {
+		if p.Code != result.CodeGuestUnattributed {
+			other = append(other, p)
+		}
+	}
+	if !assert.Empty(t, other) {
+		t.Logf("first problem: %s", other[0].Message)
 	}
 	assert.Equal(t, n+1, len(res.Inventory.Files))
 	assert.Equal(t, hvic.StatusComplete, res.Status)

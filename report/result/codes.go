@@ -57,7 +57,9 @@ const (
 	CodeMoreProblems       // a file's problems over MaxProblemsPerFile, counted
 
 	// Text forms of other evidence (appended to keep the numbers stable).
-	CodeFormProblem // a row of Get-VM output or an event export that could not be read
+	CodeFormProblem       // a row of Get-VM output or an event export that could not be read
+	CodeVMGuessed         // a guest export naming no VM, tied to one by its file or folder name
+	CodeGuestUnattributed // a guest export naming no VM, tied to none
 
 	codeEnd
 )
@@ -101,6 +103,8 @@ var codeNames = [codeEnd]string{
 	CodeLogUnattributed:    "log-unattributed",
 	CodeMoreProblems:       "more-problems",
 	CodeFormProblem:        "form-problem",
+	CodeVMGuessed:          "vm-guessed",
+	CodeGuestUnattributed:  "guest-unattributed",
 }
 
 // ProblemCodes lists every code but CodeUnknown, in declaration order.
