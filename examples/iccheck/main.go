@@ -301,7 +301,7 @@ func echoProblems(res *hvic.Result, stderr io.Writer) {
 func exitStatus(res *hvic.Result, th threshold, paths []string, stderr io.Writer) int {
 	switch {
 	case res.Status == hvic.StatusFailed:
-		fmt.Fprintf(stderr, "iccheck: %s: nothing readable (no event log, hive, .reg export or reg query text could be read)\n", textsafe.Escape(strings.Join(paths, ", ")))
+		fmt.Fprintf(stderr, "iccheck: %s: nothing readable (no event log or export of one, hive, .reg export, reg query text or Get-VM output could be read)\n", textsafe.Escape(strings.Join(paths, ", ")))
 		return exitUsage
 	case !hasHyperVEvidence(res):
 		fmt.Fprintf(stderr, "iccheck: %s: no Hyper-V evidence (no VM, no IC event, no IC registry facts, no Integration-Admin log)\n", textsafe.Escape(strings.Join(paths, ", ")))
