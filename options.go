@@ -4,6 +4,7 @@ import (
 	"github.com/hvic/hvic/evtx"
 	"github.com/hvic/hvic/hive"
 	"github.com/hvic/hvic/kb"
+	"runtime/debug"
 )
 
 // Defaults of Options.
@@ -37,6 +38,13 @@ type Options struct {
 	LinuxVMs []string
 	// Table is the rule table to evaluate with (default kb.Default()).
 	Table *kb.Table
+	// Tool and ToolVersion name the program in Result.Run (default "hvic"
+	// and this module's version from the build information, "devel" when
+	// there is none). A command built on hvic names itself here.
+	Tool, ToolVersion string
+	// Inputs name the collection in Result.Run when Scan is given an
+	// fs.FS (ScanPaths records the paths it was given).
+	Inputs []string
 
 	// MaxFileSize caps a file (or archive entry) read whole into memory:
 	// a hive, each of its transaction logs, a .reg export, reg query text.
@@ -156,6 +164,12 @@ func (o *Options) withDefaults() Options {
 	if r.MaxEvents <= 0 {
 		r.MaxEvents = DefaultMaxEvents
 	}
+	if r.Tool == "" {
+		r.Tool = "hvic"
+	}
+	if r.ToolVersion == "" {
+		r.ToolVersion = moduleVersion()
+	}
 	if r.Table == nil {
 		r.Table = kb.Default()
 	}
@@ -176,4 +190,31 @@ func eventKeys(t *kb.Table) []evtx.EventKey {
 		keys = append(keys, evtx.EventKey{Provider: e.Provider, Prefix: e.Prefix, ID: uint16(e.EventID)})
 	}
 	return keys
+}
+
+// modulePath is this module's path, looked up in the build information.
+const modulePath = "github.com/hvic/hvic"
+
+// moduleVersion is this module's version as the running binary records it:
+// the main module's when hvic is the main module, the dependency's
+// otherwise; "devel" for a source build with none.
+func moduleVersion() string {
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "devel"
+	}
+	m := &bi.Main
+	if m.Path != modulePath {
+		m = nil
+		for _, d := range bi.Deps {
+			if d.Path == modulePath {
+				m = d
+				break
+			}
+		}
+	}
+	if m == nil || m.Version == "" || m.Version == "(devel)" {
+		return "devel"
+	}
+	return m.Version
 }

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
+	"time"
 	"unicode/utf16"
 
 	"github.com/stretchr/testify/assert"
@@ -28,10 +29,15 @@ var update = flag.Bool("update", false, "rewrite the end-to-end fixtures testdat
 // hint).
 func scanSampleAsCLI(t *testing.T) *hvic.Result {
 	t.Helper()
-	res, err := hvic.Scan(context.Background(), os.DirFS(sampleDir), &hvic.Options{LinuxVMs: []string{"LNX01"}})
+	res, err := hvic.Scan(context.Background(), os.DirFS(sampleDir), &hvic.Options{LinuxVMs: []string{"LNX01"},
+		Tool: "iccheck", Inputs: []string{"testdata/sample"}})
 	require.NoError(t, err)
 	return res
 }
+
+// fixedRunTime replaces the scan time in the fixtures, so that they are
+// stable from run to run.
+var fixedRunTime = time.Date(2026, 12, 5, 9, 30, 0, 0, time.UTC)
 
 // TestResultJSONRoundTrip: Scan -> json.Marshal -> json.Unmarshal ->
 // report.Render gives the bytes rendering the scanned Result gives, in every
@@ -71,7 +77,12 @@ func fixtures(t *testing.T) map[string]*hvic.Result {
 	require.Equal(t, hvic.StatusPartial, partial.Status)
 	hostile, err := hvic.Scan(context.Background(), hostileFS(), nil)
 	require.NoError(t, err)
-	return map[string]*hvic.Result{"sample": scanSampleAsCLI(t), "partial": partial, "hostile": hostile}
+	out := map[string]*hvic.Result{"sample": scanSampleAsCLI(t), "partial": partial, "hostile": hostile}
+	for _, res := range out {
+		require.False(t, res.Run.GeneratedAt.IsZero())
+		res.Run.GeneratedAt = fixedRunTime
+	}
+	return out
 }
 
 // TestResultFixtures is the end-to-end golden: each fixture scan, as JSON,

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/hvic/hvic/evtx"
 	"github.com/hvic/hvic/hive"
@@ -34,7 +35,7 @@ func Scan(ctx context.Context, fsys fs.FS, opts *Options) (*Result, error) {
 		return nil, walkError(ctx, err)
 	}
 	defer set.Close()
-	return scanSet(ctx, set, &o)
+	return scanSet(ctx, set, &o, o.Inputs)
 }
 
 // ScanPaths is Scan over OS paths: each may be a folder, a ZIP archive or
@@ -47,7 +48,7 @@ func ScanPaths(ctx context.Context, paths []string, opts *Options) (*Result, err
 		return nil, walkError(ctx, err)
 	}
 	defer set.Close()
-	return scanSet(ctx, set, &o)
+	return scanSet(ctx, set, &o, paths)
 }
 
 func walkError(ctx context.Context, err error) error {
@@ -102,7 +103,7 @@ func innerWorkers(workers, files int) int {
 	return max(1, workers/busy)
 }
 
-func scanSet(ctx context.Context, set *collect.Set, o *Options) (*Result, error) {
+func scanSet(ctx context.Context, set *collect.Set, o *Options, inputs []string) (*Result, error) {
 	outs := make([]*fileOut, len(set.Files))
 	var events atomic.Int64 // IC events kept, against MaxEvents
 	var (
@@ -144,7 +145,10 @@ func scanSet(ctx context.Context, set *collect.Set, o *Options) (*Result, error)
 		out.problems = append(out.problems, problem(f.Path, SeverityError, result.CodeInternal, "", because(ErrInternal, err)))
 		outs[i] = out
 	}
-	return assemble(set, outs, o), nil
+	res := assemble(set, outs, o)
+	res.Run = result.Run{GeneratedAt: time.Now().UTC(), Inputs: append([]string{}, inputs...),
+		Tool: o.Tool, ToolVersion: o.ToolVersion, Rules: o.Table.Revision()}
+	return res, nil
 }
 
 func problem(file string, sev Severity, code result.ProblemCode, op string, err error) Problem {

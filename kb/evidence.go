@@ -24,6 +24,7 @@ type Ref struct {
 	RecordID uint64    `json:"recordId,omitempty"` // EVTX event record identifier; 0 for registry evidence
 	KeyPath  string    `json:"keyPath,omitempty"`  // registry key path relative to the hive root
 	Value    string    `json:"value,omitempty"`    // registry value name, when the evidence is one value
+	Data     string    `json:"data,omitempty"`     // the value's data as read, as text, when the evidence is one value
 	Time     time.Time `json:"time,omitempty"`     // event time, or key last-write time; zero when unknown
 	What     string    `json:"what,omitempty"`     // short label ("IntegrationServicesVersion", "event 4000")
 }

@@ -10,6 +10,7 @@ import (
 // "upgrade-required", "high"), versions as strings.
 type rawTable struct {
 	Schema       int              `json:"schema"`
+	Revision     string           `json:"revision,omitempty"`
 	Languages    []string         `json:"languages"`
 	Rules        []rawRule        `json:"rules"`
 	Events       []rawEvent       `json:"events"`

@@ -2,7 +2,9 @@ package kb
 
 import (
 	"bytes"
+	"crypto/sha256"
 	_ "embed" // the rule table
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -182,6 +184,7 @@ type Table struct {
 	remediations []Remediation
 	services     []Service
 	commands     []Command
+	revision     string
 }
 
 //go:embed rules.json
@@ -244,8 +247,25 @@ func Load(r io.Reader) (*Table, error) {
 	if dec.More() {
 		return nil, &TableError{Offset: dec.InputOffset(), Err: fmt.Errorf("%w: data after the table", ErrSyntax)}
 	}
-	return build(&raw)
+	t, err := build(&raw)
+	if err != nil {
+		return nil, err
+	}
+	sum := sha256.Sum256(data)
+	t.revision = hex.EncodeToString(sum[:6])
+	if raw.Revision != "" {
+		t.revision = raw.Revision + "+" + t.revision
+	}
+	return t, nil
 }
+
+// Revision names the rule table's content: the table's declared revision
+// (a date, "2026-12-05") and the first 12 hex digits of the SHA-256 of the
+// bytes it was loaded from, "2026-12-05+3f2a1b9c0d1e". Two tables with the
+// same Revision hold the same rules; reports carry it so that a verdict
+// can be traced to the rules that gave it. Empty for a table that failed
+// to load.
+func (t *Table) Revision() string { return t.revision }
 
 // Rule returns the rule with this ID.
 func (t *Table) Rule(id string) (Rule, bool) {

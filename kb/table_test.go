@@ -379,3 +379,15 @@ func TestRemediationByID(t *testing.T) {
 	_, ok := tb.Remediation("no-such-row")
 	assert.False(t, ok)
 }
+
+// TestRevision: the revision is the declared date plus a content hash, so
+// that two tables differing in any byte have different revisions.
+func TestRevision(t *testing.T) {
+	def := Default().Revision()
+	require.Regexp(t, `^\d{4}-\d{2}-\d{2}\+[0-9a-f]{12}$`, def)
+	changed := bytes.Replace(embedded, []byte(`"schema": 1,`), []byte(`"schema": 1, `), 1)
+	tb, err := Load(bytes.NewReader(changed))
+	require.NoError(t, err)
+	require.NotEqual(t, def, tb.Revision())
+	require.Equal(t, def[:11], tb.Revision()[:11])
+}

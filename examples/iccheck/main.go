@@ -140,7 +140,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if done {
 		return code
 	}
-	opts := &hvic.Options{Workers: c.workers, LinuxVMs: c.linux}
+	opts := &hvic.Options{Workers: c.workers, LinuxVMs: c.linux, Tool: "iccheck", ToolVersion: cliflag.Version()}
 	paths := c.paths
 	if len(paths) == 0 {
 		sample, err := findSample()

@@ -8,6 +8,7 @@ package result
 
 import (
 	"fmt"
+	"time"
 
 	"github.com/hvic/hvic/kb"
 )
@@ -222,8 +223,27 @@ type Result struct {
 	// VM could be assessed): it lists the Hyper-V traces seen and what to
 	// collect.
 	NoHyperV *NoHyperV `json:"noHyperV,omitempty"`
+	// Run says when, from what and by what the Result was produced: the
+	// header every report shows.
+	Run Run `json:"run"`
 	// Table is the rule table the findings refer to (for their text).
 	Table *kb.Table `json:"-"`
+}
+
+// Run says when a Result was produced, from which inputs, by which tool
+// and with which rule table.
+type Run struct {
+	// GeneratedAt is when the scan ended, in UTC.
+	GeneratedAt time.Time `json:"generated_at"`
+	// Inputs are the collection's inputs as the caller gave them: the
+	// paths given to ScanPaths, or Options.Inputs for Scan.
+	Inputs []string `json:"inputs"`
+	// Tool and ToolVersion name the program that produced the Result
+	// ("hvic" and the module's version by default; iccheck names itself).
+	Tool        string `json:"tool"`
+	ToolVersion string `json:"tool_version"`
+	// Rules is the rule table's revision (kb.Table.Revision).
+	Rules string `json:"rules"`
 }
 
 // NoHyperV says that a collection held no Hyper-V integration services
