@@ -283,8 +283,10 @@ func nameFromDN(dn string) string {
 	return cn + "." + strings.Join(dcs, ".")
 }
 
-func refOf(file string, s hive.Source, what string) kb.Ref {
-	return kb.Ref{File: file, KeyPath: s.Key, Value: s.Value, What: what}
+// refOf is the evidence of one registry value: where it was read and the
+// data read (as the Fact's text).
+func refOf(file string, f hive.Fact, what string) kb.Ref {
+	return kb.Ref{File: file, KeyPath: f.Source.Key, Value: f.Source.Value, Data: f.Value, What: what}
 }
 
 func atoi(f hive.Fact) uint32 {
@@ -361,14 +363,14 @@ func addFacts(ev *kb.Evidence, inv *Inventory, out *fileOut, nm *namer) {
 			v := f.Host.GuestInstallerVersions[k]
 			if v.Present {
 				h.GuestInstaller[k] = v.Value
-				h.Refs = append(h.Refs, refOf(file, v.Source, k))
+				h.Refs = append(h.Refs, refOf(file, v, k))
 				if err := checkICVersion(k, v.Value); err != nil {
 					out.problems = append(out.problems, problem(file, SeverityWarning, result.CodeICVersionMalformed, "", err))
 				}
 			}
 		}
 		if f.Host.VirtualizationVersion.Present {
-			h.Refs = append(h.Refs, refOf(file, f.Host.VirtualizationVersion.Source, "Virtualization Version"))
+			h.Refs = append(h.Refs, refOf(file, f.Host.VirtualizationVersion, "Virtualization Version"))
 		}
 		ev.Hosts = append(ev.Hosts, h)
 	}
@@ -409,20 +411,20 @@ func addGuest(ev *kb.Evidence, inv *Inventory, out *fileOut, nm *namer) {
 		ge.BackupType = &n
 	}
 	if g.IntegrationServicesVersion.Present {
-		ge.Refs = append(ge.Refs, refOf(file, g.IntegrationServicesVersion.Source, "IntegrationServicesVersion"))
+		ge.Refs = append(ge.Refs, refOf(file, g.IntegrationServicesVersion, "IntegrationServicesVersion"))
 		if err := checkICVersion("IntegrationServicesVersion", ge.ICVersion); err != nil {
 			out.problems = append(out.problems, problem(file, SeverityWarning, result.CodeICVersionMalformed, "", err))
 		}
 	}
 	if g.VirtualMachineID.Present {
-		ge.Refs = append(ge.Refs, refOf(file, g.VirtualMachineID.Source, "VirtualMachineId"))
+		ge.Refs = append(ge.Refs, refOf(file, g.VirtualMachineID, "VirtualMachineId"))
 	}
 	if sys := nm.systems[out.dir]; len(sys) == 1 {
 		// The guest's SYSTEM hive, paired by folder.
 		if svc, ok := sys[0].Service("vmickvpexchange"); ok && svc.Present && svc.Start.Present {
 			off := svc.Disabled()
 			ge.DataExchangeDisabled = &off
-			ge.Refs = append(ge.Refs, refOf(sys[0].File, svc.Start.Source, "vmickvpexchange Start"))
+			ge.Refs = append(ge.Refs, refOf(sys[0].File, svc.Start, "vmickvpexchange Start"))
 		}
 	}
 	ev.Guests = append(ev.Guests, ge)

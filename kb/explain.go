@@ -178,7 +178,7 @@ func (s *vmState) autoRef() *Ref {
 	for i := range s.guest.Refs {
 		if strings.HasSuffix(strings.ToLower(s.guest.Refs[i].KeyPath), `virtual machine\auto`) {
 			r := s.guest.Refs[i]
-			r.Value, r.Time = "", s.guest.AutoWritten
+			r.Value, r.Data, r.Time = "", "", s.guest.AutoWritten
 			return &r
 		}
 	}

@@ -34,7 +34,7 @@ func (s *vmState) useView() {
 		return
 	}
 	ref := s.view.Ref
-	ref.Value = "IntegrationServicesVersion"
+	ref.Value, ref.Data = "IntegrationServicesVersion", s.view.ICVersion
 	if ref.What == "" {
 		ref.What = "Get-VM IntegrationServicesVersion"
 	}

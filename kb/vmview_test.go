@@ -111,6 +111,7 @@ func TestVMViews(t *testing.T) {
 			if f.Params["guestVersionSource"] == "host-view" {
 				require.NotNil(t, a.GuestIC.Ref)
 				assert.Equal(t, "HV01-vms.csv", a.GuestIC.Ref.File)
+				assert.Equal(t, tt.guestRaw, a.GuestIC.Ref.Data, "the value read is in the evidence")
 			}
 		})
 	}

@@ -71,6 +71,7 @@ type jsonRef struct {
 	RecordID uint64     `json:"record_id,omitempty"`
 	KeyPath  string     `json:"key_path,omitempty"`
 	Value    string     `json:"value,omitempty"`
+	Data     string     `json:"data,omitempty"`
 	Time     *time.Time `json:"time,omitempty"`
 	What     string     `json:"what,omitempty"`
 }
@@ -186,7 +187,7 @@ func timePtr(t time.Time) *time.Time {
 func jsonRefs(refs []kb.Ref) []jsonRef {
 	out := []jsonRef{}
 	for _, r := range refs {
-		out = append(out, jsonRef{File: r.File, RecordID: r.RecordID, KeyPath: r.KeyPath, Value: r.Value, Time: timePtr(r.Time), What: r.What})
+		out = append(out, jsonRef{File: r.File, RecordID: r.RecordID, KeyPath: r.KeyPath, Value: r.Value, Data: r.Data, Time: timePtr(r.Time), What: r.What})
 	}
 	return out
 }
