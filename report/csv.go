@@ -24,7 +24,10 @@ func csvSafe(s string) string {
 }
 
 // CSV writes one row per VM (RFC 4180, CRLF line ends, UTF-8), with the
-// header csvHeader.
+// header csvHeader. Unlike the other formats it has no report header or
+// footer: every row is data, so that spreadsheets and CSV readers take the
+// file as it is. Options.Filter restricts the rows; the JSON report
+// carries the Run (time, inputs, tool, rule table) and the filter.
 func CSV(w io.Writer, res *result.Result, opts *Options) error {
 	v, err := newView(res, opts, true)
 	if err != nil {

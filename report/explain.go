@@ -190,22 +190,6 @@ func (v *view) eventText(e kb.Explanation) string {
 	return strings.Join(parts, tr(v.lang, "expl.sep"))
 }
 
-// refWhere is the place of a reference: file, record or key and value.
-func (v *view) refWhere(r kb.Ref) string {
-	var b strings.Builder
-	b.WriteString(r.File)
-	if r.RecordID != 0 {
-		fmt.Fprintf(&b, " %s %d", tr(v.lang, "record"), r.RecordID)
-	}
-	if r.KeyPath != "" {
-		b.WriteString(" " + r.KeyPath)
-		if r.Value != "" {
-			b.WriteString(" : " + r.Value)
-		}
-	}
-	return strings.TrimSpace(b.String())
-}
-
 // logPeriodText states the period of one host log read; a log with no
 // record is stated as read and empty, never as not read.
 func (v *view) logPeriodText(e kb.Explanation, vmHost string) string {

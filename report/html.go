@@ -72,7 +72,12 @@ type htmlData struct {
 	NoHyperV                                       bool
 	NoHyperVHints, NoHyperVCollect                 []string
 	Files                                          [][]string
+	Header                                         []htmlHeader
+	Footer                                         string
 }
+
+// htmlHeader is one line of the header (label: value).
+type htmlHeader struct{ Label, Value string }
 
 func caseClass(c kb.Case) string {
 	switch c {
@@ -114,6 +119,10 @@ func HTML(w io.Writer, res *result.Result, opts *Options) error {
 	for k := range msg {
 		d.L[strings.ReplaceAll(k, ".", "_")] = tr(l, k)
 	}
+	for _, h := range v.header() {
+		d.Header = append(d.Header, htmlHeader{Label: h.label, Value: h.value})
+	}
+	d.Footer = v.footer()
 	for _, h := range v.hosts {
 		hh := htmlHost{Label: h.label, Offers: v.offers(h)}
 		if h.inv != nil {
@@ -318,6 +327,7 @@ footer{margin-top:32px;color:#57606a;font-size:.85em}
 </head>
 <body>
 <h1>{{.Title}}</h1>
+<table class="run">{{range .Header}}<tr><th>{{.Label}}</th><td class="mono">{{.Value}}</td></tr>{{end}}</table>
 <p><span class="status {{.StatusClass}}">{{.L.status}}: {{.StatusLabel}}</span></p>
 <p>{{.Summary}}</p>
 {{range .Hosts}}
@@ -368,7 +378,7 @@ footer{margin-top:32px;color:#57606a;font-size:.85em}
 <table><thead><tr><th>{{.L.col_file}}</th><th>{{.L.col_kind}}</th><th>{{.L.col_role}}</th><th>{{.L.col_size}}</th><th>{{.L.col_host}}</th></tr></thead>
 <tbody>{{range .Files}}<tr>{{range .}}<td class="mono">{{.}}</td>{{end}}</tr>
 {{end}}</tbody></table>
-<footer>{{.L.generated}}</footer>
+<footer>{{.Footer}}</footer>
 </body>
 </html>
 `))

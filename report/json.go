@@ -31,6 +31,18 @@ type jsonReport struct {
 	Archives      []string         `json:"archives"`
 	// NoHyperV is result.NoHyperV: set when no VM could be assessed.
 	NoHyperV *result.NoHyperV `json:"no_hyperv,omitempty"`
+	// Filter is set when Options.Filter restricted the report.
+	Filter *jsonFilter `json:"filter,omitempty"`
+}
+
+// jsonFilter is the filter applied and what it hid (filter.go).
+type jsonFilter struct {
+	VMs            []string `json:"vms"`
+	Hosts          []string `json:"hosts"`
+	MinAction      string   `json:"min_action"`
+	VMsTotal       int      `json:"vms_total"`
+	VMsShown       int      `json:"vms_shown"`
+	ProblemsHidden int      `json:"problems_hidden"`
 }
 
 type jsonTool struct {
@@ -229,6 +241,7 @@ func (v *view) jsonReport() *jsonReport {
 		Skipped: append([]result.Skipped{}, res.Inventory.Skipped...), Archives: nonNil(res.Inventory.Archives),
 		NoHyperV: res.NoHyperV,
 	}
+	out.Filter = v.jsonFilter()
 	for _, h := range res.Inventory.Hosts {
 		jh := jsonHost{Name: h.Name, OS: h.OS, GuestInstaller: h.GuestInstaller, Files: nonNil(h.Files), Logs: []jsonLog{}}
 		if jh.GuestInstaller == nil {

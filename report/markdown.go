@@ -29,8 +29,9 @@ func mdCode(s string) string {
 	return "`" + s + "`"
 }
 
-// Markdown writes a report to paste into a ticket: the summary table per
-// host, details per VM that needs attention, problems.
+// Markdown writes a report to paste into a ticket: the header (generation
+// time, inputs, tool, rule table, filter), the summary table per host,
+// details per VM, problems, and a footer line.
 func Markdown(w io.Writer, res *result.Result, opts *Options) error {
 	v, err := newView(res, opts, true)
 	if err != nil {
@@ -40,6 +41,10 @@ func Markdown(w io.Writer, res *result.Result, opts *Options) error {
 	bw := bufio.NewWriter(w)
 	l := v.lang
 	fmt.Fprintf(bw, "# %s\n\n", tr(l, "title"))
+	for _, h := range v.header() {
+		fmt.Fprintf(bw, "- %s: %s\n", h.label, mdCode(h.value))
+	}
+	fmt.Fprintln(bw)
 	fmt.Fprintf(bw, "**%s:** %s  \n%s\n", tr(l, "status"), mdEscape(v.statusLabel()), mdEscape(v.summary()))
 	for _, h := range v.hosts {
 		fmt.Fprintf(bw, "\n## %s %s\n\n", tr(l, "host"), mdEscape(h.label))
@@ -104,6 +109,7 @@ func Markdown(w io.Writer, res *result.Result, opts *Options) error {
 			fmt.Fprintf(bw, "- %s: %s\n", mdCode(s.Path), mdEscape(skipReason(s)))
 		}
 	}
+	fmt.Fprintf(bw, "\n---\n\n%s\n", mdEscape(v.footer()))
 	return bw.Flush()
 }
 

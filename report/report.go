@@ -59,15 +59,20 @@ func ParseFormat(s string) (Format, error) {
 }
 
 // Options tunes a renderer. The zero value (or nil) means English, the
-// Result's own rule table (else kb.Default()) and tool version "dev".
+// Result's own rule table (else kb.Default()), the Result's Run for the
+// header, and no filter.
 type Options struct {
 	// Lang is "en" (default) or "ja" ("ja-JP" counts as "ja"); another
 	// language is ErrLang.
 	Lang string
 	// Table supplies the rule text; default the Result's Table.
 	Table *kb.Table
-	// ToolVersion is written into JSON and SARIF (default "dev").
+	// ToolVersion, when set, replaces the Result's Run.ToolVersion in the
+	// report (header, footer, JSON, SARIF).
 	ToolVersion string
+	// Filter restricts what the report shows (see Filter); the report
+	// says it was applied.
+	Filter Filter
 	// BOM starts CSV output with a UTF-8 byte-order mark, which Excel
 	// needs to read UTF-8 (Japanese) text correctly.
 	BOM bool
@@ -97,13 +102,17 @@ func Render(w io.Writer, f Format, res *result.Result, opts *Options) error {
 type view struct {
 	bom     bool
 	lang    string
-	version string
+	version string // the tool's version: Options.ToolVersion, else Run's, else "dev"
 	t       *kb.Table
 	res     *result.Result
-	hosts   []*hostView
-	vms     []*vmView // host, then name order
-	other   []*kb.Finding
-	action  int
+	filter  *filterStats // nil: no filter
+	// toolVersion is Options.ToolVersion ("" : the Run's).
+	toolVersion string
+	events      map[refKey]kb.Event // by file and record ID, built on first use
+	hosts       []*hostView
+	vms         []*vmView // host, then name order
+	other       []*kb.Finding
+	action      int
 	// Host keys, computed on the unescaped Result: per inventory host (by
 	// index) and per VM.
 	invKey []string
@@ -140,10 +149,6 @@ func newView(raw *result.Result, opts *Options, escape bool) (*view, error) {
 	if raw == nil {
 		return nil, ErrNoResult
 	}
-	res := raw
-	if escape {
-		res = escaped(raw) // input-derived text shown, not acted on
-	}
 	var o Options
 	if opts != nil {
 		o = *opts
@@ -152,13 +157,21 @@ func newView(raw *result.Result, opts *Options, escape bool) (*view, error) {
 	if err != nil {
 		return nil, err
 	}
-	v := &view{lang: lang, version: o.ToolVersion, t: o.Table, res: res, bom: o.BOM,
+	raw, stats := o.Filter.apply(raw) // once, for every format
+	res := raw
+	if escape {
+		res = escaped(raw) // input-derived text shown, not acted on
+	}
+	v := &view{lang: lang, version: o.ToolVersion, toolVersion: o.ToolVersion, t: o.Table, res: res, bom: o.BOM, filter: stats,
 		invKey: make([]string, len(raw.Inventory.Hosts)), vmKey: make(map[*kb.Assessment]string, len(raw.VMs))}
 	for i, h := range raw.Inventory.Hosts {
 		v.invKey[i] = kb.HostKey(h.Name)
 	}
 	for i, a := range raw.VMs {
 		v.vmKey[&res.VMs[i]] = kb.HostKey(a.Host)
+	}
+	if v.version == "" {
+		v.version = raw.Run.ToolVersion
 	}
 	if v.version == "" {
 		v.version = "dev"
@@ -324,30 +337,6 @@ func fmtTime(t time.Time) string {
 	return t.UTC().Format("2006-01-02 15:04:05Z")
 }
 
-// refText is one line of evidence.
-func (v *view) refText(r kb.Ref) string {
-	var b strings.Builder
-	b.WriteString(r.File)
-	if r.RecordID != 0 {
-		fmt.Fprintf(&b, " %s %d", tr(v.lang, "record"), r.RecordID)
-	}
-	if r.KeyPath != "" {
-		b.WriteString(" ")
-		b.WriteString(r.KeyPath)
-		if r.Value != "" {
-			b.WriteString(" : ")
-			b.WriteString(r.Value)
-		}
-	}
-	if r.What != "" && r.What != r.Value {
-		b.WriteString(" (" + r.What + ")")
-	}
-	if t := fmtTime(r.Time); t != "" {
-		b.WriteString(" " + t)
-	}
-	return b.String()
-}
-
 // guestICText is the guest IC version, with a note when it was read from
 // a replayed hive.
 func (v *view) guestICText(vm *vmView) string {
@@ -358,16 +347,18 @@ func (v *view) guestICText(vm *vmView) string {
 	return s
 }
 
-// vmRefText is refText with the value read, for the two IC versions.
+// vmRefText is refText with the value read, for the two IC versions of
+// a Result whose references do not carry their data.
 func (v *view) vmRefText(vm *vmView, r kb.Ref) string {
-	s := v.refText(r)
-	switch {
-	case vm.a.HostIC.Ref != nil && r == *vm.a.HostIC.Ref && vm.hostIC != "":
-		s += " = " + vm.hostIC
-	case vm.a.GuestIC.Ref != nil && r == *vm.a.GuestIC.Ref && vm.guestIC != "":
-		s += " = " + vm.guestIC
+	if r.Data == "" {
+		switch {
+		case vm.a.HostIC.Ref != nil && r == *vm.a.HostIC.Ref:
+			r.Data = vm.hostIC
+		case vm.a.GuestIC.Ref != nil && r == *vm.a.GuestIC.Ref:
+			r.Data = vm.guestIC
+		}
 	}
-	return s
+	return v.refText(r)
 }
 
 // refs gathers a VM's evidence: the assessment's, then its findings',

@@ -147,6 +147,7 @@ func SARIF(w io.Writer, res *result.Result, opts *Options) error {
 	if err != nil {
 		return err
 	}
+	res = v.res // filtered by Options.Filter
 	lang := "en-US"
 	if v.lang == "ja" {
 		lang = "ja-JP"
@@ -154,6 +155,9 @@ func SARIF(w io.Writer, res *result.Result, opts *Options) error {
 	run := sarifRun{Language: lang, Results: []sarifResult{},
 		Tool:       sarifTool{Driver: sarifDriver{Name: "hvic", Version: v.version, InformationURI: "https://github.com/hvic/hvic", Rules: []sarifRule{}}},
 		Properties: map[string]any{"status": res.Status.String()}}
+	if f := v.jsonFilter(); f != nil {
+		run.Properties["filter"] = f
+	}
 	index := map[string]int{}
 	for _, r := range v.t.Rules() {
 		txt := r.Text(v.lang)

@@ -78,9 +78,10 @@ func orDash(s string) string {
 	return s
 }
 
-// Text writes a plain-text report: a summary table per host (VM, case,
-// action, host IC, guest IC), then the details of every VM with its
-// evidence, then problems and skipped files.
+// Text writes a plain-text report: a header (generation time, inputs,
+// tool, rule table, filter), a summary table per host (VM, case, action,
+// host IC, guest IC), then the details of every VM with its evidence, then
+// problems and skipped files, and a footer line.
 func Text(w io.Writer, res *result.Result, opts *Options) error {
 	v, err := newView(res, opts, true)
 	if err != nil {
@@ -90,6 +91,9 @@ func Text(w io.Writer, res *result.Result, opts *Options) error {
 	bw := bufio.NewWriter(w)
 	l := v.lang
 	fmt.Fprintf(bw, "%s\n", tr(l, "title"))
+	for _, h := range v.header() {
+		fmt.Fprintf(bw, "%s: %s\n", h.label, h.value)
+	}
 	fmt.Fprintf(bw, "%s: %s\n", tr(l, "status"), v.statusLabel())
 	fmt.Fprintf(bw, "%s\n", v.summary())
 	for _, h := range v.hosts {
@@ -151,6 +155,7 @@ func Text(w io.Writer, res *result.Result, opts *Options) error {
 	for _, s := range res.Inventory.Skipped {
 		fmt.Fprintf(bw, "  %s: %s\n", s.Path, skipReason(s))
 	}
+	fmt.Fprintf(bw, "\n-- %s\n", v.footer())
 	return bw.Flush()
 }
 
