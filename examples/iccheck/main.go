@@ -19,11 +19,22 @@
 //	-progress                                   progress bar on standard error (default: only when
 //	                                            standard error is a terminal and the input is large)
 //	-fail-on required|recommended|any|never     which actions make the exit status 1 (default recommended)
+//	-vm NAME[,NAME...]                          report only these VMs (names or IDs, any case)
+//	-host NAME[,NAME...]                        report only the VMs of these hosts (any case, with or
+//	                                            without the DNS suffix)
+//	-min-action none|investigate|recommended|required
+//	                                            report only the VMs needing at least this action
 //	-version                                    print the version and exit
+//
+// The filters (-vm, -host, -min-action) restrict what is reported, not what
+// is read: every file is still read, the report's header names the filter,
+// the status and the list of files read stay those of the whole scan, and
+// problems of files of the hosts -host excludes are hidden (counted in the
+// header). The exit status 1 counts only the VMs reported.
 //
 // Exit status:
 //
-//	0  nothing to do (no VM needs action at or above the -fail-on threshold)
+//	0  nothing to do (no VM reported needs action at or above the -fail-on threshold)
 //	1  some VM needs action at or above the threshold: required = an IC upgrade
 //	   is required; recommended = an upgrade is required or recommended; any =
 //	   any action other than none and ignore (investigate counts); never = not 1
@@ -74,10 +85,11 @@ const usageText = `usage: iccheck [flags] [PATH...] [flags]
 Reports, per Hyper-V VM, the KB2894285 integration services case and what to do.
 PATH is a folder, a zip or a file; with none, the bundled sample is analysed.
 Flags may come before, between or after the paths; "--" ends them.
+-vm, -host and -min-action filter what is reported, not what is read.
 
 Exit status:
   0  nothing to do at or above the -fail-on threshold
-  1  some VM needs action at or above the threshold
+  1  some VM reported needs action at or above the threshold
   2  usage error, or nothing readable
   3  input read, but no Hyper-V evidence in it (no VM, no IC event,
      no IC registry facts, no Integration-Admin log)
@@ -181,7 +193,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	echoProblems(res, stderr)
-	return exitStatus(res, c.failOn, paths, stderr)
+	return exitStatus(res, c.filter.Apply(res), c.failOn, paths, stderr)
 }
 
 // config is the parsed command line.
@@ -193,6 +205,7 @@ type config struct {
 	workers  int
 	progress progressFlag
 	failOn   threshold
+	filter   report.Filter
 	paths    []string
 }
 
@@ -208,6 +221,9 @@ func parseArgs(args []string, stdout, stderr io.Writer) (c config, code int, don
 	fs.IntVar(&c.workers, "workers", runtime.GOMAXPROCS(0), "CPUs used: files read in parallel, event logs decoded")
 	fs.Var(&c.progress, "progress", "show a progress bar on standard error (default: when standard error is a terminal and the input is large)")
 	failOn := fs.String("fail-on", string(failRecommended), "least action that makes the exit status 1: required, recommended, any (investigate counts) or never")
+	vms := fs.String("vm", "", "comma-separated VMs (names or IDs, any case) to report; the others are read but not reported")
+	hosts := fs.String("host", "", "comma-separated hosts to report (any case, with or without the DNS suffix)")
+	minAction := fs.String("min-action", "none", "report only VMs needing at least this action: none, investigate, recommended or required")
 	showVersion := fs.Bool("version", false, "print the version and exit")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, usageText)
@@ -226,6 +242,8 @@ func parseArgs(args []string, stdout, stderr io.Writer) (c config, code int, don
 	c.paths = paths
 	c.failOn = threshold(strings.ToLower(*failOn))
 	c.format, err = report.ParseFormat(*format)
+	var levelErr error
+	c.filter.MinAction, levelErr = report.ParseActionLevel(*minAction)
 	switch {
 	case c.failOn != failRequired && c.failOn != failRecommended && c.failOn != failAny && c.failOn != failNever:
 		fmt.Fprintf(stderr, "iccheck: -fail-on %q: want required, recommended, any or never\n", *failOn)
@@ -235,15 +253,25 @@ func parseArgs(args []string, stdout, stderr io.Writer) (c config, code int, don
 		fmt.Fprintf(stderr, "iccheck: -lang %q: want en or ja\n", c.lang)
 	case c.workers < 1:
 		fmt.Fprintf(stderr, "iccheck: -workers %d: want 1 or more\n", c.workers)
+	case levelErr != nil:
+		fmt.Fprintf(stderr, "iccheck: -min-action %q: want none, investigate, recommended or required\n", textsafe.Escape(*minAction))
 	default:
-		for _, vm := range strings.Split(*linux, ",") {
-			if vm = strings.TrimSpace(vm); vm != "" {
-				c.linux = append(c.linux, vm)
-			}
-		}
+		c.linux = list(*linux)
+		c.filter.VMs, c.filter.Hosts = list(*vms), list(*hosts)
 		return c, exitOK, false
 	}
 	return c, exitUsage, true
+}
+
+// list splits a comma-separated flag value, dropping empty items.
+func list(s string) []string {
+	var out []string
+	for _, item := range strings.Split(s, ",") {
+		if item = strings.TrimSpace(item); item != "" {
+			out = append(out, item)
+		}
+	}
+	return out
 }
 
 // write renders the report to -o or stdout.
@@ -264,7 +292,7 @@ func (c *config) write(res *hvic.Result, stdout io.Writer) error {
 	bw := bufio.NewWriter(w)
 	// Japanese CSV opens in Excel only with a byte-order mark.
 	bom := c.format == report.FormatCSV && strings.EqualFold(c.lang, "ja")
-	err := report.Render(bw, c.format, res, &report.Options{Lang: c.lang, ToolVersion: cliflag.Version(), BOM: bom})
+	err := report.Render(bw, c.format, res, &report.Options{Lang: c.lang, BOM: bom, Filter: c.filter})
 	if err == nil {
 		err = bw.Flush()
 	}
@@ -297,8 +325,9 @@ func echoProblems(res *hvic.Result, stderr io.Writer) {
 }
 
 // exitStatus is the exit status for a scan's result (see the package
-// documentation), with its one-line explanation on stderr for 2 and 3.
-func exitStatus(res *hvic.Result, th threshold, paths []string, stderr io.Writer) int {
+// documentation), with its one-line explanation on stderr for 2 and 3:
+// those judge the whole scan, the threshold only the VMs reported.
+func exitStatus(res, reported *hvic.Result, th threshold, paths []string, stderr io.Writer) int {
 	switch {
 	case res.Status == hvic.StatusFailed:
 		fmt.Fprintf(stderr, "iccheck: %s: nothing readable (no event log or export of one, hive, .reg export, reg query text or Get-VM output could be read)\n", textsafe.Escape(strings.Join(paths, ", ")))
@@ -307,7 +336,7 @@ func exitStatus(res *hvic.Result, th threshold, paths []string, stderr io.Writer
 		fmt.Fprintf(stderr, "iccheck: %s: no Hyper-V evidence (no VM, no IC event, no IC registry facts, no Integration-Admin log)\n", textsafe.Escape(strings.Join(paths, ", ")))
 		return exitNoEvidence
 	}
-	for _, a := range res.VMs {
+	for _, a := range reported.VMs {
 		if th.fails(a.Action) {
 			return exitAction
 		}

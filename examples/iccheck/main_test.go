@@ -223,3 +223,70 @@ func TestVersion(t *testing.T) {
 	require.Len(t, sarif.Runs, 1)
 	assert.Equal(t, v, sarif.Runs[0].Tool.Driver.Version)
 }
+
+// TestFilters: -vm, -host and -min-action restrict what every format
+// reports, wherever they stand on the command line; the text header names
+// the filter; the exit status counts only the VMs reported; a bad level is
+// a usage error.
+func TestFilters(t *testing.T) {
+	type doc struct {
+		VMs []struct {
+			Name string `json:"name"`
+		} `json:"vms"`
+		Filter *struct {
+			VMs       []string `json:"vms"`
+			Hosts     []string `json:"hosts"`
+			MinAction string   `json:"min_action"`
+		} `json:"filter"`
+	}
+	tests := []struct {
+		name string
+		args []string
+		want []string
+		code int
+	}{
+		{"no filter", []string{"-linux", "LNX01", sample}, []string{"APP01", "DB01", "DC01", "FS01", "LNX01", "SQL01", "WEB01"}, exitAction},
+		{"vm before", []string{"-vm", "fs01,app01", sample}, []string{"APP01", "FS01"}, exitOK},
+		{"vm after", []string{sample, "-vm=fs01,APP01"}, []string{"APP01", "FS01"}, exitOK},
+		{"host between", []string{filepath.Join(sample, "HV01"), "-host", "hv01", filepath.Join(sample, "guests")}, []string{"APP01", "DB01", "DC01", "FS01", "LNX01", "SQL01", "WEB01"}, exitAction},
+		{"other host", []string{sample, "-host", "HV02"}, nil, exitOK},
+		{"min-action required", []string{"-min-action", "required", sample}, []string{"DB01"}, exitAction},
+		{"vm and level", []string{sample, "-vm", "WEB01,FS01", "-min-action", "recommended"}, []string{"WEB01"}, exitAction},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			code := run(append([]string{"-format", "json", "-workers", "1"}, tt.args...), &stdout, &stderr)
+			assert.Equal(t, tt.code, code, stderr.String())
+			var d doc
+			require.NoError(t, json.Unmarshal(stdout.Bytes(), &d))
+			var names []string
+			for _, vm := range d.VMs {
+				names = append(names, vm.Name)
+			}
+			assert.ElementsMatch(t, tt.want, names)
+			assert.Equal(t, tt.name == "no filter", d.Filter == nil, "the JSON says a filter was applied")
+			for _, f := range []string{"text", "markdown", "html", "csv", "sarif"} {
+				stdout.Reset()
+				assert.Equal(t, tt.code, run(append([]string{"-format", f, "-workers", "1"}, tt.args...), &stdout, &stderr), f)
+				out := stdout.String()
+				// One VM section per VM reported, in each human format; one
+				// row per VM in CSV.
+				sections := map[string]int{"text": strings.Count(out, "\n* "), "markdown": strings.Count(out, "\n### "),
+					"html": strings.Count(out, `<div class="detail"`), "csv": strings.Count(out, "\r\n") - 1}
+				if n, ok := sections[f]; ok {
+					assert.Equal(t, len(tt.want), n, f)
+				}
+				if f == "text" {
+					assert.Equal(t, tt.name != "no filter", strings.Contains(out, "\nFilter: "), "the header names the filter")
+					for _, vm := range tt.want {
+						assert.Contains(t, out, "\n* "+vm+" {", f)
+					}
+				}
+			}
+		})
+	}
+	var stdout, stderr bytes.Buffer
+	assert.Equal(t, exitUsage, run([]string{"-min-action", "high", sample}, &stdout, &stderr))
+	assert.Contains(t, stderr.String(), `-min-action "high": want none, investigate, recommended or required`)
+}
