@@ -100,9 +100,15 @@ func TestEvidenceLinesUnambiguous(t *testing.T) {
 	} {
 		assert.Contains(t, out, want)
 	}
-	for _, r := range out {
-		if r < 0x20 && r != '\n' || r == 0x7f || (r >= 0x80 && r < 0xa0) {
-			t.Fatalf("control character %U in the text report", r)
+	noControl(t, out)
+	for _, name := range []string{"sample", "partial", "hostile"} {
+		for _, lang := range report.Languages() {
+			buf.Reset()
+			require.NoError(t, report.Text(&buf, fixture(t, name), &report.Options{Lang: lang, Filter: report.Filter{VMs: []string{"x"}}}))
+			noControl(t, buf.String())
+			buf.Reset()
+			require.NoError(t, report.Text(&buf, fixture(t, name), &report.Options{Lang: lang}))
+			noControl(t, buf.String())
 		}
 	}
 	for _, f := range []report.Format{report.FormatMarkdown, report.FormatHTML} {
@@ -269,4 +275,15 @@ func TestFilterHidesOtherHostsProblems(t *testing.T) {
 	var buf bytes.Buffer
 	require.NoError(t, report.Text(&buf, res, &report.Options{Filter: report.Filter{Hosts: []string{"hv02"}}}))
 	assert.Contains(t, buf.String(), `Filter: host hv02 — 1 of 2 VMs shown; 1 problems of other hosts hidden`)
+}
+
+// noControl fails on a control character other than a newline (C0, DEL,
+// C1): the text report shows the input's as escapes.
+func noControl(t *testing.T, out string) {
+	t.Helper()
+	for _, r := range out {
+		if r < 0x20 && r != '\n' || r == 0x7f || (r >= 0x80 && r < 0xa0) {
+			t.Fatalf("control character %U in the text report", r)
+		}
+	}
 }
