@@ -40,12 +40,7 @@ func Markdown(w io.Writer, res *result.Result, opts *Options) error {
 	res = v.res // the escaped copy
 	bw := bufio.NewWriter(w)
 	l := v.lang
-	fmt.Fprintf(bw, "# %s\n\n", tr(l, "title"))
-	for _, h := range v.header() {
-		fmt.Fprintf(bw, "- %s: %s\n", h.label, mdCode(h.value))
-	}
-	fmt.Fprintln(bw)
-	fmt.Fprintf(bw, "**%s:** %s  \n%s\n", tr(l, "status"), mdEscape(v.statusLabel()), mdEscape(v.summary()))
+	markdownHeader(bw, v)
 	for _, h := range v.hosts {
 		fmt.Fprintf(bw, "\n## %s %s\n\n", tr(l, "host"), mdEscape(h.label))
 		if h.inv != nil && h.inv.OS != "" {
@@ -111,6 +106,18 @@ func Markdown(w io.Writer, res *result.Result, opts *Options) error {
 	}
 	fmt.Fprintf(bw, "\n---\n\n%s\n", mdEscape(v.footer()))
 	return bw.Flush()
+}
+
+// markdownHeader writes the title, the header (Run and filter), the
+// status and the summary.
+func markdownHeader(bw *bufio.Writer, v *view) {
+	l := v.lang
+	fmt.Fprintf(bw, "# %s\n\n", tr(l, "title"))
+	for _, h := range v.header() {
+		fmt.Fprintf(bw, "- %s: %s\n", h.label, mdCode(h.value))
+	}
+	fmt.Fprintln(bw)
+	fmt.Fprintf(bw, "**%s:** %s  \n%s\n", tr(l, "status"), mdEscape(v.statusLabel()), mdEscape(v.summary()))
 }
 
 // markdownVM writes one VM's details.

@@ -90,12 +90,7 @@ func Text(w io.Writer, res *result.Result, opts *Options) error {
 	res = v.res // the escaped copy
 	bw := bufio.NewWriter(w)
 	l := v.lang
-	fmt.Fprintf(bw, "%s\n", tr(l, "title"))
-	for _, h := range v.header() {
-		fmt.Fprintf(bw, "%s: %s\n", h.label, h.value)
-	}
-	fmt.Fprintf(bw, "%s: %s\n", tr(l, "status"), v.statusLabel())
-	fmt.Fprintf(bw, "%s\n", v.summary())
+	textHeader(bw, v)
 	for _, h := range v.hosts {
 		fmt.Fprintf(bw, "\n%s %s\n", tr(l, "host"), h.label)
 		if h.inv != nil && h.inv.OS != "" {
@@ -157,6 +152,18 @@ func Text(w io.Writer, res *result.Result, opts *Options) error {
 	}
 	fmt.Fprintf(bw, "\n-- %s\n", v.footer())
 	return bw.Flush()
+}
+
+// textHeader writes the title, the header (Run and filter), the status
+// and the summary.
+func textHeader(bw *bufio.Writer, v *view) {
+	l := v.lang
+	fmt.Fprintf(bw, "%s\n", tr(l, "title"))
+	for _, h := range v.header() {
+		fmt.Fprintf(bw, "%s: %s\n", h.label, h.value)
+	}
+	fmt.Fprintf(bw, "%s: %s\n", tr(l, "status"), v.statusLabel())
+	fmt.Fprintf(bw, "%s\n", v.summary())
 }
 
 // textVM writes one VM's details.
