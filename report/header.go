@@ -21,7 +21,7 @@ var headerMsg = map[string][2]string{
 	"hdr.filter":      {"Filter", "フィルター"},
 	"flt.vms":         {"VM %s", "VM %s"},
 	"flt.hosts":       {"host %s", "ホスト %s"},
-	"flt.min":         {"action at least %s", "対処 %s 以上"},
+	"flt.min":         {"action at least %s", "対処が %s 以上"},
 	"flt.shown":       {"%d of %d VMs shown", "VM %d / %d 台を表示"},
 	"flt.hidden":      {"%d problems of other hosts hidden", "他のホストの問題 %d 件を非表示"},
 	"lvl.investigate": {"investigate", "調査"},
