@@ -7,6 +7,7 @@ import (
 	"time"
 	"unicode"
 
+	"github.com/hvic/hvic/internal/textsafe"
 	"github.com/hvic/hvic/kb"
 )
 
@@ -96,7 +97,7 @@ func (v *view) inputs() string {
 // toolName is "iccheck v1.2.3": the Run's tool, and Options.ToolVersion
 // or the Run's version.
 func (v *view) toolName() string {
-	ver := v.toolVersion
+	ver := textsafe.Escape(v.toolVersion) // the caller's, not escaped with the Result
 	if ver == "" {
 		ver = v.res.Run.ToolVersion
 	}
@@ -128,10 +129,12 @@ func (v *view) filterText() string {
 	return s
 }
 
+// quoteList quotes the caller's filter items, escaped like the input's
+// strings (they may come from a command line).
 func quoteList(list []string) string {
 	parts := make([]string, len(list))
 	for i, s := range list {
-		parts[i] = quote(s)
+		parts[i] = quote(textsafe.Escape(s))
 	}
 	return strings.Join(parts, ", ")
 }

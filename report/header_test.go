@@ -101,6 +101,10 @@ func TestEvidenceLinesUnambiguous(t *testing.T) {
 		assert.Contains(t, out, want)
 	}
 	noControl(t, out)
+	buf.Reset()
+	require.NoError(t, report.Text(&buf, res, &report.Options{ToolVersion: "v\x1b[2J", Filter: report.Filter{VMs: []string{"WEB01", "\x1b]0;x\x07"}}}))
+	noControl(t, buf.String())
+	assert.Contains(t, buf.String(), `Filter: VM WEB01, "\x1b]0;x\x07" — 1 of 1 VMs shown`)
 	for _, name := range []string{"sample", "partial", "hostile"} {
 		for _, lang := range report.Languages() {
 			buf.Reset()
