@@ -18,6 +18,12 @@
 //     external asset) with the summary table, a timeline of the IC events
 //     per VM, the details and the files read.
 //
+// Text, Markdown and HTML open with a header and close with a footer from
+// the Result's Run: generation time (UTC, RFC 3339), inputs, tool and
+// version, rule table revision, and the filter applied. Options.Filter
+// (VMs, hosts, least action) restricts what every format reports, once,
+// before rendering; Filter.Apply gives the filtered Result itself.
+//
 // Output is deterministic for a given Result: the renderers are golden
 // tested on fixed Results stored as JSON (testdata/report/*.result.json,
 // written by the root package's end-to-end test), regenerated with
