@@ -4,9 +4,7 @@ import (
 	"fmt"
 	"html/template"
 	"io"
-	"sort"
 	"strings"
-	"time"
 
 	"github.com/hvic/hvic/kb"
 	"github.com/hvic/hvic/report/result"
@@ -30,33 +28,6 @@ type htmlDetail struct {
 	Other, Missing, Evidence, Why                                          []string
 }
 
-type htmlMark struct {
-	X, Y         float64
-	Class, Title string
-	// Refresh draws the mark as a hollow diamond, over the event marks
-	// without hiding them: the guest's KVP refresh time, not an event.
-	Refresh bool
-}
-
-type htmlLane struct {
-	Label string
-	Y     float64
-	TextY float64
-	Marks []htmlMark
-}
-
-type htmlTick struct {
-	X     float64
-	Label string
-}
-
-type htmlTimeline struct {
-	Width, Height, Left, Right, AxisY float64
-	Lanes                             []htmlLane
-	Ticks                             []htmlTick
-	refresh                           bool // a lane shows a guest KVP refresh time
-}
-
 type htmlProblem struct{ Severity, Class, Message string }
 
 type htmlData struct {
@@ -65,7 +36,6 @@ type htmlData struct {
 	Hosts                                          []htmlHost
 	Details                                        []htmlDetail
 	Timeline                                       *htmlTimeline
-	Legend                                         []htmlMark
 	Other                                          []string
 	Problems                                       []htmlProblem
 	Skipped                                        []string
@@ -91,18 +61,6 @@ func caseClass(c kb.Case) string {
 		return "info"
 	}
 	return "unk"
-}
-
-func eventClass(k kb.EventKind) string {
-	switch k {
-	case kb.EventIncompatible, kb.EventNetIncompatible, kb.EventStorageIncompatible:
-		return "ev-bad"
-	case kb.EventCompatible:
-		return "ev-warn"
-	case kb.EventNetMismatch, kb.EventStorageMismatch:
-		return "ev-dev"
-	}
-	return "ev-other"
 }
 
 // HTML writes a self-contained page (inline CSS and SVG, no script, no
@@ -161,15 +119,6 @@ func HTML(w io.Writer, res *result.Result, opts *Options) error {
 		d.Other = append(d.Other, line)
 	}
 	d.Timeline = v.timeline()
-	for _, k := range []struct {
-		class string
-		kind  kb.EventKind
-	}{{"ev-bad", kb.EventIncompatible}, {"ev-warn", kb.EventCompatible}, {"ev-dev", kb.EventNetMismatch}, {"ev-other", kb.EventKvpNotRunning}} {
-		d.Legend = append(d.Legend, htmlMark{Class: k.class, Title: legendText(l, k.kind)})
-	}
-	if d.Timeline != nil && d.Timeline.refresh {
-		d.Legend = append(d.Legend, htmlMark{Class: "refresh", Title: tr(l, "timeline.refresh"), Refresh: true})
-	}
 	for _, p := range res.Problems {
 		d.Problems = append(d.Problems, htmlProblem{Severity: v.problemSeverity(p.Severity) + " · " + codeLabel(l, p.Code.String()), Class: p.Severity.String(), Message: p.Message})
 	}
@@ -183,21 +132,6 @@ func HTML(w io.Writer, res *result.Result, opts *Options) error {
 	return htmlTemplate.Execute(w, d)
 }
 
-func legendText(lang string, k kb.EventKind) string {
-	en := map[kb.EventKind][2]string{
-		kb.EventIncompatible:  {"incompatible (4000, VmSwitch 26, storvsp 5)", "互換性なし (4000、VmSwitch 26、storvsp 5)"},
-		kb.EventCompatible:    {"compatible mismatch (4010)", "互換性のある不一致 (4010)"},
-		kb.EventNetMismatch:   {"device version differs (VmSwitch 27, storvsp 6)", "デバイスのバージョン相違 (VmSwitch 27、storvsp 6)"},
-		kb.EventKvpNotRunning: {"other IC event (4096, 23014...)", "その他の IC イベント (4096、23014 など)"},
-	}[k]
-	if lang == "ja" {
-		return en[1]
-	}
-	return en[0]
-}
-
-var markRank = map[string]int{"ev-other": 0, "ev-dev": 1, "ev-warn": 2, "ev-bad": 3}
-
 func anchor(vm *vmView) string {
 	var b strings.Builder
 	b.WriteString("vm-")
@@ -209,101 +143,10 @@ func anchor(vm *vmView) string {
 	return b.String()
 }
 
-// guestRefresh is the guest's KVP refresh time kb reports for a VM (the
-// Auto key's last write), zero when none.
-func guestRefresh(vm *vmView) time.Time {
-	for _, e := range vm.a.Explanation {
-		if e.Kind == kb.ExplainGuestRefresh && !e.Time.IsZero() {
-			return e.Time
-		}
-	}
-	return time.Time{}
-}
-
-// timeline lays the IC events out as one lane per VM on a shared time
-// axis, with the guest's KVP refresh time as a diamond.
-func (v *view) timeline() *htmlTimeline {
-	var lanes []*vmView
-	var tmin, tmax time.Time
-	widen := func(t time.Time) {
-		if tmin.IsZero() || t.Before(tmin) {
-			tmin = t
-		}
-		if t.After(tmax) {
-			tmax = t
-		}
-	}
-	for _, vm := range v.vms {
-		if len(vm.events) == 0 {
-			continue
-		}
-		lanes = append(lanes, vm)
-		for _, e := range vm.events {
-			widen(e.Time)
-		}
-		if t := guestRefresh(vm); !t.IsZero() {
-			widen(t)
-		}
-	}
-	if len(lanes) == 0 {
-		return nil
-	}
-	const laneH, top = 28.0, 10.0
-	tl := &htmlTimeline{Width: 960, Left: 110, Right: 880}
-	tl.AxisY = top + laneH*float64(len(lanes)) + 4
-	tl.Height = tl.AxisY + 30
-	span := tmax.Sub(tmin)
-	x := func(t time.Time) float64 {
-		if span <= 0 {
-			return (tl.Left + tl.Right) / 2
-		}
-		return tl.Left + (tl.Right-tl.Left)*float64(t.Sub(tmin))/float64(span)
-	}
-	for i, vm := range lanes {
-		y := top + laneH*float64(i) + laneH/2
-		lane := htmlLane{Label: vm.label, Y: y, TextY: y + 4}
-		for _, e := range vm.events {
-			kind := e.Kind
-			if kind == kb.EventUnknown {
-				if r, ok := v.t.ClassifyEvent(e.Provider, e.EventID); ok {
-					kind = r.Kind
-				}
-			}
-			lane.Marks = append(lane.Marks, htmlMark{X: x(e.Time), Y: y, Class: eventClass(kind),
-				Title: fmtTime(e.Time) + " " + eventLabel(e) + " " + e.Component})
-		}
-		// Draw the worst events last, so that they stay visible where marks
-		// overlap.
-		sort.SliceStable(lane.Marks, func(i, j int) bool { return markRank[lane.Marks[i].Class] < markRank[lane.Marks[j].Class] })
-		if t := guestRefresh(vm); !t.IsZero() {
-			lane.Marks = append(lane.Marks, htmlMark{X: x(t), Y: y, Class: "refresh", Refresh: true,
-				Title: fmtTime(t) + " " + tr(v.lang, "timeline.refresh")})
-			tl.refresh = true
-		}
-		tl.Lanes = append(tl.Lanes, lane)
-	}
-	n := 4
-	if span <= 0 {
-		n = 0
-	}
-	for i := 0; i <= n; i++ {
-		t := tmin
-		if n > 0 {
-			t = tmin.Add(time.Duration(float64(span) * float64(i) / float64(n)))
-		}
-		tl.Ticks = append(tl.Ticks, htmlTick{X: x(t), Label: t.UTC().Format("2006-01-02 15:04")})
-	}
-	return tl
-}
-
 func fnum(f float64) string { return fmt.Sprintf("%.1f", f) }
 
-// diamond is the SVG points of a diamond of half-width 6 around (x, y).
-func diamond(x, y float64) string {
-	return fnum(x) + "," + fnum(y-6) + " " + fnum(x+6) + "," + fnum(y) + " " + fnum(x) + "," + fnum(y+6) + " " + fnum(x-6) + "," + fnum(y)
-}
-
-var htmlTemplate = template.Must(template.New("report").Funcs(template.FuncMap{"f": fnum, "diamond": diamond}).Parse(`<!DOCTYPE html>
+var htmlTemplate = template.Must(template.Must(template.New("report").Funcs(template.FuncMap{"f": fnum, "timelineCSS": timelineCSS}).
+	Parse(tlTemplate)).Parse(`<!DOCTYPE html>
 <html lang="{{.Lang}}">
 <head>
 <meta charset="utf-8">
@@ -318,7 +161,7 @@ code,.mono{font-family:Consolas,"Courier New",monospace;font-size:.95em}
 .case{display:inline-block;padding:1px 6px;border-radius:4px;white-space:nowrap}.case.ok{background:#dafbe1}.case.warn{background:#fff1c2}.case.bad{background:#ffcecb}.case.info{background:#ddf4ff}.case.unk{background:#eaeef2}
 .act{font-weight:700}.meta{color:#57606a;font-size:.9em;margin:2px 0}
 .detail{border:1px solid #d0d7de;border-radius:6px;padding:8px 12px;margin:10px 0}.detail p{margin:4px 0}
-.ev-bad{fill:#cf222e}.ev-warn{fill:#e16f24}.ev-dev{fill:#bf8700}.ev-other{fill:#8c959f}.refresh{fill:none;stroke:#0969da;stroke-width:2}
+{{timelineCSS}}
 .legend span{display:inline-block;margin-right:16px;font-size:.9em}.legend svg{vertical-align:middle;margin-right:4px}
 .problem.error{color:#cf222e}.problem.warning{color:#9a6700}
 svg text{font-family:inherit;font-size:12px;fill:#1b1f24}svg .axis{stroke:#8c959f;stroke-width:1}svg .lane{stroke:#eaeef2;stroke-width:1}
@@ -344,16 +187,7 @@ footer{margin-top:32px;color:#57606a;font-size:.85em}
 </table>{{end}}
 {{end}}
 <h2>{{.L.timeline}}</h2>
-{{with .Timeline}}
-<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="{{$.L.timeline}}" width="{{f .Width}}" height="{{f .Height}}" viewBox="0 0 {{f .Width}} {{f .Height}}">
-{{range .Lanes}}<line class="lane" x1="{{f $.Timeline.Left}}" y1="{{f .Y}}" x2="{{f $.Timeline.Right}}" y2="{{f .Y}}"/>
-<text x="8" y="{{f .TextY}}">{{.Label}}</text>
-{{range .Marks}}{{if .Refresh}}<polygon class="refresh" points="{{diamond .X .Y}}"><title>{{.Title}}</title></polygon>{{else}}<circle class="{{.Class}}" cx="{{f .X}}" cy="{{f .Y}}" r="6"><title>{{.Title}}</title></circle>{{end}}
-{{end}}{{end}}<line class="axis" x1="{{f .Left}}" y1="{{f .AxisY}}" x2="{{f .Right}}" y2="{{f .AxisY}}"/>
-{{range .Ticks}}<line class="axis" x1="{{f .X}}" y1="{{f $.Timeline.AxisY}}" x2="{{f .X}}" y2="{{f $.Timeline.AxisY}}"/><text x="{{f .X}}" y="{{f $.Timeline.AxisY}}" dy="16" text-anchor="middle">{{.Label}}</text>
-{{end}}</svg>
-<p class="legend">{{range $.Legend}}<span><svg width="12" height="12" viewBox="0 0 12 12">{{if .Refresh}}<polygon class="refresh" points="6,1 11,6 6,11 1,6"/>{{else}}<circle class="{{.Class}}" cx="6" cy="6" r="5"/>{{end}}</svg>{{.Title}}</span>{{end}}</p>
-{{else}}<p>{{.L.timeline_none}}</p>{{end}}
+{{template "timeline" .}}
 <h2>{{.L.details}}</h2>
 {{range .Details}}<div class="detail" id="{{.Anchor}}">
 <h3>{{.Name}} <span class="case {{.CaseClass}}">{{.Case}}</span></h3>

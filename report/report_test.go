@@ -336,7 +336,7 @@ func TestExplanationInEveryFormat(t *testing.T) {
 					assert.Contains(t, out, "Incompatible integration services version (event 4000)")
 				}
 				if f == report.FormatHTML {
-					assert.Contains(t, out, `<polygon class="refresh"`, "the refresh time on the timeline")
+					assert.Contains(t, out, `<path class="tl-guest"`, "the refresh time on the timeline")
 				}
 			})
 		}
