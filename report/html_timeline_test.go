@@ -243,13 +243,19 @@ const minDeltaE = 20
 // orange and mustard of the old palette.
 func TestPaletteDeuteranopia(t *testing.T) {
 	sim := func(h string) [3]float64 { return lab(deuteranopia(hexRGB(t, h))) }
+	least, pair := math.Inf(1), ""
 	for i, a := range timelinePalette {
 		for _, b := range timelinePalette[i+1:] {
 			d := deltaE(sim(a.Hex), sim(b.Hex))
 			assert.GreaterOrEqual(t, d, float64(minDeltaE), "%s %s vs %s %s: ΔE %.1f under deuteranopia", a.Class, a.Hex, b.Class, b.Hex, d)
+			if d < least {
+				least, pair = d, a.Class+"/"+b.Class
+			}
 		}
 	}
-	assert.Less(t, deltaE(sim("#e16f24"), sim("#bf8700")), float64(minDeltaE), "the old orange and mustard")
+	old := deltaE(sim("#e16f24"), sim("#bf8700"))
+	t.Logf("closest pair under deuteranopia: %s, ΔE %.1f; the old orange/mustard: ΔE %.1f", pair, least, old)
+	assert.Less(t, old, float64(minDeltaE), "the old orange and mustard")
 	// Every colour of the palette is the one the style sheet uses.
 	css := string(timelineCSS())
 	for _, c := range timelinePalette {
@@ -375,4 +381,32 @@ func TestTimelineExtremeTimes(t *testing.T) {
 	var buf bytes.Buffer
 	require.NoError(t, HTML(&buf, res, nil))
 	assert.Contains(t, buf.String(), ">2000<", "ticks every 2000 years")
+}
+
+// TestTimelineHostileNames: names from the input (VM, host, channel, file,
+// component) reach the SVG escaped: no markup, no raw control byte, no
+// forged line in a hover title.
+func TestTimelineHostileNames(t *testing.T) {
+	evil := "</title><script>x</script>\n[error] forged\x1b[2J"
+	at := utc("2024-05-13T10:00:00Z")
+	res := &result.Result{
+		Inventory: result.Inventory{Hosts: []result.Host{{Name: "H" + evil, Logs: []kb.LogCoverage{
+			{Host: "H" + evil, Channel: "System" + evil, File: "a/" + evil + ".evtx", First: at, Last: at.Add(time.Hour), Records: 3, Damaged: true},
+		}}}},
+		VMs:    []kb.Assessment{{VMName: "VM" + evil, Host: "H" + evil}},
+		Events: []kb.Event{{VM: 1, Time: at, EventID: 4000, Provider: "P" + evil, Component: "C" + evil}, {VM: 1, Time: at.Add(time.Second), EventID: 4010, Provider: "P", Component: evil}},
+	}
+	for _, lang := range Languages() {
+		var buf bytes.Buffer
+		require.NoError(t, HTML(&buf, res, &Options{Lang: lang}))
+		out := buf.String()
+		assert.NotContains(t, out, "<script")
+		assert.NotContains(t, out, "\x1b")
+		assert.Contains(t, out, `\x1b[2J`, "shown visibly")
+		assert.Contains(t, out, "×2", "the two events are grouped")
+		assert.Contains(t, out, "tl-band damaged")
+		for _, line := range strings.Split(out, "\n") {
+			assert.False(t, strings.HasPrefix(line, "[error] forged"), line)
+		}
+	}
 }
