@@ -34,8 +34,9 @@ const (
 	tlResolution = 22.0
 	// tlMaxTitle caps the events a group's title lists.
 	tlMaxTitle = 20
-	// tlLabelWidth is the label column's width in half-width characters.
-	tlLabelWidth = 28
+	// tlLabelWidth is the room for a lane's label, in px: from its x (20)
+	// to the plot's left, less a margin.
+	tlLabelWidth = tlLeft - 20 - 6
 )
 
 // tlColour is one colour of the timeline's palette: Okabe-Ito's
@@ -60,7 +61,9 @@ func timelineCSS() template.CSS {
 	for _, c := range timelinePalette {
 		switch c.Class {
 		case "tl-guest":
-			b.WriteString(".tl-guest{fill:none;stroke:" + c.Hex + ";stroke-width:2}")
+			// The resolved bar shares the guest times' black: its shape
+			// tells it apart.
+			b.WriteString(".tl-guest{fill:none;stroke:" + c.Hex + ";stroke-width:2}.tl-resolved{fill:" + c.Hex + "}")
 		case "tl-band":
 			b.WriteString(".tl-band{fill:" + c.Hex + ";stroke:#0072B2;stroke-width:1}.tl-band.damaged{stroke-dasharray:4 2}")
 		default:
@@ -123,12 +126,14 @@ func eventClass(k kb.EventKind) string {
 	return "ev-other"
 }
 
-var markRank = map[string]int{"ev-other": 0, "ev-dev": 1, "ev-warn": 2, "ev-bad": 3}
+// markRank orders the classes of a group, the worst drawn; guest-side
+// marks are grouped apart from events.
+var markRank = map[string]int{"ev-other": 0, "ev-dev": 1, "ev-warn": 2, "ev-bad": 3, "tl-guest": 0, "tl-resolved": 1}
 
 // shape is the SVG path of a class's marker centred on (x, y): a triangle
 // for incompatible, a square for compatible mismatch, a circle for a
 // device version, a plus sign for other events, a hollow diamond for a
-// guest-side time.
+// guest-side time, a bar for the end of a resolved mismatch.
 func shape(class string, x, y float64) string {
 	p := func(pts ...float64) string {
 		var b strings.Builder
@@ -155,6 +160,8 @@ func shape(class string, x, y float64) string {
 		return circle(6)
 	case "tl-guest":
 		return p(0, -6.5, 6.5, 0, 0, 6.5, -6.5, 0)
+	case "tl-resolved":
+		return p(-1.5, -7, 1.5, -7, 1.5, 7, -1.5, 7)
 	}
 	// A plus sign.
 	const a, w = 5.5, 2.0
@@ -163,20 +170,22 @@ func shape(class string, x, y float64) string {
 
 // tlText is the timeline's own wording, [en, ja].
 var tlText = map[string][2]string{
-	"bad":       {"incompatible (4000, VmSwitch 26, storvsp 5)", "互換性なし (4000、VmSwitch 26、storvsp 5)"},
-	"warn":      {"compatible mismatch (4010)", "互換性のある不一致 (4010)"},
-	"dev":       {"device version differs (VmSwitch 27, storvsp 6)", "デバイスのバージョン相違 (VmSwitch 27、storvsp 6)"},
-	"other":     {"other IC event (4096, 23014...)", "その他の IC イベント (4096、23014 など)"},
-	"guest":     {"guest-side time the verdict uses (KVP refresh, IC version key written)", "判定に使うゲスト側の時刻 (KVP 更新、IC バージョンのキー書き込み)"},
-	"band":      {"period a host log covers (dashed: records lost)", "ホストのログが記録している期間 (破線: レコード欠損あり)"},
-	"count":     {"×N: N events closer than the resolution (listed on hover)", "×N: 表示の解像度より近い N 件のイベント (マウスを重ねると一覧)"},
-	"events":    {"%d events", "%d 件のイベント"},
-	"more":      {"… and %d more", "… ほか %d 件"},
-	"log":       {"%s log", "%s ログ"},
-	"records":   {"%d records", "%d レコード"},
-	"damaged":   {"records lost to damage", "破損によるレコード欠損あり"},
-	"key":       {"guest IC version key written", "ゲストの IC バージョンのキー書き込み"},
-	"no-period": {"period unknown", "期間不明"},
+	"bad":             {"incompatible (4000, VmSwitch 26, storvsp 5)", "互換性なし (4000、VmSwitch 26、storvsp 5)"},
+	"warn":            {"compatible mismatch (4010)", "互換性のある不一致 (4010)"},
+	"dev":             {"device version differs (VmSwitch 27, storvsp 6)", "デバイスのバージョン相違 (VmSwitch 27、storvsp 6)"},
+	"other":           {"other IC event (4096, 23014...)", "その他の IC イベント (4096、23014 など)"},
+	"guest":           {"guest-side time the verdict uses (KVP refresh, IC version key written)", "判定に使うゲスト側の時刻 (KVP 更新、IC バージョンのキー書き込み)"},
+	"band":            {"period a host log covers (dashed: records lost)", "ホストのログが記録している期間 (破線: レコード欠損あり)"},
+	"count":           {"×N: N events closer than the resolution (listed on hover)", "×N: 表示の解像度より近い N 件のイベント (マウスを重ねると一覧)"},
+	"events":          {"%d events", "%d 件のイベント"},
+	"more":            {"… and %d more", "… ほか %d 件"},
+	"log":             {"%s log", "%s ログ"},
+	"records":         {"%d records", "%d レコード"},
+	"damaged":         {"records lost to damage", "破損によるレコード欠損あり"},
+	"resolved":        {"the versions match now: the mismatch ended after this, its latest event", "現在はバージョンが一致: 不一致はこの時刻 (最後の不一致イベント) の後に解消"},
+	"resolved-legend": {"end of a resolved mismatch (its latest event)", "解消した不一致の終わり (最後の不一致イベント)"},
+	"key":             {"guest IC version key written", "ゲストの IC バージョンのキー書き込み"},
+	"no-period":       {"period unknown", "期間不明"},
 }
 
 func tlTr(lang, key string, n ...int) string {
@@ -230,6 +239,9 @@ func (v *view) tlLaneItems(vm *vmView) (events, guest []tlItem) {
 	}
 	if r := vm.a.GuestIC.Ref; r != nil {
 		add(r.Time, tlTr(v.lang, "key"))
+	}
+	if vm.a.Resolved && !vm.a.ResolvedAt.IsZero() {
+		guest = append(guest, tlItem{vm.a.ResolvedAt, "tl-resolved", fmtTime(vm.a.ResolvedAt) + " " + tlTr(v.lang, "resolved")})
 	}
 	byTime := func(s []tlItem) {
 		sort.SliceStable(s, func(i, j int) bool { return s[i].t.Before(s[j].t) })
@@ -295,21 +307,38 @@ func groupMarks(lang string, items []tlItem, s tlScale, y, res float64) []htmlMa
 	return out
 }
 
-// tlLabel shortens a label to the label column, and gives the full text
-// when it had to.
-func tlLabel(s string) (label, full string) {
-	w := 0
+// tlLabel shortens a label to width px of 12 px text (an estimate per
+// character class: the page's fonts are the reader's), and gives the full
+// text when it had to.
+func tlLabel(s string, width float64) (label, full string) {
+	total := 0.0
+	for _, r := range s {
+		total += charWidth(r)
+	}
+	if total <= width {
+		return s, ""
+	}
+	w := charWidth('…')
 	for i, r := range s {
-		cw := 1
-		if r >= 0x1100 {
-			cw = 2
-		}
-		if w+cw > tlLabelWidth-1 {
+		if w+charWidth(r) > width {
 			return s[:i] + "…", s
 		}
-		w += cw
+		w += charWidth(r)
 	}
 	return s, ""
+}
+
+// charWidth estimates a character's width in 12 px sans-serif.
+func charWidth(r rune) float64 {
+	switch {
+	case r >= 0x1100:
+		return 12
+	case r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == 'm', r == 'w':
+		return 7.6
+	case r >= 'a' && r <= 'z':
+		return 6.4
+	}
+	return 4
 }
 
 // channelLabel drops the Hyper-V prefix of a channel name.
@@ -334,7 +363,7 @@ type tlVM struct {
 func (v *view) timeline() *htmlTimeline {
 	var hosts []tlHost
 	var ts []time.Time
-	events := 0
+	events, resolved := 0, false
 	for _, h := range v.hosts {
 		th := tlHost{h: h}
 		if h.inv != nil {
@@ -351,6 +380,7 @@ func (v *view) timeline() *htmlTimeline {
 				continue
 			}
 			events += len(ev)
+			resolved = resolved || vm.a.Resolved && !vm.a.ResolvedAt.IsZero()
 			for _, it := range append(ev, g...) {
 				ts = append(ts, it.t)
 			}
@@ -386,14 +416,15 @@ func (v *view) timeline() *htmlTimeline {
 		label, sub := st.label(t, i == 0 || st.newDay(ticks[i-1], t))
 		tl.Ticks = append(tl.Ticks, htmlTick{X: s.x(t), Label: label, Sub: sub})
 	}
-	tl.Legend = v.tlLegend()
+	tl.Legend = v.tlLegend(resolved)
 	return tl
 }
 
 // tlHostRows appends a host's heading, bands and lanes from y, and returns
 // the y below them.
 func (v *view) tlHostRows(tl *htmlTimeline, th tlHost, s tlScale, y float64) float64 {
-	label, full := tlLabel(tr(v.lang, "host") + " " + th.h.label)
+	// The heading starts at 8, not 20, and is bold (about 8 % wider).
+	label, full := tlLabel(tr(v.lang, "host")+" "+th.h.label, (tlLeft-8-6)/1.08)
 	tl.Rows = append(tl.Rows, htmlTLRow{Heading: true, Label: label, Full: full, Y: y, TextY: y + 15})
 	y += tlHeadingH
 	for _, c := range th.logs {
@@ -403,7 +434,7 @@ func (v *view) tlHostRows(tl *htmlTimeline, th tlHost, s tlScale, y float64) flo
 		if c.Damaged {
 			title += "; " + tlTr(v.lang, "damaged")
 		}
-		label, full := tlLabel(strings.Replace(tlTr(v.lang, "log"), "%s", channelLabel(c.Channel), 1))
+		label, full := tlLabel(strings.Replace(tlTr(v.lang, "log"), "%s", channelLabel(c.Channel), 1), tlLabelWidth)
 		tl.Rows = append(tl.Rows, htmlTLRow{Label: label, Full: full, Y: y + tlBandH/2, TextY: y + tlBandH/2 + 4,
 			Bands: []htmlBand{{X: x0, Y: y + 3, W: max(x1-x0, 2), H: tlBandH - 6, Damaged: c.Damaged, Title: title}}})
 		y += tlBandH
@@ -412,7 +443,7 @@ func (v *view) tlHostRows(tl *htmlTimeline, th tlHost, s tlScale, y float64) flo
 		// Events on the lane's line, guest-side times just under it, so
 		// that neither hides the other.
 		cy := y + 14
-		label, full := tlLabel(l.vm.label)
+		label, full := tlLabel(l.vm.label, tlLabelWidth)
 		row := htmlTLRow{Label: label, Full: full, Y: cy, TextY: cy + 4, Shade: i%2 == 0, BgY: y + 2, BgH: tlLaneH - 2}
 		row.Marks = append(groupMarks(v.lang, l.events, s, cy, tlResolution), groupMarks(v.lang, l.guest, s, cy+16, tlResolution)...)
 		tl.Rows = append(tl.Rows, row)
@@ -421,11 +452,17 @@ func (v *view) tlHostRows(tl *htmlTimeline, th tlHost, s tlScale, y float64) flo
 	return y
 }
 
-func (v *view) tlLegend() []htmlLegend {
+// tlLegend: a shape and a text per kind; the resolved bar only when a
+// lane has one.
+func (v *view) tlLegend(resolved bool) []htmlLegend {
 	var out []htmlLegend
-	for _, k := range []struct{ class, text string }{
+	kinds := []struct{ class, text string }{
 		{"ev-bad", "bad"}, {"ev-warn", "warn"}, {"ev-dev", "dev"}, {"ev-other", "other"}, {"tl-guest", "guest"}, {"tl-band", "band"},
-	} {
+	}
+	if resolved {
+		kinds = append(kinds, struct{ class, text string }{"tl-resolved", "resolved-legend"})
+	}
+	for _, k := range kinds {
 		d := shape(k.class, 9, 9)
 		if k.class == "tl-band" {
 			d = "M1 4H17V14H1Z"

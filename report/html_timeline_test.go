@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -407,6 +408,79 @@ func TestTimelineHostileNames(t *testing.T) {
 		assert.Contains(t, out, "tl-band damaged")
 		for _, line := range strings.Split(out, "\n") {
 			assert.False(t, strings.HasPrefix(line, "[error] forged"), line)
+		}
+	}
+}
+
+// A VM whose mismatch was resolved gets a bar at ResolvedAt on its guest
+// row, and the legend explains the bar; without one, the legend does not.
+func TestTimelineResolved(t *testing.T) {
+	at := utc("2024-05-13T10:00:00Z")
+	res := &result.Result{
+		VMs:    []kb.Assessment{{VMName: "VM1", Host: "H", Case: kb.CaseMatch, Resolved: true, ResolvedAt: at}},
+		Events: []kb.Event{{VM: 1, Time: at, EventID: 4010, Provider: "Microsoft-Windows-Hyper-V-Integration-Heartbeat", Kind: kb.EventCompatible}},
+	}
+	v, err := newView(res, nil, true)
+	require.NoError(t, err)
+	tl := v.timeline()
+	require.NotNil(t, tl)
+	var classes []string
+	for _, r := range tl.Rows {
+		for _, m := range r.Marks {
+			classes = append(classes, m.Class)
+			if m.Class == "tl-resolved" {
+				assert.Contains(t, m.Title, "2024-05-13 10:00:00Z the versions match now")
+			}
+		}
+	}
+	assert.ElementsMatch(t, []string{"ev-warn", "tl-resolved"}, classes)
+	shapes := map[string]bool{}
+	for _, l := range tl.Legend {
+		if l.D != "" {
+			shapes[shapeKey(l.D)] = true
+		}
+	}
+	assert.Len(t, shapes, 7, "seven kinds, seven shapes")
+
+	res.VMs[0].Resolved, res.VMs[0].ResolvedAt = false, time.Time{}
+	v, err = newView(res, nil, true)
+	require.NoError(t, err)
+	for _, l := range v.timeline().Legend {
+		assert.NotEqual(t, "tl-resolved", l.Class)
+	}
+}
+
+// Labels longer than the column end in "…" on a character boundary and
+// keep their full text for the hover title; short ones stay as they are.
+func TestTimelineLabel(t *testing.T) {
+	tests := []struct {
+		in   string
+		cut  bool
+		want string
+	}{
+		{"DB01", false, "DB01"},
+		{"Host HV01.contoso.local", false, "Host HV01.contoso.local"},
+		{"HYPERV-NODE-00.very-long-domain-name.contoso.example", true, "HYPERV-NODE-00.very-"},
+		{"データベースサーバー本番環境用仮想マシン", true, "データベースサーバー"},
+		{"", false, ""},
+	}
+	for _, tt := range tests {
+		label, full := tlLabel(tt.in, tlLabelWidth)
+		assert.True(t, utf8.ValidString(label))
+		if tt.cut {
+			// Cut after at least want, within the width.
+			assert.Equal(t, tt.in, full)
+			require.True(t, strings.HasSuffix(label, "…"), label)
+			assert.True(t, strings.HasPrefix(tt.in, strings.TrimSuffix(label, "…")), label)
+			assert.True(t, strings.HasPrefix(label, tt.want), label)
+			w := 0.0
+			for _, r := range label {
+				w += charWidth(r)
+			}
+			assert.LessOrEqual(t, w, float64(tlLabelWidth), label)
+		} else {
+			assert.Equal(t, tt.want, label)
+			assert.Empty(t, full)
 		}
 	}
 }
