@@ -15,8 +15,10 @@
 //   - SARIF 2.1.0: one result per finding, the rule table as the driver's
 //     rules, the scan's problems as tool execution notifications;
 //   - HTML: one self-contained page (inline CSS and SVG, no script, no
-//     external asset) with the summary table, a timeline of the IC events
-//     per VM, the details and the files read.
+//     external asset) with the summary table, a timeline (the period of
+//     each host log read, the IC events per VM grouped below the drawing's
+//     resolution, the guest-side times the verdicts use, on UTC calendar
+//     ticks), the details and the files read.
 //
 // Text, Markdown and HTML open with a header and close with a footer from
 // the Result's Run: generation time (UTC, RFC 3339), inputs, tool and
