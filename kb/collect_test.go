@@ -3,6 +3,7 @@ package kb
 import (
 	"bytes"
 	"encoding/json"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -105,4 +106,65 @@ func TestLoadCollectInvalid(t *testing.T) {
 	require.NoError(t, err)
 	_, err = Load(bytes.NewReader(b))
 	require.NoError(t, err, "the unchanged table loads")
+}
+
+// TestRuleTextsGiveCollectCommands (issue 12 item 6): every command a
+// rule, event, remediation or service text suggests is one of the table's
+// collection commands, word for word, so that its output is read and
+// attributed; none suggests the bare "/v IntegrationServicesVersion" query,
+// whose output names no VM.
+func TestRuleTextsGiveCollectCommands(t *testing.T) {
+	tab := Default()
+	var lines []string
+	for _, c := range tab.Commands() {
+		lines = append(lines, c.Line)
+	}
+	var texts []Text
+	for _, lang := range []string{"en", "ja"} {
+		for _, r := range tab.Rules() {
+			texts = append(texts, r.Text(lang))
+		}
+		for _, e := range tab.Events() {
+			texts = append(texts, e.Text(lang))
+		}
+		for _, r := range tab.Remediations() {
+			texts = append(texts, r.Text(lang))
+		}
+		for _, s := range tab.Services() {
+			texts = append(texts, s.Text(lang))
+		}
+	}
+	suggested := 0
+	for _, tx := range texts {
+		for _, s := range []string{tx.Title, tx.Description, tx.Remediation, tx.Fallback} {
+			assert.NotContains(t, strings.ToLower(s), "/v integrationservicesversion", s)
+			for _, start := range commandStarts(s) {
+				suggested++
+				ok := false
+				for _, l := range lines {
+					ok = ok || strings.HasPrefix(s[start:], l)
+				}
+				assert.True(t, ok, "not a collection command: %.120q", s[start:])
+			}
+		}
+	}
+	assert.GreaterOrEqual(t, suggested, 8, "the undetermined, investigate and missing-log rules give commands")
+}
+
+// commandStarts returns where s names a command of the kinds the table's
+// checklist holds (reg query, reg save, wevtutil, Get-VM piped on).
+func commandStarts(s string) []int {
+	low := strings.ToLower(s)
+	var out []int
+	for _, p := range []string{"reg query ", "reg save ", "wevtutil ", "get-vm |"} {
+		for i := 0; ; {
+			j := strings.Index(low[i:], p)
+			if j < 0 {
+				break
+			}
+			out = append(out, i+j)
+			i += j + len(p)
+		}
+	}
+	return out
 }
