@@ -19,15 +19,16 @@ type hostInfo struct {
 
 // vmInfo gathers what is known about one VM.
 type vmInfo struct {
-	id      string // normalised ID, "" when unknown
-	name    string
-	names   []string
-	guests  []*GuestEvidence
-	events  []classified
-	views   []*VMView // the hosts' Get-VM listings of the VM
-	hostKey string    // from the guest's Parameters or the events
-	linux   bool
-	linuxBy string // "hint" or "guest-os"
+	id       string // normalised ID, "" when unknown
+	name     string
+	names    []string
+	guests   []*GuestEvidence
+	events   []classified
+	views    []*VMView        // the hosts' Get-VM listings of the VM
+	services []*ICServiceView // the hosts' Get-VMIntegrationService rows of the VM
+	hostKey  string           // from the guest's Parameters or the events
+	linux    bool
+	linuxBy  string // "hint" or "guest-os"
 }
 
 type classified struct {
@@ -167,11 +168,12 @@ func lookupValue(m map[string]string, name string) (string, bool) {
 // pending is a guest or an event known by VM name only, waiting for the
 // name to be resolved to a VM.
 type pending struct {
-	guest *GuestEvidence
-	event *classified
-	view  *VMView
-	name  string
-	host  string
+	guest   *GuestEvidence
+	event   *classified
+	view    *VMView
+	service *ICServiceView
+	name    string
+	host    string
 }
 
 // vmIndex collects VMs by normalised ID, in first-seen order.
@@ -197,6 +199,7 @@ func (e *evaluator) collectVMs() {
 	more, unattributed := e.collectEvents(x)
 	byName = append(byName, more...)
 	byName = append(byName, e.collectViews(x)...)
+	byName = append(byName, e.collectServices(x)...)
 	idsByName := map[string][]*vmInfo{}
 	for _, vm := range x.order {
 		for _, n := range vm.names {
@@ -315,6 +318,8 @@ func (e *evaluator) attributeByName(x *vmIndex, byName []pending, idsByName map[
 				conflictRefs[k] = append(conflictRefs[k], p.guest.Refs...)
 			case p.view != nil:
 				conflictRefs[k] = append(conflictRefs[k], p.view.Ref)
+			case p.service != nil:
+				conflictRefs[k] = append(conflictRefs[k], p.service.Ref)
 			default:
 				conflictRefs[k] = append(conflictRefs[k], p.event.ev.Ref)
 			}
@@ -326,6 +331,8 @@ func (e *evaluator) attributeByName(x *vmIndex, byName []pending, idsByName map[
 			target.guests = append(target.guests, p.guest)
 		case p.view != nil:
 			target.views = append(target.views, p.view)
+		case p.service != nil:
+			target.services = append(target.services, p.service)
 		default:
 			target.events = append(target.events, *p.event)
 		}
@@ -506,6 +513,11 @@ func (e *evaluator) vmHostKey(vm *vmInfo) string {
 	}
 	viewHost := ""
 	for _, v := range vm.views {
+		if k := HostKey(v.Host); k != "" && (viewHost == "" || k < viewHost) {
+			viewHost = k
+		}
+	}
+	for _, v := range vm.services {
 		if k := HostKey(v.Host); k != "" && (viewHost == "" || k < viewHost) {
 			viewHost = k
 		}

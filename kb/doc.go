@@ -63,7 +63,11 @@
 // and an unclassified mismatch, "Up to date" with case 1; a disagreement
 // is a note and a finding parameter), and its IntegrationServicesVersion
 // is the guest version when no guest hive or export gave one (a note says
-// so). Table.Collect gives, per kind of missing evidence, the exact
+// so). The host's Get-VMIntegrationService rows (Evidence.ICServices)
+// join the same way: a disabled Data Exchange applies the remediation's
+// fallback as the guest's SYSTEM hive does, a disabled Guest Service
+// Interface is information only, and a protocol-mismatch status is
+// checked against the verdict like IntegrationServicesState. Table.Collect gives, per kind of missing evidence, the exact
 // commands whose output hvic reads (the table's "collect" section).
 //
 // # The table format

@@ -194,7 +194,20 @@ type ExplainKind uint8
 // the only word on it). With a Get-VM view, the primary finding carries
 // "hostViewState" (a HostICState name), "hostView" ("agrees",
 // "disagrees", "only-evidence") and, when its version stood in,
-// "guestVersionSource" ("host-view").
+// "guestVersionSource" ("host-view"). From Get-VMIntegrationService rows
+// (Evidence.ICServices): "service-off-by-default" (a service off by
+// default, the Guest Service Interface, is disabled: information only;
+// "detail" names it), "service-disabled" (another service is disabled),
+// "service-no-contact" (the host has no contact with an enabled
+// service's guest component), "service-status-disagrees" (a protocol
+// mismatch status, services in "detail", against case 1),
+// "service-protocol-mismatch" (such a status is the only word on an open
+// verdict); "data-exchange-disabled" then has the row as Ref. The primary
+// finding carries "servicesDisabled" (names, comma-separated),
+// "serviceStatus" ("protocol-mismatch"), "serviceStatusServices",
+// "serviceStatusView" ("agrees", "disagrees", "only-evidence") and
+// "serviceNamesUnverified" ("true" when a service was known only by an
+// unverified name).
 const (
 	ExplainUnset        ExplainKind = iota
 	ExplainDecisive                 // the event or value that decided the case; Params: "what" (event or value label), "eventId", "provider", "component", "kind"

@@ -14,7 +14,10 @@ type Evidence struct {
 	Events   []Event         // IC-related events from the hosts' logs
 	Coverage []LogCoverage   // which logs were read, so that an absent event can mean something
 	VMViews  []VMView        // the hosts' own view of their VMs (Get-VM output)
-	Hints    Hints           // what the caller knows beyond the files
+	// ICServices are the hosts' view of each VM's integration services
+	// (Get-VMIntegrationService output).
+	ICServices []ICServiceView
+	Hints      Hints // what the caller knows beyond the files
 }
 
 // Ref points at one piece of evidence: an event record or a registry key or
@@ -174,6 +177,27 @@ type VMView struct {
 	ICVersion string      `json:"icVersion,omitempty"` // IntegrationServicesVersion
 	ICState   HostICState `json:"icState,omitempty"`   // IntegrationServicesState
 	Ref       Ref         `json:"ref"`                 // the file (and line, in What) it was read from
+}
+
+// ICServiceView is one integration service of a VM as its host lists it
+// (Get-VMIntegrationService: VMName, Name, Enabled,
+// PrimaryStatusDescription, SecondaryStatusDescription). It is host-side
+// evidence: a disabled Key-Value Pair Exchange (Data Exchange) keeps
+// Windows Update from updating the guest's ICs on 2016+ hosts, as a
+// disabled vmickvpexchange in the guest does; a disabled Guest Service
+// Interface is the default and information only; a status saying the
+// component's protocol version does not match is a hint of a version
+// mismatch, weighed against the verdict (Table.ServiceStatus).
+type ICServiceView struct {
+	Host   string `json:"host,omitempty"`   // the host that listed it (ComputerName, or the file's host)
+	VMName string `json:"vmName,omitempty"` // VMName
+	VMID   string `json:"vmId,omitempty"`   // VMId, when the output has it
+	Name   string `json:"name"`             // the service's name as listed ("Key-Value Pair Exchange")
+	// Enabled is the host's setting for the VM; nil when not read.
+	Enabled         *bool  `json:"enabled,omitempty"`
+	PrimaryStatus   string `json:"primaryStatus,omitempty"`   // PrimaryStatusDescription ("OK", "No Contact")
+	SecondaryStatus string `json:"secondaryStatus,omitempty"` // SecondaryStatusDescription
+	Ref             Ref    `json:"ref"`                       // the file (and line, in What)
 }
 
 // Hints carries what the caller knows beyond the files.

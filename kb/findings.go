@@ -91,11 +91,10 @@ func (e *evaluator) remediation(s *vmState) {
 	if !ok {
 		return
 	}
-	if g := s.guest; g != nil && g.DataExchangeDisabled != nil && *g.DataExchangeDisabled &&
-		r.Method == MethodWindowsUpdate && r.Fallback != MethodUnknown {
+	if off, ref := s.dataExchangeDisabled(); off && r.Method == MethodWindowsUpdate && r.Fallback != MethodUnknown {
 		r.FallbackApplies = true
 		s.params["remediationFallback"] = r.Fallback.String()
-		s.note("data-exchange-disabled", r.Fallback.String(), nil)
+		s.note("data-exchange-disabled", r.Fallback.String(), ref)
 	}
 	s.a.Remediation = &r
 	s.params["remediation"] = r.ID

@@ -78,6 +78,17 @@ func FuzzEvaluate(f *testing.F) {
 	b, err := json.Marshal(withViews)
 	require.NoError(f, err)
 	f.Add(b)
+	// Get-VMIntegrationService rows: Data Exchange off by ID, a protocol
+	// mismatch by name, a service kb does not know.
+	off, on := false, true
+	withViews.ICServices = []ICServiceView{
+		{Host: "HV01", VMID: "6b5c3a1e-0f2d-4c1b-9a8e-1234567890ab", Name: "Key-Value Pair Exchange", Enabled: &off},
+		{Host: "HV01", VMName: "db01", Name: "Heartbeat", Enabled: &on, PrimaryStatus: "OK", SecondaryStatus: "Protocol version mismatch"},
+		{Host: "HV02", VMName: "new01", Name: "Flux", Enabled: &on, PrimaryStatus: "No Contact"},
+	}
+	b, err = json.Marshal(withViews)
+	require.NoError(f, err)
+	f.Add(b)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		var ev Evidence
 		if json.Unmarshal(data, &ev) != nil {

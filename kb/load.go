@@ -69,6 +69,8 @@ type rawService struct {
 	Component      string          `json:"component,omitempty"`
 	LinuxDaemon    string          `json:"linuxDaemon,omitempty"`
 	DefaultEnabled string          `json:"defaultEnabled,omitempty"`
+	HostNames      []string        `json:"hostNames,omitempty"`
+	HostNamesUnv   []string        `json:"hostNamesUnverified,omitempty"`
 	Text           map[string]Text `json:"text"`
 }
 
@@ -314,7 +316,8 @@ func (b *builder) services(list []rawService) error {
 			return err
 		}
 		b.t.services = append(b.t.services, Service{ID: s.ID, ServiceName: s.ServiceName, Component: s.Component,
-			LinuxDaemon: s.LinuxDaemon, DefaultEnabled: s.DefaultEnabled, texts: tx})
+			LinuxDaemon: s.LinuxDaemon, DefaultEnabled: s.DefaultEnabled,
+			HostNames: append([]string(nil), s.HostNames...), HostNamesUnverified: append([]string(nil), s.HostNamesUnv...), texts: tx})
 	}
 	return nil
 }

@@ -167,7 +167,12 @@ type Service struct {
 	// DefaultEnabled is the default state on a 2012 / 2012 R2 host: "enabled",
 	// "disabled", or "" when the reference does not say.
 	DefaultEnabled string
-	texts          texts
+	// HostNames are the names Get-VMIntegrationService lists the service
+	// by ("Key-Value Pair Exchange"); HostNamesUnverified are localised
+	// names accepted as unverified guesses (Japanese).
+	HostNames           []string
+	HostNamesUnverified []string
+	texts               texts
 }
 
 // Text returns the service's display name (Title) and notes in lang,
@@ -347,7 +352,17 @@ func (t *Table) Remediation(id string) (Remediation, bool) {
 
 // Services returns the services table, in table order.
 func (t *Table) Services() []Service {
-	return append([]Service(nil), t.services...)
+	out := make([]Service, len(t.services))
+	for i, s := range t.services {
+		out[i] = copyService(s)
+	}
+	return out
+}
+
+func copyService(s Service) Service {
+	s.HostNames = append([]string(nil), s.HostNames...)
+	s.HostNamesUnverified = append([]string(nil), s.HostNamesUnverified...)
+	return s
 }
 
 func copyRule(r Rule) Rule {
@@ -369,7 +384,7 @@ func (t *Table) ServiceFor(component string) (Service, bool) {
 	}
 	for _, s := range t.services {
 		if s.Component != "" && strings.EqualFold(s.Component, c) {
-			return s, true
+			return copyService(s), true
 		}
 	}
 	return Service{}, false
