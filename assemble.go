@@ -86,6 +86,7 @@ func assemble(set *collect.Set, outs []*fileOut, o *Options) *Result {
 		}
 		addCoverage(ev, out, nm)
 		addViews(ev, out, nm)
+		addServices(ev, out, nm)
 		if out.dropped > 0 {
 			out.problems = append(out.problems, problem(out.info.Path, SeverityWarning, result.CodeMoreProblems, "",
 				because(ErrDamaged, fmt.Errorf("%d more problems not listed", out.dropped))))

@@ -19,9 +19,12 @@ var hostICStates = map[psvm.ICState]kb.HostICState{
 	psvm.ICStateUpdateRequired: kb.HostICUpdateRequired,
 }
 
-// readGetVM reads a host's Get-VM output into kb.VMViews. A view whose
+// readGetVM reads a host's Get-VM output into kb.VMViews and its
+// Get-VMIntegrationService output into kb.ICServiceViews. A row whose
 // output has no ComputerName column gets its host in assemble, from the
-// file's place in the collection (marked as a guess).
+// file's place in the collection (marked as a guess). A value a table cut
+// short ("6.3.9600.1...") is not evidence: it is left empty (psvm reports
+// it as a problem), and a row left with neither VM name nor ID is dropped.
 func readGetVM(f *collect.File, data []byte, o *Options, out *fileOut) {
 	res, err := psvm.Parse(data, &psvm.Options{MaxSize: readLimit(f, o)})
 	if err != nil {
@@ -34,13 +37,60 @@ func readGetVM(f *collect.File, data []byte, o *Options, out *fileOut) {
 		out.addProblem(o, problem(f.Path, SeverityWarning, result.CodeFormProblem, "", because(ErrDamaged, lineError(p.Line, p.What))))
 	}
 	for _, v := range res.VMs {
-		host := strings.TrimSpace(v.ComputerName)
+		cut := truncated(v.Truncated)
+		v.Name, v.VMID, v.ICVersion = cut("name", v.Name), cut("vmid", v.VMID), cut("integrationservicesversion", v.ICVersion)
+		if cut("integrationservicesstate", "x") == "" {
+			v.ICState = psvm.ICStateUnknown
+		}
+		if strings.TrimSpace(v.Name) == "" && strings.TrimSpace(v.VMID) == "" {
+			continue
+		}
+		host := strings.TrimSpace(cut("computername", v.ComputerName))
 		out.views = append(out.views, kb.VMView{Host: host, VMName: v.Name, VMID: v.VMID, State: v.State,
 			ICVersion: v.ICVersion, ICState: hostICStates[v.ICState],
 			Ref: kb.Ref{File: f.Path, What: fmt.Sprintf("Get-VM %s, line %d", res.Format, v.Line)}})
 		if host != "" {
 			out.computers = appendFold(out.computers, host)
 		}
+	}
+	for _, s := range res.Services {
+		if sv, ok := serviceView(f.Path, res.Format, s); ok {
+			out.services = append(out.services, sv)
+			if sv.Host != "" {
+				out.computers = appendFold(out.computers, sv.Host)
+			}
+		}
+	}
+}
+
+// serviceView turns one Get-VMIntegrationService row into kb's view of
+// it; a row whose VM name or service name was cut short is no evidence.
+func serviceView(file string, format psvm.Format, s psvm.Service) (kb.ICServiceView, bool) {
+	cut := truncated(s.Truncated)
+	vm, name := strings.TrimSpace(cut("vmname", s.VMName)), strings.TrimSpace(cut("name", s.Name))
+	if vm == "" || name == "" {
+		return kb.ICServiceView{}, false
+	}
+	sv := kb.ICServiceView{Host: strings.TrimSpace(cut("computername", s.ComputerName)), VMName: vm, Name: name,
+		PrimaryStatus:   cut("primarystatusdescription", s.PrimaryStatusDescription),
+		SecondaryStatus: cut("secondarystatusdescription", s.SecondaryStatusDescription),
+		Ref:             kb.Ref{File: file, What: fmt.Sprintf("Get-VMIntegrationService %s, line %d", format, s.Line)}}
+	if en, ok := s.EnabledKnown(); ok && cut("enabled", "x") != "" {
+		sv.Enabled = &en
+	}
+	return sv, true
+}
+
+// truncated returns a function that empties the value of a property the
+// table cut short (props, lower case, as psvm lists them).
+func truncated(props []string) func(prop, value string) string {
+	return func(prop, value string) string {
+		for _, p := range props {
+			if p == prop {
+				return ""
+			}
+		}
+		return value
 	}
 }
 
@@ -109,4 +159,34 @@ func lineError(line int, what string) error {
 		return fmt.Errorf("line %d: %s", line, what)
 	}
 	return fmt.Errorf("%s", what)
+}
+
+// addServices adds a Get-VMIntegrationService file's rows; a listing
+// without ComputerName is the host's its folder names, as for Get-VM.
+func addServices(ev *kb.Evidence, out *fileOut, nm *namer) {
+	if len(out.services) == 0 {
+		return
+	}
+	name, guessed := nm.hostFor(out.dir)
+	warned := false
+	for _, s := range out.services {
+		if s.Host == "" {
+			if !warned {
+				switch {
+				case name == "":
+					out.problems = append(out.problems, problem(out.info.Path, SeverityWarning, result.CodeHostUnnamed, "",
+						because(ErrDamaged, fmt.Errorf("the Get-VMIntegrationService output has no ComputerName column and no host could be told from its place in the collection"))))
+				case guessed:
+					out.problems = append(out.problems, problem(out.info.Path, SeverityWarning, result.CodeHostGuessed, "",
+						because(ErrDamaged, fmt.Errorf("the Get-VMIntegrationService output has no ComputerName column: its VMs are taken to be %s's, from the folder", name))))
+				}
+				warned = true
+			}
+			s.Host = name
+		}
+		if out.info.Host == "" {
+			out.info.Host = s.Host
+		}
+		ev.ICServices = append(ev.ICServices, s)
+	}
 }

@@ -86,8 +86,9 @@ type fileOut struct {
 	ownName   string            // the computer name the SOFTWARE hive records of itself, if any
 	replayed  bool
 	events    []kb.Event
-	coverage  []kb.LogCoverage // Host may be empty: filled by co-location
-	views     []kb.VMView      // Get-VM rows; Host may be empty: filled by co-location
+	coverage  []kb.LogCoverage   // Host may be empty: filled by co-location
+	views     []kb.VMView        // Get-VM rows; Host may be empty: filled by co-location
+	services  []kb.ICServiceView // Get-VMIntegrationService rows; Host as views
 	computers []string
 	problems  []Problem
 	dropped   int  // problems over MaxProblemsPerFile or dropped by a reader, counted only
