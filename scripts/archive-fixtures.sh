@@ -69,4 +69,15 @@ rm -f "$out/collection.7z" "$out/nested.7z" "$out/bomb.7z"
 (cd "$tmp/bomb" && 7z a -bd -bso0 -mx=9 "$out/bomb.7z" zeros.evtx)
 (cd "$tmp/bomb" && "${tarx[@]}" -cf - zeros.evtx | gzip -9 -n > "$out/bomb.tar.gz")
 xz -9 -c "$tmp/bomb/zeros.evtx" > "$out/bomb.evtx.xz"
+# issue 12: a customer's text-form collection (Get-VM CSV, Event Viewer
+# "Save as XML" exports, a guest's reg query /s text), copied from the
+# repository's own fixtures, as a 7z (forms_archive_e2e_test.go).
+fsrc=$tmp/forms
+mkdir -p "$fsrc/HV01" "$fsrc/web01"
+cp internal/advicetest/testdata/host-get-vm.csv "$fsrc/HV01/HV01-vms.csv"
+cp evtx/export/testdata/integration-viewer.xml evtx/export/testdata/system-viewer-utf8.xml "$fsrc/HV01/"
+cp internal/advicetest/testdata/guest-reg-query.txt "$fsrc/web01/web01-vm.txt"
+find "$fsrc" -exec touch -h -d '2024-01-02 03:04:05 UTC' {} +
+rm -f "$out/forms.7z"
+(cd "$fsrc" && 7z a -bd -bso0 -mx=9 "$out/forms.7z" HV01 web01)
 ls -l "$out"
