@@ -13,6 +13,7 @@ const (
 	hintGuestDrivers = "guest-drivers-log"
 	hintHyperVLog    = "hyper-v-log"
 	hintHostHive     = "host-hive-without-vms"
+	hintGuestEvents  = "guest-driver-events"
 )
 
 // noHyperV fills res.NoHyperV when no VM could be assessed: the Hyper-V
@@ -36,7 +37,8 @@ func noHyperV(res *Result, outs []*fileOut) {
 }
 
 // hintsOf lists one file's traces of Hyper-V: a guest's Guest-Drivers
-// log, a host's Hyper-V log, a host's SOFTWARE hive.
+// log, a guest's driver events (kb.HintProviders: netvsc, storvsc, vmbus)
+// in a log, a host's Hyper-V log, a host's SOFTWARE hive.
 func hintsOf(out *fileOut) []result.Hint {
 	file := out.info.Path
 	var hs []result.Hint
@@ -58,6 +60,17 @@ func hintsOf(out *fileOut) []result.Hint {
 		case isHyperVLog(c.Channel) || strings.HasPrefix(strings.ToLower(c.Channel), "microsoft-windows-hyper-v-"):
 			add(hintHyperVLog, "host")
 		}
+	}
+	if len(out.hintEvents) > 0 {
+		side := "guest"
+		for _, h := range kb.HintProviders() {
+			for p := range out.hintEvents {
+				if strings.EqualFold(p, h.Provider) {
+					side = h.Side
+				}
+			}
+		}
+		add(hintGuestEvents, side)
 	}
 	if out.facts != nil && out.facts.Host != nil {
 		add(hintHostHive, "host")

@@ -22,6 +22,13 @@ func guestDrivers(host string) evtxwriter.Event {
 		Data: []evtxwriter.Field{{Name: "Message", Value: "started"}}}
 }
 
+// guestDriver is a record a Hyper-V guest driver (netvsc, storvsc) writes
+// in the guest's System log, as a classic event source.
+func guestDriver(provider string, id uint16, host string) evtxwriter.Event {
+	return evtxwriter.Event{Provider: provider, EventID: id, Level: 4, Time: mar, Channel: "System", Computer: host,
+		Layout: evtxwriter.Classic, Data: []evtxwriter.Field{{Value: "Microsoft Hyper-V Network Adapter"}}}
+}
+
 // TestScanNoHyperVEvidence (issue 12 item 7): a collection with no IC
 // evidence says so, lists the Hyper-V traces seen with the side they point
 // to, and gives kb's collection commands; every renderer shows it. A
@@ -39,6 +46,9 @@ func TestScanNoHyperVEvidence(t *testing.T) {
 		{"host hive without VMs", collection{
 			"HV01/SOFTWARE": hostHive(t, shapeNamed(t, "2012R2"), map[string]string{"Win6x": ic2012R2}),
 		}, []result.Hint{{File: "HV01/SOFTWARE", What: "host-hive-without-vms", Side: "host"}}},
+		{"guest System log with netvsc and storvsc events", collection{
+			"pc/System.evtx": evtxOf(t, scm("web01", mar), guestDriver("netvsc", 12, "web01"), guestDriver("storvsc", 3, "web01")),
+		}, []result.Hint{{File: "pc/System.evtx", What: "guest-driver-events", Side: "guest"}}},
 		{"no trace", collection{"desk/System.evtx": evtxOf(t, scm("desk01", mar))}, []result.Hint{}},
 		{"VMs assessed", standard(t, mar, evtxOf(t, other(e2eHostA, feb))), nil},
 	}

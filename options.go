@@ -125,6 +125,9 @@ type Options struct {
 	// events is the (provider, event ID) selection taken from Table's
 	// event catalogue by withDefaults: the only list of what counts.
 	events []evtx.EventKey
+	// counts are kb's hint providers (kb.HintProviders), every event ID:
+	// evtx counts their records (Survey.Counted) for Result.NoHyperV.
+	counts []evtx.EventKey
 }
 
 // Progress reports how far a scan is.
@@ -174,6 +177,9 @@ func (o *Options) withDefaults() Options {
 		r.Table = kb.Default()
 	}
 	r.events = eventKeys(r.Table)
+	for _, h := range kb.HintProviders() {
+		r.counts = append(r.counts, evtx.EventKey{Provider: h.Provider, AnyID: true})
+	}
 	return r
 }
 

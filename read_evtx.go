@@ -60,10 +60,11 @@ func readEVTX(ctx context.Context, f *collect.File, open func(*evtx.Options) (*e
 		return
 	}
 	out.ok = true
-	sv, err := ef.Survey(ctx, &evtx.ScanOptions{Events: o.events, Workers: o.evtxWorkers})
+	sv, err := ef.Survey(ctx, &evtx.ScanOptions{Events: o.events, Count: o.counts, Workers: o.evtxWorkers})
 	if err != nil {
 		return // cancelled
 	}
+	out.hintEvents = sv.Counted
 	if !sv.Mixed && sv.Coverage[0].Channel == "" {
 		// Nothing decoded: the channel can only come from the file name
 		// Windows gives the log.

@@ -79,20 +79,21 @@ func (o *Options) collectOptions() *collect.Options {
 
 // fileOut is what reading one file produced.
 type fileOut struct {
-	info      FileInfo
-	dir       string
-	facts     *hive.Facts
-	system    *hive.SystemFacts // a SYSTEM hive's facts, nil for other files
-	ownName   string            // the computer name the SOFTWARE hive records of itself, if any
-	replayed  bool
-	events    []kb.Event
-	coverage  []kb.LogCoverage   // Host may be empty: filled by co-location
-	views     []kb.VMView        // Get-VM rows; Host may be empty: filled by co-location
-	services  []kb.ICServiceView // Get-VMIntegrationService rows; Host as views
-	computers []string
-	problems  []Problem
-	dropped   int  // problems over MaxProblemsPerFile or dropped by a reader, counted only
-	ok        bool // something was read
+	info       FileInfo
+	dir        string
+	facts      *hive.Facts
+	system     *hive.SystemFacts // a SYSTEM hive's facts, nil for other files
+	ownName    string            // the computer name the SOFTWARE hive records of itself, if any
+	replayed   bool
+	events     []kb.Event
+	coverage   []kb.LogCoverage   // Host may be empty: filled by co-location
+	views      []kb.VMView        // Get-VM rows; Host may be empty: filled by co-location
+	services   []kb.ICServiceView // Get-VMIntegrationService rows; Host as views
+	hintEvents map[string]int     // records of kb's hint providers (guest drivers), by provider
+	computers  []string
+	problems   []Problem
+	dropped    int  // problems over MaxProblemsPerFile or dropped by a reader, counted only
+	ok         bool // something was read
 }
 
 // innerWorkers is how many goroutines decode one event log when workers

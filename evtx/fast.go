@@ -36,6 +36,12 @@ type ScanOptions struct {
 	// VmSwitch, VMSMP, storvsp, Worker or StorageVSP record), whatever its
 	// event ID.
 	Events []EventKey
+	// Count selects records Survey counts per provider (Survey.Counted)
+	// instead of returning them as IC events: the caller's hint
+	// providers (package hvic passes kb's Hyper-V guest driver providers),
+	// usually with AnyID. A record both selects is an IC event. Count is
+	// used by Survey only, and only with a non-nil Events.
+	Count []EventKey
 
 	// noRecordFilter turns the record-level pre-filter (peek.go) off while
 	// keeping the chunk filter (for the tests that compare the two).

@@ -65,17 +65,19 @@ func (s ICShape) MarshalText() ([]byte, error) { return []byte(s.String()), nil 
 // ScanOptions.Events and ExtractICFor. Provider is compared with
 // strings.EqualFold, as a whole name or, with Prefix, as the start of the
 // name ("Microsoft-Windows-Hyper-V-Integration" selects
-// "...-Integration-KvpExchange").
+// "...-Integration-KvpExchange"). AnyID selects every event ID of the
+// provider (ScanOptions.Count uses it: records counted per provider).
 type EventKey struct {
 	Provider string
 	Prefix   bool
 	ID       uint16
+	AnyID    bool
 }
 
 // Matches reports whether a record of this provider and event ID is
 // selected by k.
 func (k EventKey) Matches(provider string, id uint16) bool {
-	if id != k.ID {
+	if id != k.ID && !k.AnyID {
 		return false
 	}
 	if k.Prefix {

@@ -3,6 +3,7 @@ package evtx
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 )
 
@@ -44,6 +45,9 @@ type Survey struct {
 	// Mixed is true when the log holds several channels or computers
 	// (forwarded events, a renamed host): every record was then decoded.
 	Mixed bool
+	// Counted is the number of records each ScanOptions.Count key
+	// selected, by provider name as recorded (nil when none).
+	Counted map[string]int
 }
 
 // Survey reads the log once for what a scan needs: coverage per
@@ -57,14 +61,20 @@ func (f *File) Survey(ctx context.Context, opts *ScanOptions) (*Survey, error) {
 	if err != nil {
 		return nil, err
 	}
+	opts, count := withCount(opts)
 	if sp.Mixed() {
-		return f.surveyMixed(ctx, opts)
+		s, err := f.surveyMixed(ctx, opts)
+		if err == nil {
+			s.countOut(opts, count)
+		}
+		return s, err
 	}
 	ics, st, err := f.ScanIC(ctx, opts)
 	if err != nil {
 		return nil, err
 	}
 	s := &Survey{Events: ics}
+	s.countOut(opts, count)
 	// ScanIC reports what the full decode reports for the chunks it
 	// decodes, and every skipped chunk; damaged bytes between the records
 	// of the chunks it does not decode are seen by Span only. Span counts
@@ -130,4 +140,39 @@ func (f *File) surveyMixed(ctx context.Context, opts *ScanOptions) (*Survey, err
 	s.Damaged = st.RecordsFailed > 0 || st.ChunksSkipped > 0 || st.loss.lossy
 	s.Problems, s.ProblemsDropped = st.Problems, st.ProblemsDropped
 	return s, nil
+}
+
+// withCount returns the options Survey reads with: Events widened by
+// Count (when both are set), and the Count keys.
+func withCount(opts *ScanOptions) (*ScanOptions, []EventKey) {
+	if opts == nil || len(opts.Count) == 0 || opts.Events == nil {
+		return opts, nil
+	}
+	o := *opts
+	o.Events = append(slices.Clip(slices.Clone(opts.Events)), opts.Count...)
+	o.Count = nil
+	return &o, opts.Count
+}
+
+// countOut moves the events only a Count key selected out of s.Events
+// into s.Counted. opts.Events is the widened selection: its Count keys
+// are its last len(count).
+func (s *Survey) countOut(opts *ScanOptions, count []EventKey) {
+	if len(count) == 0 || opts == nil {
+		return
+	}
+	own := opts.Events[:len(opts.Events)-len(count)]
+	kept := s.Events[:0]
+	for _, ev := range s.Events {
+		if !selected(own, ev.Provider, ev.EventID) && selected(count, ev.Provider, ev.EventID) {
+			if s.Counted == nil {
+				s.Counted = map[string]int{}
+			}
+			s.Counted[ev.Provider]++
+			continue
+		}
+		kept = append(kept, ev)
+	}
+	clear(s.Events[len(kept):])
+	s.Events = kept
 }

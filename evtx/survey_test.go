@@ -4,6 +4,7 @@ import (
 	"context"
 	"math/rand"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -138,4 +139,63 @@ func TestSurveyCancelled(t *testing.T) {
 	cancel()
 	_, err = f.Survey(ctx, nil)
 	assert.ErrorIs(t, err, context.Canceled)
+}
+
+// TestSurveyCount: records of the ScanOptions.Count providers (a guest's
+// netvsc and storvsc events, whatever their ID) are counted per provider,
+// not returned as IC events, on the single-channel path (chunk filter on)
+// and the mixed one; the IC selection is unchanged; without Events, Count
+// is ignored.
+func TestSurveyCount(t *testing.T) {
+	at := time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC)
+	ev := func(i int, provider string, id uint16, computer string) evtxwriter.Event {
+		return evtxwriter.Event{Provider: provider, EventID: id, Level: 4, Time: at.Add(time.Duration(i) * time.Minute),
+			Channel: "System", Computer: computer, Layout: evtxwriter.Classic,
+			Data: []evtxwriter.Field{{Value: "x"}}}
+	}
+	build := func(mixed bool) []byte {
+		w := evtxwriter.New(evtxwriter.Options{MaxRecordsPerChunk: 8})
+		for i := 0; i < 60; i++ {
+			computer := "web01.contoso.local"
+			if mixed && i%2 == 1 {
+				computer = "web01-renamed"
+			}
+			var e evtxwriter.Event
+			switch {
+			case i < 30:
+				e = ev(i, "Service Control Manager", 7036, computer)
+			case i%3 == 0:
+				e = ev(i, "netvsc", uint16(i), computer)
+			case i%3 == 1:
+				e = ev(i, "storvsc", 1, computer)
+			default:
+				e = ev(i, "Microsoft-Windows-Hyper-V-VmSwitch", 26, computer)
+			}
+			require.NoError(t, w.Add(e))
+		}
+		b, err := w.Bytes()
+		require.NoError(t, err)
+		return b
+	}
+	count := []EventKey{{Provider: "netvsc", AnyID: true}, {Provider: "storvsc", AnyID: true}, {Provider: "vmbus", AnyID: true}}
+	// Every name holds a "v": the single-channel path keeps its chunk
+	// filter (filterFor), widened by the Count names.
+	events := []EventKey{{Provider: "Microsoft-Windows-Hyper-V-VmSwitch", ID: 26}, {Provider: "Microsoft-Windows-Hyper-V-Integration", Prefix: true, ID: 4010}}
+	for _, mixed := range []bool{false, true} {
+		f, err := FromBytes(build(mixed), nil)
+		require.NoError(t, err)
+		s, err := f.Survey(context.Background(), &ScanOptions{Events: events, Count: count})
+		require.NoError(t, err)
+		assert.Equal(t, mixed, s.Mixed)
+		assert.Equal(t, map[string]int{"netvsc": 10, "storvsc": 10}, s.Counted, "mixed %v", mixed)
+		assert.Len(t, s.Events, 10, "the selected VmSwitch 26s stay IC events")
+		for _, e := range s.Events {
+			assert.Equal(t, "Microsoft-Windows-Hyper-V-VmSwitch", e.Provider)
+		}
+		assert.Equal(t, 60, s.Records)
+
+		none, err := f.Survey(context.Background(), &ScanOptions{Count: count})
+		require.NoError(t, err)
+		assert.Nil(t, none.Counted, "Count needs Events")
+	}
 }

@@ -212,6 +212,7 @@ var msg = map[string][2]string{
 	"nohyperv.notrace":           {"no trace of Hyper-V was seen", "Hyper-V の痕跡は見つかりませんでした"},
 	"nohyperv.collect":           {"What to collect", "収集するもの"},
 	"hint.guest-drivers-log":     {"a Hyper-V Guest-Drivers log: the collection comes from a guest", "Hyper-V Guest-Drivers ログ: ゲストから収集されたものです"},
+	"hint.guest-driver-events":   {"Hyper-V guest driver events (netvsc, storvsc, vmbus) in a log: the collection comes from a guest", "Hyper-V ゲスト ドライバー (netvsc、storvsc、vmbus) のイベントを含むログ: ゲストから収集されたものです"},
 	"hint.hyper-v-log":           {"a Hyper-V log with no IC events", "統合サービスのイベントがない Hyper-V ログ"},
 	"hint.host-hive-without-vms": {"a Hyper-V host's SOFTWARE hive, with no VM known", "仮想マシンが見つからない Hyper-V ホストの SOFTWARE ハイブ"},
 	"side.host":                  {"on the host", "ホスト側"},

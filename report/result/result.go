@@ -259,8 +259,10 @@ type NoHyperV struct {
 type Hint struct {
 	File string `json:"file"`
 	// What is "guest-drivers-log" (a guest's Hyper-V-Guest-Drivers log),
-	// "hyper-v-log" (a host's Hyper-V log) or "host-hive-without-vms" (a
-	// Hyper-V host's SOFTWARE hive, with no VM known).
+	// "guest-driver-events" (a log holding Hyper-V guest driver events:
+	// netvsc, storvsc, vmbus), "hyper-v-log" (a host's Hyper-V log) or
+	// "host-hive-without-vms" (a Hyper-V host's SOFTWARE hive, with no VM
+	// known).
 	What string `json:"what"`
 	Side string `json:"side"` // "host" or "guest"
 }
