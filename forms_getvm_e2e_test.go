@@ -45,7 +45,7 @@ func TestScanGetVMForms(t *testing.T) {
 	require.Contains(t, want, scanVerdict{"db01", kb.RuleCase1}, "db01: the host's version")
 
 	for _, name := range []string{"getvm-table.txt", "getvm-table-autosize.txt", "getvm-table-truncated.txt",
-		"getvm-list.txt", "getvm-table-ja.txt", "getvm-list-ja.txt", "getvm.json"} {
+		"getvm-list.txt", "getvm-table-ja.txt", "getvm-list-ja.txt", "getvm.json", "getvm-type.csv"} {
 		for _, enc := range []string{"utf-8", "utf-16le"} {
 			t.Run(name+"/"+enc, func(t *testing.T) {
 				b := fixture(t, formsData, name)

@@ -15,9 +15,10 @@ import (
 // FuzzScan feeds one arbitrary file (as a folder's only file, and as a
 // hive beside the sample's dirty guest log) through the whole scan: walk,
 // classification, readers, correlation and evaluation. Seeds: the bundled
-// sample's files and the collect seeds (testdata/collect).
+// sample's files, the collect seeds (testdata/collect) and the Get-VM /
+// Get-VMIntegrationService forms (testdata/forms).
 func FuzzScan(f *testing.F) {
-	for _, dir := range []string{"testdata/sample", "testdata/collect"} {
+	for _, dir := range []string{"testdata/sample", "testdata/collect", "testdata/forms"} {
 		require.NoError(f, filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
 			if err != nil || d.IsDir() || filepath.Ext(p) == ".md" {
 				return err
