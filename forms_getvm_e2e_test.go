@@ -169,15 +169,16 @@ func TestScanIntegrationServiceForms(t *testing.T) {
 						notes[x.Params["note"]] = x.Ref
 					}
 				}
-				require.Contains(t, notes, "data-exchange-disabled")
-				require.NotNil(t, notes["data-exchange-disabled"])
-				assert.Equal(t, file, notes["data-exchange-disabled"].File, "the note cites the row")
+				require.Contains(t, notes, "data-exchange-disabled-host")
+				require.NotNil(t, notes["data-exchange-disabled-host"])
+				assert.Equal(t, file, notes["data-exchange-disabled-host"].File, "the note cites the row")
 				assert.Contains(t, notes, "service-off-by-default", "Guest Service Interface: information only")
 				assert.NotContains(t, notes, "service-disabled")
 				assert.Len(t, res.Evidence.ICServices, 6)
 				text := textOf(t, res)
 				assert.Contains(t, text, "vmickvpexchange) is disabled")
 				assert.Contains(t, text, "as disabled for this VM, its default (information only)")
+				assert.Contains(t, text, "the host lists Data Exchange (Key-Value Pair Exchange) as disabled for this VM")
 			})
 		}
 	}

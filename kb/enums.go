@@ -202,7 +202,8 @@ type ExplainKind uint8
 // service's guest component), "service-status-disagrees" (a protocol
 // mismatch status, services in "detail", against case 1),
 // "service-protocol-mismatch" (such a status is the only word on an open
-// verdict); "data-exchange-disabled" then has the row as Ref. The primary
+// verdict), "data-exchange-disabled-host" (as "data-exchange-disabled",
+// from the host's Key-Value Pair Exchange row, its Ref). The primary
 // finding carries "servicesDisabled" (names, comma-separated),
 // "serviceStatus" ("protocol-mismatch"), "serviceStatusServices",
 // "serviceStatusView" ("agrees", "disagrees", "only-evidence") and

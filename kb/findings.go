@@ -94,7 +94,11 @@ func (e *evaluator) remediation(s *vmState) {
 	if off, ref := s.dataExchangeDisabled(); off && r.Method == MethodWindowsUpdate && r.Fallback != MethodUnknown {
 		r.FallbackApplies = true
 		s.params["remediationFallback"] = r.Fallback.String()
-		s.note("data-exchange-disabled", r.Fallback.String(), ref)
+		id := "data-exchange-disabled"
+		if ref != nil {
+			id = "data-exchange-disabled-host" // the host's Get-VMIntegrationService row
+		}
+		s.note(id, r.Fallback.String(), ref)
 	}
 	s.a.Remediation = &r
 	s.params["remediation"] = r.ID

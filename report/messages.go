@@ -152,6 +152,8 @@ var msg = map[string][2]string{
 
 	"note.data-exchange-disabled": {"the guest's Data Exchange service is disabled: Windows Update cannot update its integration services, so the remediation is the %s",
 		"ゲストのデータ交換サービスが無効なため、Windows Update で統合サービスを更新できません。対処は %s です"},
+	"note.data-exchange-disabled-host": {"the host lists Data Exchange (Key-Value Pair Exchange) as disabled for this VM: Windows Update cannot update its integration services, so the remediation is the %s",
+		"ホストではこの VM のデータ交換 (Key-Value Pair Exchange) が無効になっているため、Windows Update で統合サービスを更新できません。対処は %s です"},
 	"note.package-guessed": {"the guest OS is unknown; the guest's version equals the host's %s package, taken as its package",
 		"ゲスト OS が不明です。ゲストのバージョンがホストの %s パッケージと一致するため、そのパッケージとして扱いました"},
 	"note.package-ambiguous": {"the guest OS is unknown and the host's packages differ (%s): which one applies cannot be told",
