@@ -14,23 +14,24 @@ type vmState struct {
 	a     Assessment
 	guest *GuestEvidence
 
-	guestConflict   bool
-	kernel          Version
-	kernelKnown     bool
-	hostOK, guestOK bool             // a four-part version on that side
-	hostNotRecorded bool             // 2016+ host: no GuestInstaller value
-	hostShort       bool             // the host value has fewer than four parts
-	guestShort      bool             // IntegrationServicesVersion has fewer than four parts
-	pkgAmbiguous    bool             // guest OS unknown, Win5x != Win6x, guest equals neither
-	pkgGuessed      bool             // guest OS unknown, the guest equals the package chosen
-	intCovered      bool             // the host's Integration-Admin (Worker-Admin) log read intact
-	intDamaged      bool             // it was read, but lost records to damage
-	cmp             int              // guest version compared with host version, when both known
-	view            *VMView          // the host's Get-VM view of the VM, when listed
-	guestFromView   bool             // the guest version is the view's IntegrationServicesVersion
-	dataExchangeOff bool             // the host lists the VM's Data Exchange as disabled
-	dataExchangeRef *Ref             // that row
-	svcMismatch     []*ICServiceView // services whose status is a protocol mismatch
+	guestConflict    bool
+	kernel           Version
+	kernelKnown      bool
+	hostOK, guestOK  bool             // a four-part version on that side
+	hostNotRecorded  bool             // 2016+ host: no GuestInstaller value
+	hostShort        bool             // the host value has fewer than four parts
+	guestShort       bool             // IntegrationServicesVersion has fewer than four parts
+	pkgAmbiguous     bool             // guest OS unknown, Win5x != Win6x, guest equals neither
+	pkgGuessed       bool             // guest OS unknown, the guest equals the package chosen
+	intCovered       bool             // the host's Integration-Admin (Worker-Admin) log read intact
+	intDamaged       bool             // it was read, but lost records to damage
+	cmp              int              // guest version compared with host version, when both known
+	view             *VMView          // the host's Get-VM view of the VM, when listed
+	guestFromView    bool             // the guest version is the view's IntegrationServicesVersion
+	dataExchangeOff  bool             // the host lists the VM's Data Exchange as disabled
+	dataExchangeRef  *Ref             // that row
+	dataExchangeName string           // its service name as listed
+	svcMismatch      []*ICServiceView // services whose status is a protocol mismatch
 
 	ev       evSplit
 	primary  string

@@ -197,7 +197,8 @@ type ExplainKind uint8
 // "guestVersionSource" ("host-view"). From Get-VMIntegrationService rows
 // (Evidence.ICServices): "service-off-by-default" (a service off by
 // default, the Guest Service Interface, is disabled: information only;
-// "detail" names it), "service-disabled" (another service is disabled),
+// "detail" names it), "service-disabled" (another service is disabled, or Data Exchange
+// where no remediation fallback applies),
 // "service-no-contact" (the host has no contact with an enabled
 // service's guest component), "service-status-disagrees" (a protocol
 // mismatch status, services in "detail", against case 1),

@@ -73,6 +73,8 @@ func (s *vmState) versionParams() {
 
 // remediation attaches the update method for this host and guest.
 func (e *evaluator) remediation(s *vmState) {
+	fallback := false
+	defer func() { s.noteDataExchangeOff(fallback) }()
 	if s.primary == RuleGuestNewer {
 		return // nothing to update in the guest
 	}
@@ -92,7 +94,7 @@ func (e *evaluator) remediation(s *vmState) {
 		return
 	}
 	if off, ref := s.dataExchangeDisabled(); off && r.Method == MethodWindowsUpdate && r.Fallback != MethodUnknown {
-		r.FallbackApplies = true
+		r.FallbackApplies, fallback = true, true
 		s.params["remediationFallback"] = r.Fallback.String()
 		id := "data-exchange-disabled"
 		if ref != nil {

@@ -135,7 +135,7 @@ func (e *evaluator) useServices(s *vmState) {
 			disabled = append(disabled, v.Name)
 			switch {
 			case known && sv.ID == "kvp":
-				s.dataExchangeOff, s.dataExchangeRef = true, &ref
+				s.dataExchangeOff, s.dataExchangeRef, s.dataExchangeName = true, &ref, v.Name
 			case known && sv.DefaultEnabled == "disabled":
 				s.note("service-off-by-default", v.Name, &ref)
 			default:
@@ -153,6 +153,15 @@ func (e *evaluator) useServices(s *vmState) {
 	}
 	if len(disabled) > 0 {
 		s.params["servicesDisabled"] = strings.Join(disabled, ",")
+	}
+}
+
+// noteDataExchangeOff notes the host's disabled Data Exchange when the
+// remediation's fallback did not say it (no fallback applies to the
+// host and guest, or no remediation).
+func (s *vmState) noteDataExchangeOff(fallback bool) {
+	if s.dataExchangeOff && !fallback {
+		s.note("service-disabled", s.dataExchangeName, s.dataExchangeRef)
 	}
 }
 
