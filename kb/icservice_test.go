@@ -155,3 +155,24 @@ func TestServiceNamed(t *testing.T) {
 	_, _, ok = tab.ServiceNamed(" ")
 	assert.False(t, ok)
 }
+
+// TestICServicesNameConflict: a name-only row of a name two VM IDs carry
+// is not guessed onto either; the conflict cites it.
+func TestICServicesNameConflict(t *testing.T) {
+	ev := Evidence{
+		Guests: []GuestEvidence{guestEv(idA, "web01", "HV01", v2012R2RTM, os2012R2, mar),
+			guestEv("6b5c3a1e-0f2d-4c1b-9a8e-0000000000bb", "web01", "HV02", v2012R2RTM, os2012R2, mar)},
+		ICServices: []ICServiceView{svc("HV03", "web01", "", "Key-Value Pair Exchange", false, "OK", protocolText)},
+	}
+	res := Default().Evaluate(ev)
+	require.Len(t, res.VMs, 2)
+	for _, f := range res.Findings {
+		assert.NotContains(t, f.Params, "servicesDisabled", f.RuleID)
+		assert.NotContains(t, f.Params, "serviceStatus", f.RuleID)
+	}
+	var refs []Ref
+	for _, c := range res.Conflicts {
+		refs = append(refs, c.Refs...)
+	}
+	assert.Contains(t, refs, ev.ICServices[0].Ref, "the row is cited in the conflict")
+}
