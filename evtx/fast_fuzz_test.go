@@ -103,13 +103,21 @@ func FuzzScanIC(f *testing.F) {
 // catalogueOnce is catalogue, computed once for the fuzz targets.
 var catalogueOnce = sync.OnceValue(catalogue)
 
+// withCounts is kb's catalogue widened by every event ID of the guest
+// driver providers, as Survey does with the scan's ScanOptions.Count.
+var withCounts = sync.OnceValue(func() []EventKey {
+	return append(append([]EventKey(nil), catalogueOnce()...),
+		EventKey{Provider: "netvsc", AnyID: true}, EventKey{Provider: "storvsc", AnyID: true}, EventKey{Provider: "vmbus", AnyID: true})
+})
+
 // checkFuzzRecordFilter is FuzzScanIC's second half: fuzzOpts with the
-// default MaxChunkWork (the record-level filter is on), without a selection
-// and with kb's catalogue: the full decode's events and problems.
+// default MaxChunkWork (the record-level filter is on), without a selection,
+// with kb's catalogue and with it widened by AnyID keys: the full decode's
+// events and problems.
 func checkFuzzRecordFilter(t *testing.T, data []byte) {
 	opts := fuzzOpts()
 	opts.MaxChunkWork = DefaultMaxChunkWork
-	for _, sel := range [][]EventKey{nil, catalogueOnce()} {
+	for _, sel := range [][]EventKey{nil, catalogueOnce(), withCounts()} {
 		file, err := FromBytes(data, opts)
 		require.NoError(t, err)
 		want, full := fullICFor(t, file, sel)
