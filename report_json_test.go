@@ -49,13 +49,13 @@ func TestResultJSONRoundTrip(t *testing.T) {
 }
 
 func roundTrip(t *testing.T, res *hvic.Result) {
-	data, err := json.Marshal(res)
-	require.NoError(t, err)
+	data := encode(t, res)
+	var rendered bytes.Buffer
+	require.NoError(t, report.JSON(&rendered, res, nil))
+	assert.Equal(t, string(data), rendered.String(), "json.Marshal of a Result from Scan is the JSON report")
 	var back result.Result
 	require.NoError(t, json.Unmarshal(data, &back))
-	again, err := json.Marshal(&back)
-	require.NoError(t, err)
-	assert.JSONEq(t, string(data), string(again))
+	assert.Equal(t, string(data), string(encode(t, &back)))
 	for _, f := range report.Formats() {
 		for _, lang := range report.Languages() {
 			var want, got bytes.Buffer
@@ -92,9 +92,7 @@ func fixtures(t *testing.T) map[string]*hvic.Result {
 func TestResultFixtures(t *testing.T) {
 	for name, res := range fixtures(t) {
 		t.Run(name, func(t *testing.T) {
-			data, err := json.MarshalIndent(res, "", "  ")
-			require.NoError(t, err)
-			data = append(data, '\n')
+			data := encode(t, res)
 			path := filepath.Join("testdata", "report", name+".result.json")
 			if *update {
 				require.NoError(t, os.WriteFile(path, data, 0o644))
@@ -104,6 +102,18 @@ func TestResultFixtures(t *testing.T) {
 			assert.Equal(t, string(want), string(data), "run go test . -run TestResultFixtures -update to regenerate")
 		})
 	}
+}
+
+// encode is json.Marshal with report.JSON's encoder settings: indented by
+// two spaces, <, > and & as themselves, a final newline.
+func encode(t *testing.T, v any) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	require.NoError(t, enc.Encode(v))
+	return buf.Bytes()
 }
 
 // partialFS is a collection read in part: a cut event log, a text file, an

@@ -16,6 +16,7 @@ import (
 	"github.com/hvic/hvic/hive"
 	"github.com/hvic/hvic/internal/collect"
 	"github.com/hvic/hvic/kb"
+	"github.com/hvic/hvic/report"
 	"github.com/hvic/hvic/report/result"
 )
 
@@ -150,7 +151,9 @@ func scanSet(ctx context.Context, set *collect.Set, o *Options, inputs []string)
 	res := assemble(set, outs, o)
 	res.Run = result.Run{GeneratedAt: time.Now().UTC(), Inputs: append([]string{}, inputs...),
 		Tool: o.Tool, ToolVersion: o.ToolVersion, Rules: o.Table.Revision()}
-	return res, nil
+	// The Result carries its text in English, so that its JSON encoding is
+	// the JSON report (report.Localize words it in another language).
+	return report.Localize(res, &report.Options{Table: o.Table})
 }
 
 func problem(file string, sev Severity, code result.ProblemCode, op string, err error) Problem {

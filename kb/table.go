@@ -125,7 +125,7 @@ func hasPrefixFold(s, prefix string) bool {
 
 // Release is a known IC version and what shipped it (domain reference §3).
 type Release struct {
-	Version    Version    `json:"version"`
+	Version    Version    `json:"version,omitzero"`
 	Name       string     `json:"name"`         // "Server 2012 R2 RTM"
 	KB         string     `json:"kb,omitempty"` // the update that shipped it ("KB3172614")
 	Confidence Confidence `json:"confidence"`
@@ -135,11 +135,11 @@ type Release struct {
 // range of guest OS versions (or Linux guests), how the guest gets its ICs.
 type Remediation struct {
 	ID         string     `json:"id"`
-	HostFamily HostFamily `json:"hostFamily"`
+	HostFamily HostFamily `json:"host_family"`
 	// GuestMin and GuestMax bound the guest's OS version (major.minor),
 	// inclusive; zero means unbounded. Unused for Linux rows.
-	GuestMin Version `json:"guestMin"`
-	GuestMax Version `json:"guestMax"`
+	GuestMin Version `json:"guest_min,omitzero"`
+	GuestMax Version `json:"guest_max,omitzero"`
 	Linux    bool    `json:"linux,omitempty"`
 	Method   Method  `json:"method"`
 	// Fallback is the method to use when Method cannot be (for Windows
@@ -149,7 +149,7 @@ type Remediation struct {
 	// cannot be used (Windows Update with the guest's Data Exchange
 	// disabled): Fallback is the method, and Text's Fallback the
 	// instruction.
-	FallbackApplies bool       `json:"fallbackApplies,omitempty"`
+	FallbackApplies bool       `json:"fallback_applies,omitempty"`
 	Confidence      Confidence `json:"confidence"`
 	texts           texts
 }

@@ -324,19 +324,19 @@ func TestResultJSONShape(t *testing.T) {
 	require.NoError(t, err)
 	var m struct {
 		VMs []struct {
-			VMID     string `json:"vmId"`
+			VMID     string `json:"vm_id"`
 			Case     string `json:"case"`
 			Action   string `json:"action"`
 			Severity string `json:"severity"`
 			Package  string `json:"package"`
-			RuleID   string `json:"ruleId"`
+			RuleID   string `json:"rule_id"`
 			HostIC   struct {
 				Version string `json:"version"`
 				Release struct {
 					Name       string `json:"name"`
 					Confidence string `json:"confidence"`
 				} `json:"release"`
-			} `json:"hostIc"`
+			} `json:"host_ic"`
 			Remediation struct {
 				ID     string `json:"id"`
 				Method string `json:"method"`

@@ -269,11 +269,11 @@ func (f Filter) hiddenFiles(inv result.Inventory) map[string]bool {
 
 // jsonFilter is the filter applied, as data (JSON "filter", SARIF run
 // property "filter"); nil without a filter.
-func (v *view) jsonFilter() *jsonFilter {
+func (v *view) jsonFilter() *result.Filtered {
 	st := v.filter
 	if st == nil {
 		return nil
 	}
-	return &jsonFilter{VMs: nonNil(st.VMs), Hosts: nonNil(st.Hosts), MinAction: st.MinAction.String(),
+	return &result.Filtered{VMs: st.VMs, Hosts: st.Hosts, MinAction: st.MinAction.String(),
 		VMsTotal: st.vmsTotal, VMsShown: st.vmsShown, ProblemsHidden: st.problemsHidden}
 }

@@ -66,36 +66,40 @@ func TestGolden(t *testing.T) {
 	}
 }
 
-func TestJSONSchemaFields(t *testing.T) {
+// The JSON report is the Result's own encoding, worded in the report's
+// language: it decodes into a result.Result that carries the language, the
+// schema version, the summary and the texts, and renders as the original.
+func TestJSONIsTheResult(t *testing.T) {
 	res := scanSample(t)
-	var buf bytes.Buffer
-	require.NoError(t, report.JSON(&buf, res, nil))
-	var doc map[string]any
-	require.NoError(t, json.Unmarshal(buf.Bytes(), &doc))
-	assert.Equal(t, report.SchemaVersion, doc["schema_version"])
-	for _, key := range []string{"vms", "findings", "problems", "files", "hosts", "events", "skipped", "summary", "status"} {
-		assert.Contains(t, doc, key)
-	}
-	vms, ok := doc["vms"].([]any)
-	require.True(t, ok)
-	require.Len(t, vms, len(res.VMs))
-	for _, raw := range vms {
-		vm, ok := raw.(map[string]any)
-		require.True(t, ok)
-		for _, key := range []string{"name", "id", "host", "case", "action", "severity", "host_ic_version", "guest_ic_version", "rule_ids"} {
-			assert.Contains(t, vm, key)
+	for _, lang := range report.Languages() {
+		var buf bytes.Buffer
+		require.NoError(t, report.JSON(&buf, res, &report.Options{Lang: lang, ToolVersion: "9.9"}))
+		var back result.Result
+		require.NoError(t, json.Unmarshal(buf.Bytes(), &back))
+		assert.Equal(t, report.SchemaVersion, back.SchemaVersion)
+		assert.Equal(t, lang, back.Language)
+		assert.Equal(t, "9.9", back.Run.ToolVersion)
+		assert.Equal(t, res.Run.Tool, back.Run.Tool)
+		assert.Equal(t, len(res.VMs), back.Summary.VMs)
+		require.Len(t, back.VMs, len(res.VMs))
+		for i, a := range back.VMs {
+			require.NotNil(t, a.Text, a.VMName)
+			assert.NotEmpty(t, a.Text.Case, a.VMName)
+			assert.NotEmpty(t, a.Text.Title, a.VMName)
+			assert.Equal(t, res.VMs[i].Case, a.Case)
 		}
-	}
-	findings, ok := doc["findings"].([]any)
-	require.True(t, ok)
-	require.NotEmpty(t, findings)
-	for _, raw := range findings {
-		f, ok := raw.(map[string]any)
-		require.True(t, ok)
-		for _, key := range []string{"rule_id", "case", "action", "severity", "vm_name", "vm_id", "evidence"} {
-			assert.Contains(t, f, key)
+		for _, f := range back.Findings {
+			assert.NotEmpty(t, f.Title, f.RuleID)
 		}
+		var want, got bytes.Buffer
+		require.NoError(t, report.Text(&want, res, &report.Options{Lang: lang}))
+		require.NoError(t, report.Text(&got, &back, &report.Options{Lang: lang}))
+		assert.Equal(t, want.String(), got.String(), lang)
 	}
+	var en, ja bytes.Buffer
+	require.NoError(t, report.JSON(&en, res, nil))
+	require.NoError(t, report.JSON(&ja, res, &report.Options{Lang: "ja"}))
+	assert.NotEqual(t, en.String(), ja.String(), "the texts follow the language")
 }
 
 func TestCSVOneRowPerVM(t *testing.T) {

@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/hvic/hvic/examples/internal/cliflag"
+	"github.com/hvic/hvic/report"
 )
 
 const sample = "../../testdata/sample"
@@ -68,13 +69,17 @@ func TestRunJSON(t *testing.T) {
 	var doc struct {
 		SchemaVersion string `json:"schema_version"`
 		VMs           []struct {
-			Name string `json:"name"`
+			Name string `json:"vm_name"`
 			Case string `json:"case"`
 		} `json:"vms"`
 	}
 	require.NoError(t, json.Unmarshal(stdout.Bytes(), &doc))
-	assert.Equal(t, "1.0", doc.SchemaVersion)
+	assert.Equal(t, report.SchemaVersion, doc.SchemaVersion)
 	assert.Len(t, doc.VMs, 7)
+	for _, vm := range doc.VMs {
+		assert.NotEmpty(t, vm.Name)
+		assert.NotEmpty(t, vm.Case, vm.Name)
+	}
 }
 
 // TestStderrEscapesInputNames: names taken from the input (here archive
@@ -170,14 +175,14 @@ func TestFlagsAnywhere(t *testing.T) {
 		require.Equal(t, exitOK, run(args, &stdout, &stderr), "%s: upgrade-recommended is below -fail-on required: %s", name, stderr.String())
 		var doc struct {
 			VMs []struct {
-				Name   string `json:"name"`
+				Name   string `json:"vm_name"`
 				Action string `json:"action"`
 			} `json:"vms"`
 		}
 		require.NoError(t, json.Unmarshal(stdout.Bytes(), &doc), name)
 		require.Len(t, doc.VMs, 1, name)
 		assert.Equal(t, "WEB01", doc.VMs[0].Name)
-		reports[name] = stdout.String()
+		reports[name] = withoutRun(t, stdout.Bytes())
 	}
 	assert.Equal(t, reports["before"], reports["between"])
 	assert.Equal(t, reports["before"], reports["after"])
@@ -188,6 +193,19 @@ func TestFlagsAnywhere(t *testing.T) {
 	stderr.Reset()
 	assert.Equal(t, exitUsage, run([]string{web01, "-format"}, &stdout, &stderr))
 	assert.Contains(t, stderr.String(), "flag needs an argument: -format")
+}
+
+// withoutRun is a JSON report without its run header, which holds the
+// scan's time.
+func withoutRun(t *testing.T, report []byte) string {
+	t.Helper()
+	var doc map[string]any
+	require.NoError(t, json.Unmarshal(report, &doc))
+	require.Contains(t, doc, "run")
+	delete(doc, "run")
+	out, err := json.Marshal(doc)
+	require.NoError(t, err)
+	return string(out)
 }
 
 // TestVersion: -version prints the version the reports carry.
@@ -201,12 +219,14 @@ func TestVersion(t *testing.T) {
 	stdout.Reset()
 	run([]string{"-format", "json", filepath.Join(sample, "guests", "WEB01")}, &stdout, &stderr)
 	var doc struct {
-		Tool struct {
-			Version string `json:"version"`
-		} `json:"tool"`
+		Run struct {
+			Tool    string `json:"tool"`
+			Version string `json:"tool_version"`
+		} `json:"run"`
 	}
 	require.NoError(t, json.Unmarshal(stdout.Bytes(), &doc))
-	assert.Equal(t, v, doc.Tool.Version)
+	assert.Equal(t, "iccheck", doc.Run.Tool)
+	assert.Equal(t, v, doc.Run.Version)
 
 	stdout.Reset()
 	run([]string{"-format", "sarif", filepath.Join(sample, "guests", "WEB01")}, &stdout, &stderr)

@@ -164,9 +164,9 @@ type Host struct {
 	OS string `json:"os,omitempty"`
 	// GuestInstaller maps the GuestInstaller\Version value names to the
 	// IC versions the host offers.
-	GuestInstaller map[string]string `json:"guestInstaller,omitempty"`
+	GuestInstaller map[string]string `json:"guest_installer,omitempty"`
 	// Files are the files that belong to this host (hives and logs).
-	Files []string `json:"files"`
+	Files []string `json:"files,omitempty"`
 	// Logs says which logs were read and which period each covers.
 	Logs []kb.LogCoverage `json:"logs,omitempty"`
 }
@@ -175,10 +175,10 @@ type Host struct {
 type Guest struct {
 	File      string `json:"file"`
 	Kind      string `json:"kind"`
-	VMName    string `json:"vmName,omitempty"`
-	VMID      string `json:"vmId,omitempty"`
+	VMName    string `json:"vm_name,omitempty"`
+	VMID      string `json:"vm_id,omitempty"`
 	Host      string `json:"host,omitempty"`
-	ICVersion string `json:"icVersion,omitempty"`
+	ICVersion string `json:"ic_version,omitempty"`
 	OS        string `json:"os,omitempty"`
 	Replayed  bool   `json:"replayed,omitempty"`
 }
@@ -195,49 +195,123 @@ type VM struct {
 
 // Inventory is what the collection held.
 type Inventory struct {
-	Hosts    []Host     `json:"hosts"`
-	VMs      []VM       `json:"vms"`
-	Guests   []Guest    `json:"guests"`
-	Files    []FileInfo `json:"files"`
-	Skipped  []Skipped  `json:"skipped"`
+	Hosts    []Host     `json:"hosts,omitempty"`
+	VMs      []VM       `json:"vms,omitempty"`
+	Guests   []Guest    `json:"guests,omitempty"`
+	Files    []FileInfo `json:"files,omitempty"`
+	Skipped  []Skipped  `json:"skipped,omitempty"`
 	Archives []string   `json:"archives,omitempty"`
 	// Bytes is the total size of the files read.
 	Bytes int64 `json:"bytes"`
 }
 
-// Result is the outcome of a scan.
+// SchemaVersion is the version of the JSON layout of a Result
+// (report/schema.md). It changes only when a field is removed or changes
+// meaning; new fields may appear within a version.
+const SchemaVersion = "2.0"
+
+// Result is the outcome of a scan. Its JSON encoding is the JSON report
+// (report/schema.md): json.Marshal of a Result from Scan gives the bytes
+// report.JSON writes for it, and json.Unmarshal gives a Result that
+// renders as the original did.
 type Result struct {
+	// SchemaVersion is SchemaVersion when the Result was filled by a scan
+	// or by report.Localize.
+	SchemaVersion string `json:"schema_version"`
+	// Language is the language of the Result's human text (the labels and
+	// titles in each assessment's Text, each finding's Title, each
+	// explanation line's Text): "en" from a scan, the report's language
+	// from report.Localize; "" when the Result holds no text.
+	Language string `json:"language,omitempty"`
+	// Run says when, from what and by what the Result was produced: the
+	// header every report shows.
+	Run    Run    `json:"run"`
 	Status Status `json:"status"`
+	// Summary counts what the rest holds (see NewSummary).
+	Summary Summary `json:"summary"`
 	// VMs holds one assessment per virtual machine: case, action, both IC
 	// versions and the evidence (see kb.Assessment).
-	VMs       []kb.Assessment `json:"vms"`
-	Findings  []kb.Finding    `json:"findings"`
+	VMs       []kb.Assessment `json:"vms,omitempty"`
+	Findings  []kb.Finding    `json:"findings,omitempty"`
 	Conflicts []kb.Conflict   `json:"conflicts,omitempty"`
 	// Events are the IC-related events read from the hosts' logs, in time
 	// order: the timeline behind the findings.
-	Events    []kb.Event  `json:"events"`
+	Events    []kb.Event  `json:"events,omitempty"`
 	Inventory Inventory   `json:"inventory"`
-	Problems  []Problem   `json:"problems"`
+	Problems  []Problem   `json:"problems,omitempty"`
 	Evidence  kb.Evidence `json:"-"`
 	// NoHyperV is set when the collection held no Hyper-V IC evidence (no
 	// VM could be assessed): it lists the Hyper-V traces seen and what to
 	// collect.
-	NoHyperV *NoHyperV `json:"noHyperV,omitempty"`
-	// Run says when, from what and by what the Result was produced: the
-	// header every report shows.
-	Run Run `json:"run"`
+	NoHyperV *NoHyperV `json:"no_hyperv,omitempty"`
+	// Filter is set when a report shows part of the Result (report.Filter):
+	// the rest of this Result is then what the filter kept.
+	Filter *Filtered `json:"filter,omitempty"`
 	// Table is the rule table the findings refer to (for their text).
 	Table *kb.Table `json:"-"`
+}
+
+// Filtered says which filter a report applied to a Result, and what it
+// hid (report.Filter).
+type Filtered struct {
+	// VMs and Hosts are the VM names or IDs and the host names asked for;
+	// empty: every one.
+	VMs   []string `json:"vms,omitempty"`
+	Hosts []string `json:"hosts,omitempty"`
+	// MinAction is the least action a VM had to need: "none",
+	// "investigate", "recommended" or "required".
+	MinAction string `json:"min_action"`
+	// VMsTotal and VMsShown count the VMs before and after the filter;
+	// ProblemsHidden the problems of the files of hosts it excluded.
+	VMsTotal       int `json:"vms_total"`
+	VMsShown       int `json:"vms_shown"`
+	ProblemsHidden int `json:"problems_hidden"`
+}
+
+// Summary counts what a Result holds, for a reader of the JSON who wants
+// the totals without counting.
+type Summary struct {
+	Hosts int `json:"hosts"`
+	VMs   int `json:"vms"`
+	// NeedsAction counts the VMs whose action is upgrade-recommended,
+	// upgrade-required or investigate.
+	NeedsAction int `json:"needs_action"`
+	// ByCase and ByAction count the VMs by case and by action name.
+	ByCase   map[string]int `json:"by_case,omitempty"`
+	ByAction map[string]int `json:"by_action,omitempty"`
+	Problems int            `json:"problems"`
+	// FilesRead and FilesSkipped count Inventory.Files and
+	// Inventory.Skipped.
+	FilesRead    int `json:"files_read"`
+	FilesSkipped int `json:"files_skipped"`
+}
+
+// NewSummary counts r's hosts, VMs (by case and action), problems and
+// files.
+func NewSummary(r *Result) Summary {
+	s := Summary{Hosts: len(r.Inventory.Hosts), VMs: len(r.VMs), Problems: len(r.Problems),
+		FilesRead: len(r.Inventory.Files), FilesSkipped: len(r.Inventory.Skipped)}
+	for _, a := range r.VMs {
+		if s.ByCase == nil {
+			s.ByCase, s.ByAction = map[string]int{}, map[string]int{}
+		}
+		s.ByCase[a.Case.String()]++
+		s.ByAction[a.Action.String()]++
+		if needsAction(a.Action) {
+			s.NeedsAction++
+		}
+	}
+	return s
 }
 
 // Run says when a Result was produced, from which inputs, by which tool
 // and with which rule table.
 type Run struct {
 	// GeneratedAt is when the scan ended, in UTC.
-	GeneratedAt time.Time `json:"generated_at"`
+	GeneratedAt time.Time `json:"generated_at,omitzero"`
 	// Inputs are the collection's inputs as the caller gave them: the
 	// paths given to ScanPaths, or Options.Inputs for Scan.
-	Inputs []string `json:"inputs"`
+	Inputs []string `json:"inputs,omitempty"`
 	// Tool and ToolVersion name the program that produced the Result
 	// ("hvic" and the module's version by default; iccheck names itself).
 	Tool        string `json:"tool"`
@@ -250,8 +324,8 @@ type Run struct {
 // evidence, which traces of Hyper-V it did hold, and the commands whose
 // output hvic reads (kb's collection checklist).
 type NoHyperV struct {
-	Hints   []Hint        `json:"hints"`
-	Collect []CollectStep `json:"collect"`
+	Hints   []Hint        `json:"hints,omitempty"`
+	Collect []CollectStep `json:"collect,omitempty"`
 }
 
 // Hint is one trace of Hyper-V in a collection without IC evidence, and
@@ -280,10 +354,17 @@ type CollectStep struct {
 // hand (any action other than none and ignore).
 func (r *Result) NeedsAction() bool {
 	for _, a := range r.VMs {
-		switch a.Action {
-		case kb.ActionUpgradeRecommended, kb.ActionUpgradeRequired, kb.ActionInvestigate:
+		if needsAction(a.Action) {
 			return true
 		}
+	}
+	return false
+}
+
+func needsAction(a kb.Action) bool {
+	switch a {
+	case kb.ActionUpgradeRecommended, kb.ActionUpgradeRequired, kb.ActionInvestigate:
+		return true
 	}
 	return false
 }
