@@ -30,8 +30,10 @@
 // The Result holds one kb.Assessment per VM (case, action, both IC
 // versions, evidence), the findings, the IC events as a timeline, an
 // inventory of hosts, VMs, guests and files (with their kind and role), and
-// per-file Problems. Package report renders it as text, JSON, Markdown, CSV,
-// SARIF or HTML, in English or Japanese.
+// per-file Problems. Its JSON encoding is the JSON report of
+// report/schema.md (its words in English; report.Localize words it in
+// Japanese). Package report renders it as text, JSON, Markdown, CSV, SARIF
+// or HTML, in English or Japanese.
 //
 // # Guarantees
 //

@@ -7,9 +7,11 @@
 //   - Text: a summary table per host (VM, case, action, host IC, guest IC),
 //     aligned for East Asian wide characters, then each VM's details and
 //     evidence, problems and skipped files;
-//   - JSON: the versioned layout documented in schema.md (schema_version
-//     "1.0"): stable identifiers (case, action, severity names, rule IDs)
-//     with localised labels beside them;
+//   - JSON: the Result's own JSON encoding, worded in Options.Lang by
+//     Localize, documented in schema.md (schema_version "2.0"): stable
+//     identifiers (case, action, severity names, rule IDs, problem codes)
+//     with their words beside them (each VM's text, each finding's title,
+//     each explanation line's text);
 //   - Markdown: for a support ticket;
 //   - CSV: one row per VM (RFC 4180), formula-injection safe;
 //   - SARIF 2.1.0: one result per finding, the rule table as the driver's
