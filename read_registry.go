@@ -203,12 +203,12 @@ func readExport(ctx context.Context, f *collect.File, data []byte, o *Options, o
 func factsDone(facts hive.Facts, o *Options, out *fileOut) {
 	out.ok = true
 	out.facts = &facts
-	switch facts.Role {
-	case hive.RoleHost:
+	switch facts.Side {
+	case hive.SideHost:
 		out.info.Role = RoleHostRegistry
-	case hive.RoleGuest:
+	case hive.SideGuest:
 		out.info.Role = RoleGuestRegistry
-	case hive.RoleBoth:
+	case hive.SideBoth:
 		out.info.Role = RoleHostGuestRegistry
 	default:
 		out.info.Role = RoleOtherRegistry

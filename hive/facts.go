@@ -27,36 +27,40 @@ const (
 	GuestInstaller      = "Microsoft-Hyper-V-Guest-Installer"
 )
 
-// Role is what a registry source shows its machine to be.
-type Role int
+// Side is which side of Hyper-V a registry source shows its machine to be
+// on: host, guest, both or neither. It is the machine's side, not the
+// file's role: the scan's result.Role ("host-registry", "integration-log",
+// ...) names what each file of a collection is, and maps a registry
+// source's Side to one of its four registry roles.
+type Side int
 
-// Roles, decided by content: a host has GuestInstaller\Version values, or
+// Sides, decided by content: a host has GuestInstaller\Version values, or
 // (Windows 10 / Server 2016 and later, whose hosts record no offered
 // version) an OS of major version 10 or later with Hyper-V's
 // Virtualization key (its Version or default-path values); a guest has
 // Virtual Machine\Auto or Virtual Machine\Guest\Parameters.
 const (
-	RoleNone  Role = iota // neither (a SYSTEM or NTUSER hive, a plain machine)
-	RoleHost              // a Hyper-V host
-	RoleGuest             // a Hyper-V guest
-	RoleBoth              // a guest that is itself a host (nested virtualisation)
+	SideNone  Side = iota // neither (a SYSTEM or NTUSER hive, a plain machine)
+	SideHost              // a Hyper-V host
+	SideGuest             // a Hyper-V guest
+	SideBoth              // a guest that is itself a host (nested virtualisation)
 )
 
 // String returns "none", "host", "guest" or "both".
-func (r Role) String() string {
-	switch r {
-	case RoleHost:
+func (s Side) String() string {
+	switch s {
+	case SideHost:
 		return "host"
-	case RoleGuest:
+	case SideGuest:
 		return "guest"
-	case RoleBoth:
+	case SideBoth:
 		return "both"
 	}
 	return "none"
 }
 
 // MarshalText implements encoding.TextMarshaler with String.
-func (r Role) MarshalText() ([]byte, error) { return []byte(r.String()), nil }
+func (s Side) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
 
 // Source says where a fact was read.
 type Source struct {
@@ -173,9 +177,9 @@ func (g *GuestFacts) AutoValue(name string) Fact {
 // Facts is what ExtractFacts found in one source.
 type Facts struct {
 	File  string
-	Role  Role
-	Host  *HostFacts  // nil unless Role is RoleHost or RoleBoth
-	Guest *GuestFacts // nil unless Role is RoleGuest or RoleBoth
+	Side  Side
+	Host  *HostFacts  // nil unless Side is SideHost or SideBoth
+	Guest *GuestFacts // nil unless Side is SideGuest or SideBoth
 	// Problems are keys that could not be read (other than missing ones),
 	// values of an unexpected type, and the source's own problems when it
 	// has a Problems() []error method.
@@ -236,11 +240,11 @@ func ExtractFacts(src KeyReader, file string) Facts {
 	}
 	switch {
 	case host != nil && guest != nil:
-		f.Role = RoleBoth
+		f.Side = SideBoth
 	case host != nil:
-		f.Role = RoleHost
+		f.Side = SideHost
 	case guest != nil:
-		f.Role = RoleGuest
+		f.Side = SideGuest
 	}
 	f.Host, f.Guest, f.Problems = host, guest, x.problems
 	return f

@@ -50,8 +50,8 @@ func BenchmarkFacts100MiB(b *testing.B) {
 			b.Fatal(err)
 		}
 		f := ExtractFacts(h, "large")
-		if f.Role != RoleBoth || f.Guest.IntegrationServicesVersion.Value == "" {
-			b.Fatalf("role %v, problems %v", f.Role, f.Problems)
+		if f.Side != SideBoth || f.Guest.IntegrationServicesVersion.Value == "" {
+			b.Fatalf("role %v, problems %v", f.Side, f.Problems)
 		}
 	}
 }

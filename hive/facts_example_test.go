@@ -19,7 +19,7 @@ func ExampleExtractFacts() {
 		return
 	}
 	f := hive.ExtractFacts(src, "auto.txt")
-	fmt.Println(f.Role)
+	fmt.Println(f.Side)
 	fmt.Println(f.Guest.VirtualMachineName.Value, f.Guest.IntegrationServicesVersion.Value)
 	fmt.Println(f.Guest.IntegrationServicesVersion.Source.Key)
 	// Output:
@@ -39,7 +39,7 @@ func ExampleParseReg() {
 	}
 	f := hive.ExtractFacts(e, "host.reg")
 	v, _ := f.Host.GuestInstallerVersion(false)
-	fmt.Println(f.Role, v.Value)
+	fmt.Println(f.Side, v.Value)
 	// Output: host 6.2.9200.16433
 }
 

@@ -35,20 +35,20 @@ func FuzzExtractFacts(f *testing.F) {
 			return
 		}
 		facts := ExtractFacts(src, "fuzz")
-		switch facts.Role {
-		case RoleHost:
+		switch facts.Side {
+		case SideHost:
 			if facts.Host == nil || facts.Guest != nil || len(facts.Host.GuestInstallerVersions) == 0 {
 				t.Fatalf("host role without host facts: %+v", facts)
 			}
-		case RoleGuest:
+		case SideGuest:
 			if facts.Guest == nil || facts.Host != nil {
 				t.Fatalf("guest role without guest facts: %+v", facts)
 			}
-		case RoleBoth:
+		case SideBoth:
 			if facts.Guest == nil || facts.Host == nil {
 				t.Fatalf("both role without both facts: %+v", facts)
 			}
-		case RoleNone:
+		case SideNone:
 			if facts.Guest != nil || facts.Host != nil {
 				t.Fatalf("none role with facts: %+v", facts)
 			}

@@ -51,18 +51,18 @@ func TestFactsOnBuiltHives(t *testing.T) {
 		g := hivewriter.Guest{VMID: "VMID-" + s.Name, VMName: "vm " + s.Name, HostName: "hv.example", PhysicalHostName: "HV",
 			HostMajor: "6", HostMin: host.CurrentVersion[2:], HostEditionID: "8"}
 		for _, tc := range []struct {
-			role Role
+			side Side
 			b    *hivewriter.Builder
 		}{
-			{RoleHost, hivewriter.HostSoftware(s)},
-			{RoleGuest, hivewriter.GuestSoftware(s, s.ICVersion+"\x00 ", g)},
+			{SideHost, hivewriter.HostSoftware(s)},
+			{SideGuest, hivewriter.GuestSoftware(s, s.ICVersion+"\x00 ", g)},
 		} {
-			t.Run(tc.role.String()+"-"+s.Name, func(t *testing.T) {
+			t.Run(tc.side.String()+"-"+s.Name, func(t *testing.T) {
 				f := ExtractFacts(builderReader{tc.b}, "x.hiv")
 				require.Empty(t, f.Problems)
-				require.Equal(t, tc.role, f.Role)
+				require.Equal(t, tc.side, f.Side)
 				var os OSFacts
-				if tc.role == RoleHost {
+				if tc.side == SideHost {
 					require.NotNil(t, f.Host)
 					require.Nil(t, f.Guest)
 					v, ok := f.Host.GuestInstallerVersion(false)
@@ -126,21 +126,21 @@ func TestFactsRoles(t *testing.T) {
 	for _, tc := range []struct {
 		name string
 		b    *hivewriter.Builder
-		want Role
+		want Side
 	}{
-		{"both", both, RoleBoth},
-		{"system", system, RoleNone},
-		{"ntuser", ntuser, RoleNone},
-		{"params only", onlyParams, RoleGuest},
-		{"old spellings", spellings, RoleHost},
-		{"empty GuestInstaller key", emptyGI, RoleNone},
+		{"both", both, SideBoth},
+		{"system", system, SideNone},
+		{"ntuser", ntuser, SideNone},
+		{"params only", onlyParams, SideGuest},
+		{"old spellings", spellings, SideHost},
+		{"empty GuestInstaller key", emptyGI, SideNone},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			f := ExtractFacts(builderReader{tc.b}, tc.name)
-			assert.Equal(t, tc.want, f.Role)
+			assert.Equal(t, tc.want, f.Side)
 			assert.Empty(t, f.Problems)
-			assert.Equal(t, tc.want == RoleHost || tc.want == RoleBoth, f.Host != nil)
-			assert.Equal(t, tc.want == RoleGuest || tc.want == RoleBoth, f.Guest != nil)
+			assert.Equal(t, tc.want == SideHost || tc.want == SideBoth, f.Host != nil)
+			assert.Equal(t, tc.want == SideGuest || tc.want == SideBoth, f.Guest != nil)
 		})
 	}
 	f := ExtractFacts(builderReader{spellings}, "s")
@@ -173,7 +173,7 @@ func TestFactsProblems(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			f := ExtractFacts(tc.src, "bad")
-			assert.Equal(t, RoleNone, f.Role)
+			assert.Equal(t, SideNone, f.Side)
 			require.NotEmpty(t, f.Problems)
 			for _, p := range f.Problems {
 				assert.ErrorIs(t, p, tc.want)
@@ -217,14 +217,14 @@ func TestFactsThroughReader(t *testing.T) {
 			assert.Equal(t, fx.Log1 != nil, rec.Dirty)
 			assert.Equal(t, fx.Log1 != nil, rec.Recovered)
 			if fx.Role == "host" {
-				require.Equal(t, RoleHost, f.Role)
+				require.Equal(t, SideHost, f.Side)
 				v, ok := f.Host.GuestInstallerVersion(false)
 				require.True(t, ok)
 				assert.Equal(t, fx.ICVersion, v.Value)
 				assert.Equal(t, fx.Shape.ProductName, f.Host.OS.ProductName.Value)
 				return
 			}
-			require.Equal(t, RoleGuest, f.Role)
+			require.Equal(t, SideGuest, f.Side)
 			assert.Equal(t, fx.ICVersion, f.Guest.IntegrationServicesVersion.Value)
 			assert.Equal(t, fx.Log1 != nil, f.Guest.IntegrationServicesVersion.Source.FromLog)
 			assert.Equal(t, fx.Guest.VMID, f.Guest.VirtualMachineID.Value)
@@ -237,7 +237,7 @@ func TestFactsThroughReader(t *testing.T) {
 			stale, err := FromBytes(context.Background(), fx.Data, logs, &Options{NoReplay: true})
 			require.NoError(t, err)
 			sf := ExtractFacts(stale, fx.Name)
-			require.Equal(t, RoleGuest, sf.Role)
+			require.Equal(t, SideGuest, sf.Side)
 			if fx.Log1 != nil {
 				assert.NotEqual(t, fx.ICVersion, sf.Guest.IntegrationServicesVersion.Value)
 			}
@@ -259,7 +259,7 @@ func TestCommittedFixturesMatchGenerator(t *testing.T) {
 }
 
 func TestRoleText(t *testing.T) {
-	for r, want := range map[Role]string{RoleNone: "none", RoleHost: "host", RoleGuest: "guest", RoleBoth: "both", Role(9): "none"} {
+	for r, want := range map[Side]string{SideNone: "none", SideHost: "host", SideGuest: "guest", SideBoth: "both", Side(9): "none"} {
 		b, err := r.MarshalText()
 		require.NoError(t, err)
 		assert.Equal(t, want, string(b))
@@ -308,7 +308,7 @@ func TestFactsOnRealHives(t *testing.T) {
 			}
 			n++
 			f := ExtractFacts(h, d.Name())
-			assert.Equal(t, RoleNone, f.Role)
+			assert.Equal(t, SideNone, f.Side)
 			assert.Nil(t, f.Host)
 			assert.Nil(t, f.Guest)
 		})

@@ -64,7 +64,7 @@ func TestReplayGrowthBounded(t *testing.T) {
 				assert.NotEmpty(t, errorsWith(h.Problems(), ErrTooLarge), "the refused growth is reported")
 			}
 			f := ExtractFacts(h, "SOFTWARE")
-			require.Equal(t, RoleHost, f.Role)
+			require.Equal(t, SideHost, f.Side)
 			v, ok := f.Host.GuestInstallerVersion(false)
 			require.True(t, ok)
 			assert.Equal(t, hostile.HostShape().ICVersion, v.Value)
@@ -116,7 +116,7 @@ func TestSparseHiveLogsReadLazily(t *testing.T) {
 		assert.Less(t, c.n.Load(), int64(1<<20), "bytes read from %s", logs[i].Name)
 	}
 	fc := ExtractFacts(h, "SOFTWARE")
-	assert.Equal(t, RoleHost, fc.Role)
+	assert.Equal(t, SideHost, fc.Side)
 	require.Len(t, fc.Problems, 2, "the zero-filled .LOG and .LOG2 are refused")
 	for _, p := range fc.Problems {
 		assert.ErrorIs(t, p, ErrBadLog)
@@ -126,7 +126,7 @@ func TestSparseHiveLogsReadLazily(t *testing.T) {
 	h, err = Open(context.Background(), filepath.Join(dir, "SOFTWARE"), nil)
 	require.NoError(t, err)
 	assert.True(t, h.Recovery().Recovered)
-	assert.Equal(t, RoleHost, ExtractFacts(h, "SOFTWARE").Role)
+	assert.Equal(t, SideHost, ExtractFacts(h, "SOFTWARE").Side)
 }
 
 // TestLogReadBoundedRelativeToHive: entries past MaxLogBytes of a small
@@ -251,20 +251,20 @@ func TestHost2016Recognised(t *testing.T) {
 		name  string
 		major uint32
 		virt  bool
-		want  Role
+		want  Side
 	}{
-		{"2019 with Hyper-V", 10, true, RoleHost},
-		{"2019 without Hyper-V", 10, false, RoleNone},
-		{"2012 R2 with a Virtualization key only", 0, true, RoleNone},
+		{"2019 with Hyper-V", 10, true, SideHost},
+		{"2019 without Hyper-V", 10, false, SideNone},
+		{"2012 R2 with a Virtualization key only", 0, true, SideNone},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			h, err := FromBytes(context.Background(), build(tt.major, tt.virt), nil, nil)
 			require.NoError(t, err)
 			f := ExtractFacts(h, "SOFTWARE")
-			assert.Equal(t, tt.want, f.Role)
+			assert.Equal(t, tt.want, f.Side)
 			assert.Empty(t, f.Problems)
-			if tt.want == RoleHost {
+			if tt.want == SideHost {
 				assert.Empty(t, f.Host.GuestInstallerVersions)
 				assert.Equal(t, "10.0.17763.1", f.Host.VirtualizationVersion.Value)
 				assert.Equal(t, "10", f.Host.OS.MajorVersion.Value)

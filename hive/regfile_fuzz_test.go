@@ -67,7 +67,7 @@ func checkExport(t *testing.T, e *Export, err error) {
 	if n != e.Len()+1 {
 		t.Fatalf("walked %d keys, Len says %d", n, e.Len())
 	}
-	_ = ExtractFacts(e, "fuzz").Role.String()
+	_ = ExtractFacts(e, "fuzz").Side.String()
 }
 
 func FuzzParseReg(f *testing.F) {

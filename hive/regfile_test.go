@@ -73,7 +73,7 @@ func TestParseRegEncodings(t *testing.T) {
 			require.NoError(t, err)
 			assert.Empty(t, e.Problems())
 			f := ExtractFacts(e, "g.reg")
-			require.Equal(t, RoleGuest, f.Role)
+			require.Equal(t, SideGuest, f.Side)
 			assert.Equal(t, "6.3.9600.16384", f.Guest.IntegrationServicesVersion.Value)
 			assert.Equal(t, `Café "1"`, f.Guest.VirtualMachineName.Value)
 			assert.Equal(t, `Microsoft\Virtual Machine\Auto`, f.Guest.IntegrationServicesVersion.Source.Key)
@@ -87,7 +87,7 @@ func TestParseRegFiles(t *testing.T) {
 		e, err := ParseReg(context.Background(), readTestdata(t, "guest-2012R2-utf16.reg"), &ExportOptions{File: "guest.reg"})
 		require.NoError(t, err)
 		f := ExtractFacts(e, "guest.reg")
-		require.Equal(t, RoleGuest, f.Role)
+		require.Equal(t, SideGuest, f.Side)
 		assert.Equal(t, "6.3.9600.16384", f.Guest.IntegrationServicesVersion.Value)
 		assert.Equal(t, `WEB01 "prod" \ main`, f.Guest.VirtualMachineName.Value)
 		assert.Equal(t, "1", f.Guest.BackupType.Value)
@@ -134,7 +134,7 @@ func TestParseRegFiles(t *testing.T) {
 		require.NoError(t, err)
 		assert.Empty(t, e.Problems())
 		f := ExtractFacts(e, "host.reg")
-		require.Equal(t, RoleHost, f.Role)
+		require.Equal(t, SideHost, f.Side)
 		assert.Equal(t, map[string]string{
 			GuestInstallerWin6x: "6.2.9200.16433",
 			GuestInstallerWin5x: "6.2.9200.16433",
@@ -154,7 +154,7 @@ func TestParseRegFiles(t *testing.T) {
 		assert.Equal(t, 14, fe.Line)
 		assert.ErrorIs(t, fe, ErrSyntax)
 		f := ExtractFacts(e, "h4.reg")
-		require.Equal(t, RoleHost, f.Role)
+		require.Equal(t, SideHost, f.Side)
 		assert.Equal(t, "6.1.7601.17514", f.Host.GuestInstallerVersions[GuestInstallerWin5x].Value)
 		assert.Equal(t, "7601", f.Host.OS.CurrentBuild.Value, "CurrentBuildNumber as fallback")
 		assert.Equal(t, "Service Pack 1", f.Host.OS.CSDVersion.Value)

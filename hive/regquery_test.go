@@ -19,7 +19,7 @@ func TestParseRegQueryFiles(t *testing.T) {
 		require.Len(t, probs, 1, "reg.exe's ERROR line")
 		assert.ErrorIs(t, probs[0], ErrKeyNotFound)
 		f := ExtractFacts(e, "q.txt")
-		require.Equal(t, RoleHost, f.Role)
+		require.Equal(t, SideHost, f.Side)
 		assert.Equal(t, map[string]string{GuestInstallerWin6x: "6.3.9600.18692", GuestInstallerWin5x: "6.3.9600.18692"},
 			factValues(f.Host.GuestInstallerVersions))
 		assert.Equal(t, "Windows Server 2012 R2 Datacenter", f.Host.OS.ProductName.Value)
@@ -32,7 +32,7 @@ func TestParseRegQueryFiles(t *testing.T) {
 		require.NoError(t, err)
 		assert.Empty(t, e.Problems())
 		f := ExtractFacts(e, "ja.txt")
-		require.Equal(t, RoleGuest, f.Role)
+		require.Equal(t, SideGuest, f.Side)
 		g := f.Guest
 		assert.Equal(t, "6.2.9200.16384", g.IntegrationServicesVersion.Value)
 		assert.Equal(t, PathAuto, g.IntegrationServicesVersion.Source.Key)
@@ -86,7 +86,7 @@ func TestParseRegQueryEncodings(t *testing.T) {
 			require.NoError(t, err)
 			assert.Empty(t, e.Problems())
 			f := ExtractFacts(e, "q")
-			require.Equal(t, RoleGuest, f.Role)
+			require.Equal(t, SideGuest, f.Side)
 			assert.Equal(t, "6.3.9600.18398", f.Guest.IntegrationServicesVersion.Value)
 			assert.Equal(t, "Windows Server 2012 R2 Standard", f.Guest.AutoValue("OSName").Value)
 			auto, err := e.Key(PathAuto)

@@ -102,7 +102,7 @@ func TestSystemFixtures(t *testing.T) {
 			}
 			assert.Equal(t, disabled, s.Disabled())
 			// ExtractFacts sees no host or guest IC facts in a SYSTEM hive.
-			assert.Equal(t, RoleNone, ExtractFacts(openSystem(t, data, log1), f.Name).Role)
+			assert.Equal(t, SideNone, ExtractFacts(openSystem(t, data, log1), f.Name).Side)
 		})
 	}
 }

@@ -191,8 +191,8 @@ def check_hivexregedit(name, hive, exp):
     for o in (a, b):
         if o.get("guest"):
             o["guest"].pop("auto_last_write", None)
-    errs = [k for k in ("role", "host", "guest") if a[k] != b[k]]
-    if b["kind"] != "reg":
+    errs = [k for k in ("side", "host", "guest") if a[k] != b[k]]
+    if b["kind"] != "reg-export":
         errs.append("kind " + b["kind"])
     if b["problems"]:
         errs.append("problems " + "; ".join(b["problems"][:2]))
@@ -201,7 +201,7 @@ def check_hivexregedit(name, hive, exp):
         failures += 1
         print(f"FAIL {name} hivexregedit+ParseReg: differs in {errs}")
     else:
-        print(f"PASS {name} hivexregedit+ParseReg: role {b['role']}, same facts as the hive")
+        print(f"PASS {name} hivexregedit+ParseReg: side {b['side']}, same facts as the hive")
 
 for f in sorted(os.listdir(fixdir)):
     if not f.endswith(".hiv"):

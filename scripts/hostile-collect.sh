@@ -22,10 +22,12 @@ summary() {
   python3 - "$1" <<'PY'
 import collections, json, sys
 d = json.load(open(sys.argv[1]))
-roles = collections.Counter(f["role"] for f in d["files"])
-codes = collections.Counter(p["code"] for p in d["problems"])
+inv = d.get("inventory") or {}
+files, problems = inv.get("files") or [], d.get("problems") or []
+roles = collections.Counter(f["role"] for f in files)
+codes = collections.Counter(p["code"] for p in problems)
 print("  status %s; files %d %s; problems %d %s; skipped %d" % (
-    d["status"], len(d["files"]), dict(roles), len(d["problems"]), dict(codes), len(d["skipped"])))
+    d["status"], len(files), dict(roles), len(problems), dict(codes), len(inv.get("skipped") or [])))
 PY
 }
 
@@ -75,7 +77,7 @@ for c in "${cases[@]}"; do
     python3 - "$work/symlinks.json" <<'PY'
 import json, sys
 d = json.load(open(sys.argv[1]))
-leaked = [f["path"] for f in d["files"] if "secret" in f["path"] or "absolute" in f["path"] or "outside-dir" in f["path"]]
+leaked = [f["path"] for f in (d.get("inventory") or {}).get("files") or [] if "secret" in f["path"] or "absolute" in f["path"] or "outside-dir" in f["path"]]
 print("  outside files read:", leaked or "none")
 PY
     ;;

@@ -5,7 +5,7 @@
 //
 //	go run ./examples/hivedump [-key PATH] FILE...
 //
-// Fields: file, kind ("hive", "hive-log", "reg-export", "reg-query"), role ("host", "guest",
+// Fields: file, kind ("hive", "hive-log", "reg-export", "reg-query"), side ("host", "guest",
 // "both", "none"), dirty, logs_applied, host (guest_installer_versions as
 // name to version, os_product, os_build, virtualization_version), guest
 // (integration_services_version, vm_id, vm_name, host_name, os_product,
@@ -71,7 +71,7 @@ type keyJSON struct {
 type output struct {
 	File        string     `json:"file"`
 	Kind        string     `json:"kind"`
-	Role        string     `json:"role"`
+	Side        string     `json:"side"`
 	Dirty       bool       `json:"dirty"`
 	LogsApplied []string   `json:"logs_applied"`
 	Host        *hostJSON  `json:"host"`
@@ -178,7 +178,7 @@ func dump(file, keyPath string) (*output, error) {
 	}
 
 	f := hive.ExtractFacts(src, file)
-	out.Role = f.Role.String()
+	out.Side = f.Side.String()
 	for _, p := range f.Problems {
 		out.Problems = append(out.Problems, p.Error())
 	}

@@ -61,7 +61,7 @@ func TestHivedump(t *testing.T) {
 	d := objs[0]
 	assert.Equal(t, fixture(dirty.Name), d["file"])
 	assert.Equal(t, "hive", d["kind"])
-	assert.Equal(t, "guest", d["role"])
+	assert.Equal(t, "guest", d["side"])
 	assert.Equal(t, true, d["dirty"])
 	assert.Equal(t, []any{dirty.Name + ".LOG1"}, d["logs_applied"])
 	assert.Nil(t, d["host"])
@@ -82,7 +82,7 @@ func TestHivedump(t *testing.T) {
 	assert.Equal(t, map[string]any{"name": "IntegrationServicesVersion", "type": "REG_SZ", "data": dirty.ICVersion}, first)
 
 	h := objs[1]
-	assert.Equal(t, "host", h["role"])
+	assert.Equal(t, "host", h["side"])
 	assert.Equal(t, false, h["dirty"])
 	hj := h["host"].(map[string]any)
 	assert.Equal(t, map[string]any{
@@ -95,13 +95,13 @@ func TestHivedump(t *testing.T) {
 
 	q := objs[2]
 	assert.Equal(t, "reg-query", q["kind"])
-	assert.Equal(t, "guest", q["role"])
+	assert.Equal(t, "guest", q["side"])
 	assert.Equal(t, "仮想マシン01", q["guest"].(map[string]any)["vm_name"])
 	assert.Nil(t, q["guest"].(map[string]any)["auto_last_write"])
 
 	r := objs[3]
 	assert.Equal(t, "reg-export", r["kind"])
-	assert.Equal(t, "guest", r["role"])
+	assert.Equal(t, "guest", r["side"])
 	require.Len(t, r["problems"], 1, "the key outside SOFTWARE")
 }
 
@@ -127,5 +127,5 @@ func TestHivedumpAllGood(t *testing.T) {
 	assert.Empty(t, stderr.String())
 	objs := decodeLines(t, stdout.Bytes())
 	require.Len(t, objs, 1)
-	assert.Equal(t, "none", objs[0]["role"])
+	assert.Equal(t, "none", objs[0]["side"])
 }

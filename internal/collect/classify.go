@@ -26,7 +26,19 @@ const (
 	KindEventExport             // event log export: XML, CSV or text (evtx/export)
 )
 
-var kindNames = [...]string{"other", "evtx", "hive", "hive-log", "reg-export", "reg-query", "zip", "get-vm", "event-export"}
+// kindNames are the kinds' text forms. The registry forms are spelled as
+// hive.Kind spells them: one spelling, hive's, not a second list.
+var kindNames = [...]string{
+	KindOther:       "other",
+	KindEVTX:        "evtx",
+	KindHive:        hive.KindHive.String(),
+	KindHiveLog:     hive.KindHiveLog.String(),
+	KindRegExport:   hive.KindRegExport.String(),
+	KindRegQuery:    hive.KindRegQuery.String(),
+	KindZip:         "zip",
+	KindGetVM:       "get-vm",
+	KindEventExport: "event-export",
+}
 
 // String returns a short stable name: "evtx", "hive", "hive-log",
 // "reg-export", "reg-query", "zip", "get-vm", "event-export" or "other".

@@ -104,7 +104,9 @@ type Problem struct {
 	Err      error       `json:"-"` // a *hvic.FileError; not data, so not in JSON
 }
 
-// Role is what a file turned out to be, by content.
+// Role is what a file turned out to be, by content. For a registry file it
+// is the registry source's side (hive.Side: host, guest, both, none) as one
+// of the four *-registry roles; the other roles name logs and text forms.
 type Role string
 
 // File roles.
@@ -124,8 +126,9 @@ const (
 // FileInfo is one file the scan read.
 type FileInfo struct {
 	Path string `json:"path"`
-	// Kind is the content type: "evtx", "hive", "hive-log", "reg-export",
-	// "reg-query".
+	// Kind is the content type, decided from the first bytes: "evtx",
+	// "hive", "hive-log", "reg-export", "reg-query" (the registry forms
+	// spelled as hive.Kind spells them), "get-vm", "event-export".
 	Kind string `json:"kind"`
 	Role Role   `json:"role"`
 	Size int64  `json:"size"`
