@@ -56,12 +56,29 @@ func roundTrip(t *testing.T, res *hvic.Result) {
 	var back result.Result
 	require.NoError(t, json.Unmarshal(data, &back))
 	assert.Equal(t, string(data), string(encode(t, &back)))
+	renderAll(t, res, &back, "Marshal")
+	// The JSON report in each language decodes to a Result that renders
+	// as the original in every format and language.
+	for _, lang := range report.Languages() {
+		var doc bytes.Buffer
+		require.NoError(t, report.JSON(&doc, res, &report.Options{Lang: lang}))
+		var fromReport result.Result
+		require.NoError(t, json.Unmarshal(doc.Bytes(), &fromReport))
+		assert.Equal(t, lang, fromReport.Language)
+		renderAll(t, res, &fromReport, "report.JSON "+lang)
+	}
+}
+
+// renderAll asserts that got renders as want in every format and
+// language.
+func renderAll(t *testing.T, want, got *result.Result, from string) {
+	t.Helper()
 	for _, f := range report.Formats() {
 		for _, lang := range report.Languages() {
-			var want, got bytes.Buffer
-			require.NoError(t, report.Render(&want, f, res, &report.Options{Lang: lang}))
-			require.NoError(t, report.Render(&got, f, &back, &report.Options{Lang: lang}))
-			assert.Equal(t, want.String(), got.String(), "%s %s", f, lang)
+			var w, g bytes.Buffer
+			require.NoError(t, report.Render(&w, f, want, &report.Options{Lang: lang}))
+			require.NoError(t, report.Render(&g, f, got, &report.Options{Lang: lang}))
+			assert.Equal(t, w.String(), g.String(), "%s: %s %s", from, f, lang)
 		}
 	}
 }

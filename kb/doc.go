@@ -70,6 +70,11 @@
 // checked against the verdict like IntegrationServicesState. Table.Collect gives, per kind of missing evidence, the exact
 // commands whose output hvic reads (the table's "collect" section).
 //
+// Results are plain data whose JSON (snake_case fields, enums by name) is
+// part of the report's schema (report/schema.md). Evaluate words nothing:
+// Assessment.Text, Finding.Title and Explanation.Text stay empty until
+// report.Localize fills them in a language.
+//
 // # The table format
 //
 // The rule table is embedded JSON (rules.json), parsed once by Default and

@@ -1,9 +1,12 @@
 // Package result holds what a scan found, as data: the Result, its VM
 // assessments, findings, events, problems and inventory. Its JSON encoding
-// round-trips (json.Marshal then json.Unmarshal gives an equal Result, but
-// for the error values and the rule table, which are not data), so that a
-// Result can be stored and rendered later by package report, which needs
-// nothing else: report depends on result and kb, never on the scanner.
+// is the JSON report, documented field by field in report/schema.md
+// (snake_case fields, kebab-case enum names), and it round-trips
+// (json.Marshal then json.Unmarshal gives an equal Result, but for the
+// error values, the evidence and the rule table, which are not data), so
+// that a Result can be stored and rendered later by package report, which
+// needs nothing else: report depends on result and kb, never on the
+// scanner.
 package result
 
 import (
