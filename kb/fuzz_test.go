@@ -61,7 +61,7 @@ func FuzzEvaluate(f *testing.F) {
 	seed, err := json.Marshal(sampleEvidence())
 	require.NoError(f, err)
 	f.Add(seed)
-	f.Add([]byte(`{"guests":[{"vmId":"{X}","icVersion":"6.3"}],"events":[{"provider":"storvsp","eventId":5,"vmName":"a"}]}`))
+	f.Add([]byte(`{"guests":[{"vm_id":"{X}","ic_version":"6.3"}],"events":[{"provider":"storvsp","event_id":5,"vm_name":"a"}]}`))
 	for _, r := range issue10Rows() {
 		b, err := json.Marshal(r.ev)
 		require.NoError(f, err)
