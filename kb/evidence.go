@@ -9,15 +9,15 @@ import "time"
 // Strings are taken as read: versions may keep a trailing NUL or a build-lab
 // suffix, VM IDs may carry braces and any case. Evaluate normalises them.
 type Evidence struct {
-	Hosts    []HostEvidence  // one entry per Hyper-V host whose SOFTWARE hive or logs were read
-	Guests   []GuestEvidence // one entry per guest SOFTWARE hive (or export) read
-	Events   []Event         // IC-related events from the hosts' logs
-	Coverage []LogCoverage   // which logs were read, so that an absent event can mean something
-	VMViews  []VMView        // the hosts' own view of their VMs (Get-VM output)
+	Hosts    []HostEvidence  `json:"hosts,omitempty"`    // one entry per Hyper-V host whose SOFTWARE hive or logs were read
+	Guests   []GuestEvidence `json:"guests,omitempty"`   // one entry per guest SOFTWARE hive (or export) read
+	Events   []Event         `json:"events,omitempty"`   // IC-related events from the hosts' logs
+	Coverage []LogCoverage   `json:"coverage,omitempty"` // which logs were read, so that an absent event can mean something
+	VMViews  []VMView        `json:"vm_views,omitempty"` // the hosts' own view of their VMs (Get-VM output)
 	// ICServices are the hosts' view of each VM's integration services
 	// (Get-VMIntegrationService output).
-	ICServices []ICServiceView
-	Hints      Hints // what the caller knows beyond the files
+	ICServices []ICServiceView `json:"ic_services,omitempty"`
+	Hints      Hints           `json:"hints,omitzero"` // what the caller knows beyond the files
 }
 
 // Ref points at one piece of evidence: an event record or a registry key or
@@ -189,15 +189,15 @@ type VMView struct {
 // component's protocol version does not match is a hint of a version
 // mismatch, weighed against the verdict (Table.ServiceStatus).
 type ICServiceView struct {
-	Host   string `json:"host,omitempty"`   // the host that listed it (ComputerName, or the file's host)
-	VMName string `json:"vmName,omitempty"` // VMName
-	VMID   string `json:"vmId,omitempty"`   // VMId, when the output has it
-	Name   string `json:"name"`             // the service's name as listed ("Key-Value Pair Exchange")
+	Host   string `json:"host,omitempty"`    // the host that listed it (ComputerName, or the file's host)
+	VMName string `json:"vm_name,omitempty"` // VMName
+	VMID   string `json:"vm_id,omitempty"`   // VMId, when the output has it
+	Name   string `json:"name"`              // the service's name as listed ("Key-Value Pair Exchange")
 	// Enabled is the host's setting for the VM; nil when not read.
 	Enabled         *bool  `json:"enabled,omitempty"`
-	PrimaryStatus   string `json:"primaryStatus,omitempty"`   // PrimaryStatusDescription ("OK", "No Contact")
-	SecondaryStatus string `json:"secondaryStatus,omitempty"` // SecondaryStatusDescription
-	Ref             Ref    `json:"ref"`                       // the file (and line, in What)
+	PrimaryStatus   string `json:"primary_status,omitempty"`   // PrimaryStatusDescription ("OK", "No Contact")
+	SecondaryStatus string `json:"secondary_status,omitempty"` // SecondaryStatusDescription
+	Ref             Ref    `json:"ref"`                        // the file (and line, in What)
 }
 
 // Hints carries what the caller knows beyond the files.
