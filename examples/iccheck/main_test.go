@@ -251,7 +251,7 @@ func TestVersion(t *testing.T) {
 func TestFilters(t *testing.T) {
 	type doc struct {
 		VMs []struct {
-			Name string `json:"name"`
+			Name string `json:"vm_name"`
 		} `json:"vms"`
 		Filter *struct {
 			VMs       []string `json:"vms"`
