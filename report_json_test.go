@@ -69,6 +69,33 @@ func roundTrip(t *testing.T, res *hvic.Result) {
 	}
 }
 
+// A filtered JSON report decodes to the filtered Result, which renders as
+// the original does with the filter, header included, in every format and
+// language.
+func TestFilteredJSONRoundTrip(t *testing.T) {
+	res := scanSampleAsCLI(t)
+	for _, f := range []report.Filter{
+		{VMs: []string{"web01", "DB01"}},
+		{Hosts: []string{"hv01"}, MinAction: report.LevelRecommended},
+		{Hosts: []string{"HV02"}},
+	} {
+		var doc bytes.Buffer
+		require.NoError(t, report.JSON(&doc, res, &report.Options{Filter: f}))
+		var back result.Result
+		require.NoError(t, json.Unmarshal(doc.Bytes(), &back))
+		require.NotNil(t, back.Filter)
+		assert.Equal(t, f.MinAction.String(), back.Filter.MinAction)
+		for _, format := range report.Formats() {
+			for _, lang := range report.Languages() {
+				var want, got bytes.Buffer
+				require.NoError(t, report.Render(&want, format, res, &report.Options{Lang: lang, Filter: f}))
+				require.NoError(t, report.Render(&got, format, &back, &report.Options{Lang: lang}))
+				assert.Equal(t, want.String(), got.String(), "%v: %s %s", f, format, lang)
+			}
+		}
+	}
+}
+
 // renderAll asserts that got renders as want in every format and
 // language.
 func renderAll(t *testing.T, want, got *result.Result, from string) {

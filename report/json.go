@@ -85,6 +85,20 @@ func Localize(res *result.Result, opts *Options) (*result.Result, error) {
 	return &out, nil
 }
 
+// filteredStats is the filter a Result says was applied to it (a filtered
+// JSON report, read back), as the header shows it; nil for none.
+func filteredStats(f *result.Filtered) *filterStats {
+	if f == nil {
+		return nil
+	}
+	level, err := ParseActionLevel(f.MinAction)
+	if err != nil {
+		level = LevelNone
+	}
+	return &filterStats{Filter: Filter{VMs: f.VMs, Hosts: f.Hosts, MinAction: level},
+		vmsTotal: f.VMsTotal, vmsShown: f.VMsShown, problemsHidden: f.ProblemsHidden}
+}
+
 // enumText writes a kb enum's name, "" for an unset (zero) one.
 func enumText(e interface{ MarshalText() ([]byte, error) }) string {
 	b, err := e.MarshalText()

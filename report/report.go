@@ -158,6 +158,9 @@ func newView(raw *result.Result, opts *Options, escape bool) (*view, error) {
 		return nil, err
 	}
 	raw, stats := o.Filter.apply(raw) // once, for every format
+	if stats == nil {
+		stats = filteredStats(raw.Filter) // a Result a filtered report was read from
+	}
 	res := raw
 	if escape {
 		res = escaped(raw) // input-derived text shown, not acted on
