@@ -19,6 +19,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/hvic/hvic"
+	"github.com/hvic/hvic/internal/collect"
 	"github.com/hvic/hvic/report"
 	"github.com/hvic/hvic/report/result"
 )
@@ -94,6 +95,34 @@ func TestFilteredJSONRoundTrip(t *testing.T) {
 			}
 		}
 	}
+}
+
+// The file kinds a scan writes (collect.Kind's names, but "other", which
+// is skipped, and "zip", which is walked into) are exactly the ones
+// schema.md lists for inventory.files[].kind.
+func TestSchemaListsFileKinds(t *testing.T) {
+	schema, err := os.ReadFile(filepath.Join("report", "schema.md"))
+	require.NoError(t, err)
+	var row string
+	for _, line := range strings.Split(string(schema), "\n") {
+		if strings.HasPrefix(line, "| `kind` | string | content type") {
+			row = line
+		}
+	}
+	require.NotEmpty(t, row, "schema.md's inventory.files[].kind row")
+	var want []string
+	for k := collect.KindOther + 1; k.String() != collect.KindOther.String(); k++ {
+		if k != collect.KindZip {
+			want = append(want, k.String())
+		}
+	}
+	var got []string
+	for i, part := range strings.Split(row[strings.Index(row, "content type"):], "`") {
+		if i%2 == 1 {
+			got = append(got, part)
+		}
+	}
+	assert.ElementsMatch(t, want, got)
 }
 
 // renderAll asserts that got renders as want in every format and
