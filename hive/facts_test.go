@@ -107,7 +107,7 @@ func TestFactsOnBuiltHives(t *testing.T) {
 	}
 }
 
-func TestFactsRoles(t *testing.T) {
+func TestFactsSides(t *testing.T) {
 	both := hivewriter.HostSoftware(hivewriter.Shapes()[1])
 	both.Key(PathAuto).SetString("IntegrationServicesVersion", "6.3.9600.16384")
 	system := hivewriter.New()
@@ -216,7 +216,7 @@ func TestFactsThroughReader(t *testing.T) {
 			rec := h.Recovery()
 			assert.Equal(t, fx.Log1 != nil, rec.Dirty)
 			assert.Equal(t, fx.Log1 != nil, rec.Recovered)
-			if fx.Role == "host" {
+			if fx.Side == "host" {
 				require.Equal(t, SideHost, f.Side)
 				v, ok := f.Host.GuestInstallerVersion(false)
 				require.True(t, ok)
@@ -258,7 +258,7 @@ func TestCommittedFixturesMatchGenerator(t *testing.T) {
 	}
 }
 
-func TestRoleText(t *testing.T) {
+func TestSideText(t *testing.T) {
 	for r, want := range map[Side]string{SideNone: "none", SideHost: "host", SideGuest: "guest", SideBoth: "both", Side(9): "none"} {
 		b, err := r.MarshalText()
 		require.NoError(t, err)

@@ -74,7 +74,7 @@ func TestOldFormatBuilt(t *testing.T) {
 	require.NoError(t, err)
 	var guest *hivewriter.Builder
 	for _, f := range fixtures {
-		if f.Role == "guest" {
+		if f.Side == "guest" {
 			guest = f.Tree
 			break
 		}

@@ -152,7 +152,7 @@ func TestBuilderFixtures(t *testing.T) {
 			require.Equal(t, f.Log1 != nil, rec.Dirty)
 			require.Equal(t, f.Log1 != nil, rec.Recovered)
 			path, name := `Microsoft\Windows NT\CurrentVersion\Virtualization\GuestInstaller\Version`, "Microsoft-Hyper-V-Guest-Installer-Win6x-Package"
-			if f.Role == "guest" {
+			if f.Side == "guest" {
 				path, name = `Microsoft\Virtual Machine\Auto`, "IntegrationServicesVersion"
 			}
 			k, err := h.Key(path)

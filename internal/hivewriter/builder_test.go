@@ -171,7 +171,7 @@ func TestFixturesDescribeThemselves(t *testing.T) {
 				assert.Equal(t, f.Data, data, "Tree is the state Data holds")
 			}
 			path := `Microsoft\Virtual Machine\Auto`
-			if f.Role == "host" {
+			if f.Side == "host" {
 				path = `Microsoft\Windows NT\CurrentVersion\Virtualization\GuestInstaller\Version`
 			}
 			assert.Contains(t, string(f.Data), "regf")

@@ -114,8 +114,8 @@ type Fixture struct {
 	Data  []byte
 	Log1  []byte // nil for clean hives
 	Shape Shape
-	// Role is "host" or "guest".
-	Role string
+	// Side is "host" or "guest" (hive.Side's text).
+	Side string
 	// ICVersion is the version a correct reader reports: for a dirty hive,
 	// the one in the log.
 	ICVersion string
@@ -140,7 +140,7 @@ func Fixtures() ([]Fixture, error) {
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, Fixture{Name: "host-" + s.Name + ".hiv", Data: data, Shape: s, Role: "host", ICVersion: s.ICVersion, Tree: b})
+		out = append(out, Fixture{Name: "host-" + s.Name + ".hiv", Data: data, Shape: s, Side: "host", ICVersion: s.ICVersion, Tree: b})
 
 		g := Guest{
 			VMID:             fmt.Sprintf("6A1F2C3D-4B5E-4F60-8172-93A4B5C6D7E%d", i),
@@ -154,7 +154,7 @@ func Fixtures() ([]Fixture, error) {
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, Fixture{Name: "guest-" + s.Name + ".hiv", Data: data, Shape: s, Role: "guest", ICVersion: s.ICVersion, Guest: g, Tree: gb})
+		out = append(out, Fixture{Name: "guest-" + s.Name + ".hiv", Data: data, Shape: s, Side: "guest", ICVersion: s.ICVersion, Guest: g, Tree: gb})
 	}
 	g := Guest{VMID: "0F1E2D3C-4B5A-6978-8796-A5B4C3D2E1F0", VMName: "VM-DIRTY", HostName: "HV01.contoso.local",
 		PhysicalHostName: "HV01", HostMajor: "6", HostMin: "3", HostEditionID: "8"}
@@ -169,7 +169,7 @@ func Fixtures() ([]Fixture, error) {
 	if err != nil {
 		return nil, err
 	}
-	out = append(out, Fixture{Name: "guest-dirty-2012R2.hiv", Data: base, Log1: log1, Shape: host, Role: "guest", ICVersion: host.ICVersion, Guest: g, Tree: before})
+	out = append(out, Fixture{Name: "guest-dirty-2012R2.hiv", Data: base, Log1: log1, Shape: host, Side: "guest", ICVersion: host.ICVersion, Guest: g, Tree: before})
 
 	// A 2012 guest whose old-format (DIRT) log, as Windows 8 / 2012 write
 	// them, holds the IC update 6.2.9200.16384 -> 6.2.9200.16433.
@@ -187,6 +187,6 @@ func Fixtures() ([]Fixture, error) {
 	if err != nil {
 		return nil, err
 	}
-	out = append(out, Fixture{Name: "guest-dirty-old-2012.hiv", Data: base, Log1: log1, Shape: s12, Role: "guest", ICVersion: s12.ICVersion, Guest: g12, Tree: before})
+	out = append(out, Fixture{Name: "guest-dirty-old-2012.hiv", Data: base, Log1: log1, Shape: s12, Side: "guest", ICVersion: s12.ICVersion, Guest: g12, Tree: before})
 	return out, nil
 }
