@@ -29,10 +29,10 @@ func JSON(w io.Writer, res *result.Result, opts *Options) error {
 
 // Localize returns a copy of res, restricted by opts.Filter (see Filter;
 // the copy's Filter says what it hid), whose human text is in opts.Lang
-// (English for nil opts): each assessment's Text, each finding's Title and each
-// explanation line's Text, worded from the rule table (opts.Table, else
-// res.Table, else kb.Default()) as the other renderers word them.
-// It also sets the copy's SchemaVersion, Language and Summary, the kind of
+// (English for nil opts): each assessment's Text, each finding's Title and
+// each explanation line's Text, worded from the rule table (opts.Table,
+// else res.Table, else kb.Default()) as the other renderers word them. It
+// also sets the copy's SchemaVersion, Language and Summary, the kind of
 // each event left unclassified (from the table's event catalogue), and
 // Run.ToolVersion to opts.ToolVersion when that is set. res is not
 // modified; slices Localize writes into are copied, the rest is shared.
