@@ -76,6 +76,10 @@ type Options struct {
 	// BOM starts CSV output with a UTF-8 byte-order mark, which Excel
 	// needs to read UTF-8 (Japanese) text correctly.
 	BOM bool
+	// WorkDir is the directory relative inputs (Result.Run.Inputs) were
+	// given from, as an absolute path: SARIF then locates their files by
+	// file: URIs. Empty leaves that base for the SARIF consumer to set.
+	WorkDir string
 }
 
 // Render writes res to w in format f.

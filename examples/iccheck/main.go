@@ -292,7 +292,8 @@ func (c *config) write(res *hvic.Result, stdout io.Writer) error {
 	bw := bufio.NewWriter(w)
 	// Japanese CSV opens in Excel only with a byte-order mark.
 	bom := c.format == report.FormatCSV && strings.EqualFold(c.lang, "ja")
-	err := report.Render(bw, c.format, res, &report.Options{Lang: c.lang, BOM: bom, Filter: c.filter})
+	wd, _ := os.Getwd() // SARIF: relative inputs as file: URIs (none if unknown)
+	err := report.Render(bw, c.format, res, &report.Options{Lang: c.lang, BOM: bom, Filter: c.filter, WorkDir: wd})
 	if err == nil {
 		err = bw.Flush()
 	}
