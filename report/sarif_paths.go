@@ -11,7 +11,8 @@ import (
 
 // SARIF base IDs (run.originalUriBaseIds) for paths that no input names.
 const (
-	// sarifWorkDir is the directory relative inputs were given from.
+	// sarifWorkDir is the directory relative inputs were given from, when
+	// Options.WorkDir does not name it.
 	sarifWorkDir = "WORKDIR"
 	// sarifRoot is the root of a collection scanned without named inputs
 	// (hvic.Scan on a file system): its paths are relative to it.
@@ -188,12 +189,12 @@ func (p *sarifPaths) locate(file string) (sarifArtifact, string) {
 	return sarifArtifact{URI: relURL(uri), URIBaseID: base}, entry
 }
 
-// inputBase records and names the base of an input's root folder: a file
-// URI for an absolute root; else the root relative to WORKDIR.
+// inputBase records and names the base of an input's root folder: its
+// file: URI when the root is absolute or Options.WorkDir makes it so;
+// else the root relative to WORKDIR, or, for a root above the working
+// directory (".." would make the URI mean different things on different
+// machines), only a description.
 func (p *sarifPaths) inputBase(in *sarifInput) string {
-	if in.root == "." {
-		return p.workBase()
-	}
 	if _, ok := p.bases[in.id]; ok {
 		return in.id
 	}
@@ -201,23 +202,27 @@ func (p *sarifPaths) inputBase(in *sarifInput) string {
 	if in.file {
 		desc.Text = "folder of input " + strconv.Quote(in.given)
 	}
-	if absPath(in.root) {
-		p.bases[in.id] = sarifBase{URI: fileURL(in.root, true), Description: desc}
-	} else {
-		p.bases[in.id] = sarifBase{URI: relURL(in.root + "/"), URIBaseID: p.workBase(), Description: desc}
+	b := sarifBase{Description: desc}
+	switch {
+	case absPath(in.root):
+		b.URI = fileURL(in.root, true)
+	case absPath(p.workDir):
+		b.URI = fileURL(cleanPath(p.workDir+"/"+in.root), true)
+	case in.root == ".":
+		return p.workBase()
+	case in.root == ".." || strings.HasPrefix(in.root, "../"):
+	default:
+		b.URI, b.URIBaseID = relURL(in.root+"/"), p.workBase()
 	}
+	p.bases[in.id] = b
 	return in.id
 }
 
-// workBase records WORKDIR: the working directory's file URI when the
-// caller gave it (Options.WorkDir), else only what it stands for.
+// workBase records WORKDIR, the working directory relative inputs were
+// given from, when Options.WorkDir does not say which it is.
 func (p *sarifPaths) workBase() string {
 	if _, ok := p.bases[sarifWorkDir]; !ok {
-		b := sarifBase{Description: &sarifText{Text: "the working directory relative inputs were given from"}}
-		if absPath(p.workDir) {
-			b.URI = fileURL(cleanPath(p.workDir), true)
-		}
-		p.bases[sarifWorkDir] = b
+		p.bases[sarifWorkDir] = sarifBase{Description: &sarifText{Text: "the working directory relative inputs were given from"}}
 	}
 	return sarifWorkDir
 }

@@ -4,7 +4,7 @@
 # sample and the public corpus copies in testdata/, each given as a
 # relative and as an absolute path, and on inputs whose paths need
 # percent-encoding (a folder with a space and non-ASCII, an archive given
-# as a file). Fails when any log has an error; prints each log's counts.
+# as a file), two inputs at once and a "../" input. Fails when any log has an error; prints each log's counts.
 #
 #   bash scripts/sarif-validate.sh
 #
@@ -58,6 +58,7 @@ cases=(
   "zip-abs|$repo/testdata/collect/collection.zip"
   "odd-abs|$odd"
   "two-inputs|testdata/sample/HV01|$repo/testdata/sample/guests"
+  "parent-rel|../testdata/sample"
 )
 fail=0
 total_err=0
@@ -71,7 +72,10 @@ for c in "${cases[@]}"; do
   esac
   log="$work/$name.sarif"
   rc=0
-  "$work/iccheck" -format sarif -fail-on never -o "$log" "${args[@]}" 2>/dev/null || rc=$?
+  # "../" inputs are given from scripts/.
+  from=$repo
+  [[ "$a" == ../* ]] && from=$repo/scripts
+  (cd "$from" && "$work/iccheck" -format sarif -fail-on never -o "$log" "${args[@]}" 2>/dev/null) || rc=$?
   # 0 nothing to do, 3 no Hyper-V evidence: both write a report.
   if [ "$rc" -ne 0 ] && [ "$rc" -ne 3 ]; then
     echo "$name: iccheck exited $rc"; fail=1; continue
