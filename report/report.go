@@ -23,11 +23,13 @@ const (
 	FormatCSV      Format = "csv"
 	FormatSARIF    Format = "sarif"
 	FormatHTML     Format = "html"
+	// FormatTimelineCSV is the IC events, one CSV row each (TimelineCSV).
+	FormatTimelineCSV Format = "timeline-csv"
 )
 
 // Formats lists every format, in the order the CLI documents them.
 func Formats() []Format {
-	return []Format{FormatText, FormatJSON, FormatMarkdown, FormatCSV, FormatSARIF, FormatHTML}
+	return []Format{FormatText, FormatJSON, FormatMarkdown, FormatCSV, FormatSARIF, FormatHTML, FormatTimelineCSV}
 }
 
 // ErrFormat: an unknown format name.
@@ -54,6 +56,8 @@ func ParseFormat(s string) (Format, error) {
 		return FormatSARIF, nil
 	case "html", "htm":
 		return FormatHTML, nil
+	case "timeline-csv", "timeline":
+		return FormatTimelineCSV, nil
 	}
 	return "", fmt.Errorf("%w: %q", ErrFormat, s)
 }
@@ -97,6 +101,8 @@ func Render(w io.Writer, f Format, res *result.Result, opts *Options) error {
 		return SARIF(w, res, opts)
 	case FormatHTML:
 		return HTML(w, res, opts)
+	case FormatTimelineCSV:
+		return TimelineCSV(w, res, opts)
 	}
 	return fmt.Errorf("%w: %q", ErrFormat, string(f))
 }

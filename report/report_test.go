@@ -26,6 +26,7 @@ const goldenDir = "../testdata/report"
 var extension = map[report.Format]string{
 	report.FormatText: "txt", report.FormatJSON: "json", report.FormatMarkdown: "md",
 	report.FormatCSV: "csv", report.FormatSARIF: "sarif", report.FormatHTML: "html",
+	report.FormatTimelineCSV: "csv",
 }
 
 // fixture reads a scan's Result from its JSON fixture
@@ -256,7 +257,7 @@ func TestRenderPartialScan(t *testing.T) {
 		for _, lang := range report.Languages() {
 			var buf bytes.Buffer
 			require.NoError(t, report.Render(&buf, f, res, &report.Options{Lang: lang}), f)
-			if f != report.FormatCSV { // CSV has VM rows only
+			if f != report.FormatCSV && f != report.FormatTimelineCSV { // CSVs have VM or event rows only
 				assert.Contains(t, buf.String(), "x.evtx", f)
 			}
 			if f == report.FormatJSON || f == report.FormatSARIF {

@@ -10,9 +10,12 @@
 //
 // Flags:
 //
-//	-format text|json|markdown|csv|sarif|html   output format (default text)
+//	-format FORMAT                              output format (default text): text, json, markdown,
+//	                                            csv (one row per VM), sarif, html, or timeline-csv
+//	                                            (one row per IC event, in time order)
 //	-lang en|ja                                 output language (default en; Japanese CSV starts
 //	                                            with a UTF-8 byte-order mark for Excel)
+//	-bom                                        start CSV with a byte-order mark in English too
 //	-o FILE                                     write the report to FILE instead of standard output
 //	-linux VM[,VM...]                           VMs (names or IDs) known to run Linux
 //	-workers N                                  CPUs used (files read in parallel; default: the number of CPUs)
@@ -206,15 +209,19 @@ type config struct {
 	progress progressFlag
 	failOn   threshold
 	filter   report.Filter
+	bom      bool
 	paths    []string
 }
+
+// formatList names the -format values.
+const formatList = "text, json, markdown, csv, sarif, html or timeline-csv"
 
 // parseArgs parses the command line; done is true when the command ends
 // here (usage error, -h, -version) with status code.
 func parseArgs(args []string, stdout, stderr io.Writer) (c config, code int, done bool) {
 	fs := flag.NewFlagSet("iccheck", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	format := fs.String("format", "text", "output format: text, json, markdown, csv, sarif or html")
+	format := fs.String("format", "text", "output format: "+formatList+" (one row per IC event, in time order)")
 	fs.StringVar(&c.lang, "lang", "en", "output language: en or ja")
 	fs.StringVar(&c.out, "o", "", "write the report to this file instead of standard output")
 	linux := fs.String("linux", "", "comma-separated VMs (names or IDs) known to run Linux")
@@ -225,6 +232,7 @@ func parseArgs(args []string, stdout, stderr io.Writer) (c config, code int, don
 	hosts := fs.String("host", "", "comma-separated hosts to report (any case, with or without the DNS suffix)")
 	minAction := fs.String("min-action", "none", "report only VMs needing at least this action: none, investigate, recommended or required")
 	showVersion := fs.Bool("version", false, "print the version and exit")
+	fs.BoolVar(&c.bom, "bom", false, "start CSV output with a UTF-8 byte-order mark (always with -lang ja)")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, usageText)
 		fs.PrintDefaults()
@@ -248,7 +256,7 @@ func parseArgs(args []string, stdout, stderr io.Writer) (c config, code int, don
 	case c.failOn != failRequired && c.failOn != failRecommended && c.failOn != failAny && c.failOn != failNever:
 		fmt.Fprintf(stderr, "iccheck: -fail-on %q: want required, recommended, any or never\n", *failOn)
 	case err != nil:
-		fmt.Fprintf(stderr, "iccheck: -format %q: want text, json, markdown, csv, sarif or html\n", *format)
+		fmt.Fprintf(stderr, "iccheck: -format %q: want %s\n", *format, formatList)
 	case !strings.EqualFold(c.lang, "en") && !strings.EqualFold(c.lang, "ja"):
 		fmt.Fprintf(stderr, "iccheck: -lang %q: want en or ja\n", c.lang)
 	case c.workers < 1:
@@ -291,7 +299,8 @@ func (c *config) write(res *hvic.Result, stdout io.Writer) error {
 	}
 	bw := bufio.NewWriter(w)
 	// Japanese CSV opens in Excel only with a byte-order mark.
-	bom := c.format == report.FormatCSV && strings.EqualFold(c.lang, "ja")
+	csv := c.format == report.FormatCSV || c.format == report.FormatTimelineCSV
+	bom := csv && (c.bom || strings.EqualFold(c.lang, "ja"))
 	wd, _ := os.Getwd() // SARIF: relative inputs as file: URIs (none if unknown)
 	err := report.Render(bw, c.format, res, &report.Options{Lang: c.lang, BOM: bom, Filter: c.filter, WorkDir: wd})
 	if err == nil {
