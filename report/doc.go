@@ -14,8 +14,12 @@
 //     each explanation line's text);
 //   - Markdown: for a support ticket;
 //   - CSV: one row per VM (RFC 4180), formula-injection safe;
+//   - TimelineCSV: one row per IC event, in time order, for a spreadsheet
+//     or a timeline viewer;
 //   - SARIF 2.1.0: one result per finding, the rule table as the driver's
-//     rules, the scan's problems as tool execution notifications;
+//     rules, the scan's problems as tool execution notifications, files
+//     relative to a base URI per input (Options.WorkDir makes relative
+//     inputs absolute);
 //   - HTML: one self-contained page (inline CSS and SVG, no script, no
 //     external asset) with the summary table, a timeline (the period of
 //     each host log read, the IC events per VM grouped below the drawing's
