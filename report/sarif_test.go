@@ -3,6 +3,8 @@ package report_test
 import (
 	"bytes"
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -256,4 +258,23 @@ func TestSARIFDriverVersion(t *testing.T) {
 	doc := renderSARIF(t, &result.Result{}, &report.Options{ToolVersion: "v2.0.1"})
 	assert.Equal(t, "2.0.1", doc.Runs[0].Tool.Driver.Version)
 	assert.Empty(t, doc.Runs[0].Invocations[0].EndTimeUTC)
+}
+
+// The partial and hostile fixtures locate archive entries, refused files
+// and names holding control characters: their SARIF is golden too
+// (sarif-partial.en.sarif, sarif-hostile.en.sarif; -update rewrites them).
+func TestSARIFGoldenFixtures(t *testing.T) {
+	for _, name := range []string{"partial", "hostile"} {
+		t.Run(name, func(t *testing.T) {
+			var buf bytes.Buffer
+			require.NoError(t, report.SARIF(&buf, fixture(t, name), nil))
+			path := filepath.Join(goldenDir, "sarif-"+name+".en.sarif")
+			if *update {
+				require.NoError(t, os.WriteFile(path, buf.Bytes(), 0o644))
+			}
+			want, err := os.ReadFile(path)
+			require.NoError(t, err)
+			assert.Equal(t, string(want), buf.String(), "run go test ./report -update to regenerate")
+		})
+	}
 }

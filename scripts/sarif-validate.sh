@@ -60,8 +60,33 @@ cases=(
   "two-inputs|testdata/sample/HV01|$repo/testdata/sample/guests"
   "parent-rel|../testdata/sample"
 )
+
+# validate runs the validator on one log and prints its counts.
+validate() {
+  local name=$1 log=$2 what=$3 out vrc=0 errors warnings notes
+  out="$work/$name.validate.txt"
+  "$tool" validate --output "$work/$name.validation.sarif" "$log" >"$out" 2>&1 || vrc=$?
+  errors=$(grep -c ': error ' "$out" || true)
+  warnings=$(grep -c ': warning ' "$out" || true)
+  notes=$(grep -c ': note ' "$out" || true)
+  printf '%-22s %3d errors %3d warnings %3d notes  (%s)\n' "$name" "$errors" "$warnings" "$notes" "$what"
+  if [ "$errors" -gt 0 ] || [ "$vrc" -ne 0 ] || ! grep -q 'Analysis completed successfully' "$out"; then
+    grep -E ': error |ERR' "$out" | sed "s|$work/||" || true
+    fail=1
+  fi
+  # Which rules warned (each is listed in full in the validator's output).
+  grep -oE ': warning SARIF[0-9]+' "$out" | sort | uniq -c | sed 's/: warning/  warning/' || true
+  total_err=$((total_err + errors))
+}
+
 fail=0
 total_err=0
+# The report goldens, rendered from the scan fixtures (no work dir known).
+for g in testdata/report/sarif*.sarif; do
+  n=golden-$(basename "$g" .sarif)
+  cp "$g" "$work/$n.sarif" # the validator wants the .sarif extension
+  validate "$n" "$work/$n.sarif" "$g"
+done
 for c in "${cases[@]}"; do
   IFS='|' read -r name a b <<<"$c"
   args=("$a")
@@ -80,20 +105,7 @@ for c in "${cases[@]}"; do
   if [ "$rc" -ne 0 ] && [ "$rc" -ne 3 ]; then
     echo "$name: iccheck exited $rc"; fail=1; continue
   fi
-  out="$work/$name.validate.txt"
-  vrc=0
-  "$tool" validate --output "$work/$name.validation.sarif" "$log" >"$out" 2>&1 || vrc=$?
-  errors=$(grep -c ': error ' "$out" || true)
-  warnings=$(grep -c ': warning ' "$out" || true)
-  notes=$(grep -c ': note ' "$out" || true)
-  printf '%-14s %3d errors %3d warnings %3d notes  (%s)\n' "$name" "$errors" "$warnings" "$notes" "${args[*]}"
-  if [ "$errors" -gt 0 ] || [ "$vrc" -ne 0 ] || ! grep -q 'Analysis completed successfully' "$out"; then
-    grep -E ': error |ERR' "$out" | sed "s|$work/||" || true
-    fail=1
-  fi
-  # Which rules warned (each is listed in full in the validator's output).
-  grep -oE ': warning SARIF[0-9]+' "$out" | sort | uniq -c | sed 's/: warning/  warning/' || true
-  total_err=$((total_err + errors))
+  validate "$name" "$log" "${args[*]}"
 done
 echo "total errors: $total_err"
 if [ "$fail" -ne 0 ]; then
