@@ -180,7 +180,10 @@ func (p *sarifPaths) refLocation(r kb.Ref) sarifLocation {
 // loses its "v", and "devel" (a source build) is "0.0.0-devel". semver is
 // the same string when it is a SemVer 2.0 version, else "".
 func sarifVersion(v string) (version, semver string) {
-	v = strings.TrimPrefix(strings.TrimSpace(v), "v")
+	v = strings.TrimSpace(v)
+	if len(v) > 1 && v[0] == 'v' && v[1] >= '0' && v[1] <= '9' {
+		v = v[1:]
+	}
 	if v == "" || v[0] < '0' || v[0] > '9' {
 		v = "0.0.0-" + strings.TrimPrefix(v, "-")
 		v = strings.TrimSuffix(v, "-")

@@ -241,6 +241,7 @@ func TestSARIFDriverVersion(t *testing.T) {
 		{"devel", "0.0.0-devel", "0.0.0-devel"},
 		{"devel+742f8e975e12-dirty", "0.0.0-devel+742f8e975e12-dirty", "0.0.0-devel+742f8e975e12-dirty"},
 		{"1.2", "1.2", ""},
+		{"vendor-build", "0.0.0-vendor-build", "0.0.0-vendor-build"},
 	}
 	at := result.Run{Rules: "2026-12-05+b9c6237d912b", Tool: "iccheck"}
 	for _, tt := range tests {
