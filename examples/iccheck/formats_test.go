@@ -125,3 +125,33 @@ func TestSARIFBaseURIs(t *testing.T) {
 	assert.Equal(t, rel, resolved[abs])
 	assert.Contains(t, rel[0], "/testdata/sample/guests/WEB01/")
 }
+
+// -vm and -min-action keep the events of the VMs reported only.
+func TestTimelineCSVFiltered(t *testing.T) {
+	tests := []struct {
+		args []string
+		vms  []string
+	}{
+		{[]string{"-vm", "db01"}, []string{"DB01"}},
+		{[]string{"-vm", "DB01,web01"}, []string{"DB01", "WEB01"}},
+		{[]string{"-min-action", "required"}, []string{"DB01"}},
+	}
+	for _, tt := range tests {
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			run(append([]string{"-format", "timeline-csv", sample}, tt.args...), &stdout, &stderr)
+			rows, err := csv.NewReader(&stdout).ReadAll()
+			require.NoError(t, err, stderr.String())
+			require.Greater(t, len(rows), 1)
+			seen := map[string]bool{}
+			for _, row := range rows[1:] {
+				seen[row[2]] = true
+			}
+			var got []string
+			for vm := range seen {
+				got = append(got, vm)
+			}
+			assert.ElementsMatch(t, tt.vms, got)
+		})
+	}
+}
