@@ -69,7 +69,7 @@ validate() {
   errors=$(grep -c ': error ' "$out" || true)
   warnings=$(grep -c ': warning ' "$out" || true)
   notes=$(grep -c ': note ' "$out" || true)
-  printf '%-22s %3d errors %3d warnings %3d notes  (%s)\n' "$name" "$errors" "$warnings" "$notes" "$what"
+  printf '%-24s %3d errors %3d warnings %3d notes  (%s)\n' "$name" "$errors" "$warnings" "$notes" "$what"
   if [ "$errors" -gt 0 ] || [ "$vrc" -ne 0 ] || ! grep -q 'Analysis completed successfully' "$out"; then
     grep -E ': error |ERR' "$out" | sed "s|$work/||" || true
     fail=1
