@@ -70,3 +70,12 @@ func (f *File) withDropped(problems []Problem, dropped int) []Problem {
 	return append(problems, f.problem(ProblemsDropped, -1, -1, 0, dropped, "problems",
 		fmt.Errorf("%w: %d more problems not kept (Options.MaxProblems = %d)", ErrTooLarge, dropped, f.opts.MaxProblems)))
 }
+
+// headersLost says how many record headers a skipped chunk held, for its
+// problem's text: nothing when it held none (nothing known was lost).
+func headersLost(n int) string {
+	if n == 0 {
+		return ""
+	}
+	return fmt.Sprintf(" (%d record headers inside lost)", n)
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -270,7 +271,10 @@ func TestProblemKindNames(t *testing.T) {
 	assert.False(t, ProblemRecordFailed.Warning())
 	assert.Equal(t, "problem(42)", ProblemKind(42).String())
 	fe := &FormatError{File: "a.evtx", Chunk: 2, Offset: 0x21000, RecordID: 7, What: "record", Err: ErrCorrupt}
-	assert.Equal(t, "evtx: a.evtx: chunk 2 offset 0x21000 record 7 record: evtx: corrupt", fe.Error())
+	assert.Equal(t, "evtx: a.evtx: chunk 2 offset 0x21000 record 7 record: corrupt", fe.Error())
+	assert.Equal(t, "chunk 2 offset 0x21000 record 7 record: corrupt", fe.Detail())
+	bare := &FormatError{Chunk: -1, Offset: -1, Err: fmt.Errorf("%w: 3 regions", ErrCorrupt)}
+	assert.Equal(t, "evtx: corrupt: 3 regions", bare.Error(), "the package named once")
 	assert.ErrorIs(t, fe, ErrCorrupt)
 }
 

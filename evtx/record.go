@@ -3,6 +3,7 @@ package evtx
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -347,25 +348,39 @@ type FormatError struct {
 	Err      error
 }
 
-// Error formats the position and the cause: "evtx: FILE: chunk N offset 0x.. record ID WHAT: cause".
+// Error formats the position and the cause, the package and the file
+// named once: "evtx: FILE: chunk N offset 0x.. record ID WHAT: cause".
 func (e *FormatError) Error() string {
-	s := "evtx: "
 	if e.File != "" {
-		s += e.File + ":"
+		return "evtx: " + e.File + ": " + e.Detail()
 	}
+	return "evtx: " + e.Detail()
+}
+
+// Detail is Error without the package and file names: the position, what
+// was being read and the cause ("chunk 3 offset 0x31000 chunk header:
+// corrupt: bad chunk signature"), for a caller that names the file itself.
+func (e *FormatError) Detail() string {
+	var parts []string
 	if e.Chunk >= 0 {
-		s += fmt.Sprintf(" chunk %d", e.Chunk)
+		parts = append(parts, fmt.Sprintf("chunk %d", e.Chunk))
 	}
 	if e.Offset >= 0 {
-		s += fmt.Sprintf(" offset 0x%x", e.Offset)
+		parts = append(parts, fmt.Sprintf("offset 0x%x", e.Offset))
 	}
 	if e.RecordID != 0 {
-		s += fmt.Sprintf(" record %d", e.RecordID)
+		parts = append(parts, fmt.Sprintf("record %d", e.RecordID))
 	}
 	if e.What != "" {
-		s += " " + e.What
+		parts = append(parts, e.What)
 	}
-	return s + ": " + errString(e.Err)
+	// The sentinels say "evtx: ..." for a caller that meets them alone;
+	// inside a FormatError the package is already named.
+	cause := strings.TrimPrefix(errString(e.Err), "evtx: ")
+	if len(parts) == 0 {
+		return cause
+	}
+	return strings.Join(parts, " ") + ": " + cause
 }
 
 func errString(err error) string {

@@ -89,8 +89,8 @@ func (f *File) Survey(ctx context.Context, opts *ScanOptions) (*Survey, error) {
 		s.Problems = s.Problems[:len(s.Problems)-1] // the ProblemsDropped, put back last
 	}
 	if n := sp.Damaged - st.loss.regions; n > 0 {
-		s.Problems = append(s.Problems, Problem{Kind: ProblemDamagedRegions, Chunk: -1, Offset: -1, Lost: n,
-			Err: fmt.Errorf("%w: %d damaged record regions (in chunks holding no IC events)", ErrCorrupt, n)})
+		s.Problems = append(s.Problems, f.problem(ProblemDamagedRegions, -1, -1, 0, n, "",
+			fmt.Errorf("%w: %d damaged record regions (in chunks holding no IC events)", ErrCorrupt, n)))
 	}
 	s.Problems = f.withDropped(s.Problems, s.ProblemsDropped)
 	s.Records = max(records, 0)

@@ -160,7 +160,7 @@ func (f *File) chunk(i int, buf []byte, d *decoder, yield func(Record, error) bo
 	if len(data) < 8 || !bytes.Equal(data[:8], chunkMagic) {
 		lost := countRecordHeaders(data)
 		p := f.problem(ProblemChunkSkipped, i, off, 0, lost, "chunk header",
-			fmt.Errorf("%w: bad chunk signature %q (%d record headers inside lost)", ErrCorrupt, data[:min(8, len(data))], lost))
+			fmt.Errorf("%w: bad chunk signature %q%s", ErrCorrupt, data[:min(8, len(data))], headersLost(lost)))
 		f.stats.ChunksSkipped++
 		return f.lose(p, yield)
 	}

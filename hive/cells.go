@@ -262,7 +262,7 @@ func (h *Hive) lookup(path string) (uint32, []string, error) {
 		if !found {
 			where := strings.Join(parts[:i+1], `\`)
 			if damage != nil {
-				return 0, nil, &FormatError{File: h.name, Offset: -1, What: where, Err: fmt.Errorf("%w: key unreadable: damaged subkey list of %s: %w", ErrCorrupt, quoteKey(names), damage)}
+				return 0, nil, &FormatError{File: h.name, Offset: -1, What: where, Err: &nestedError{kind: ErrCorrupt, what: "key unreadable: damaged subkey list of " + quoteKey(names), inner: damage}}
 			}
 			return 0, nil, &FormatError{File: h.name, Offset: -1, What: where, Err: ErrKeyNotFound}
 		}

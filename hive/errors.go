@@ -46,25 +46,85 @@ type FormatError struct {
 	Err    error
 }
 
+// Error returns "hive: FILE: offset 0x.. WHAT: cause", the package and
+// the file named once (the file when known).
 func (e *FormatError) Error() string {
-	where := ""
-	switch {
-	case e.Line > 0:
-		where = fmt.Sprintf(" line %d", e.Line)
-	case e.Offset >= 0:
-		where = fmt.Sprintf(" offset 0x%x", e.Offset)
-	}
-	file := ""
 	if e.File != "" {
-		file = e.File + ":"
-	} else {
-		where = strings.TrimPrefix(where, " ")
+		return "hive: " + e.File + ": " + e.Detail()
 	}
-	what := ""
-	if e.What != "" {
-		what = " " + e.What
-	}
-	return fmt.Sprintf("hive: %s%s%s: %v", file, where, what, e.Err)
+	return "hive: " + e.Detail()
 }
 
+// Detail is Error without the package and file names: where ("line 3",
+// "offset 0x2000"), what was being read and the cause ("offset 0x2000 hive
+// bin: corrupt: no hbin signature"), for a caller that names the file
+// itself.
+func (e *FormatError) Detail() string {
+	var parts []string
+	switch {
+	case e.Line > 0:
+		parts = append(parts, fmt.Sprintf("line %d", e.Line))
+	case e.Offset >= 0:
+		parts = append(parts, fmt.Sprintf("offset 0x%x", e.Offset))
+	}
+	if e.What != "" {
+		parts = append(parts, e.What)
+	}
+	cause := detailOf(e.Err)
+	if len(parts) == 0 {
+		return cause
+	}
+	return strings.Join(parts, " ") + ": " + cause
+}
+
+// Unwrap returns the sentinel (or cause) the error wraps.
 func (e *FormatError) Unwrap() error { return e.Err }
+
+// detailOf is err's text inside another error of the package: a
+// FormatError by its Detail (its file and the package are named by the
+// outer error), another without the "hive: " its sentinels start with.
+func detailOf(err error) string {
+	switch e := err.(type) {
+	case nil:
+		return "<nil>"
+	case interface{ Detail() string }:
+		return e.Detail()
+	}
+	return strings.TrimPrefix(err.Error(), "hive: ")
+}
+
+// nestedError is damage that explains damage met below it ("key
+// unreadable: damaged subkey list of ..." over the bad nk cell): its text
+// gives the inner error by its detail, so that the package, the file and
+// the sentinel are named once, and it unwraps to both.
+type nestedError struct {
+	kind  error  // the sentinel, nil when inner's says it all
+	what  string // what the outer layer was doing or found
+	inner error
+}
+
+func (e *nestedError) Error() string { return "hive: " + e.Detail() }
+
+// Detail is Error without the package, as FormatError's.
+func (e *nestedError) Detail() string {
+	s := e.what + ": " + detailOf(e.inner)
+	if e.kind == nil || errors.Is(e.inner, e.kind) {
+		return s
+	}
+	return detailOf(e.kind) + ": " + s
+}
+
+func (e *nestedError) Unwrap() []error {
+	if e.kind == nil {
+		return []error{e.inner}
+	}
+	return []error{e.kind, e.inner}
+}
+
+// withName prefixes a file name to err, when there is one.
+func withName(name string, err error) error {
+	if name == "" {
+		return fmt.Errorf("hive: %w", err)
+	}
+	return fmt.Errorf("hive: %s: %w", name, err)
+}

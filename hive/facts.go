@@ -327,14 +327,14 @@ func (x *extractor) key(path string) (k *Key) {
 	k, err := x.src.Key(path)
 	if err != nil {
 		if !errors.Is(err, ErrKeyNotFound) {
-			x.problems = append(x.problems, fmt.Errorf("hive: facts: key %s: %w", path, err))
+			x.problems = append(x.problems, &nestedError{what: "facts: key " + path, inner: err})
 		}
 		return nil
 	}
 	// Damage inside the key (a value too large or unreadable, a cut
 	// subkey list) may hide a fact: it is the source's problem too.
 	for _, p := range k.Problems {
-		x.problems = append(x.problems, fmt.Errorf("hive: facts: key %s: %w", path, p))
+		x.problems = append(x.problems, &nestedError{what: "facts: key " + path, inner: p})
 	}
 	return k
 }

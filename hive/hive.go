@@ -346,7 +346,7 @@ func FromReader(ctx context.Context, name string, r io.Reader, size int64, logs 
 	}
 	base, err := readImage(ctx, r, max(size, 0), growth(max(size, 0), logs, o))
 	if err != nil {
-		return nil, fmt.Errorf("hive: %s: %w", name, err)
+		return nil, withName(name, err)
 	}
 	return fromBytes(ctx, name, base, true, logs, o)
 }
