@@ -91,6 +91,7 @@ func assemble(set *collect.Set, outs []*fileOut, o *Options) *Result {
 			out.problems = append(out.problems, problem(out.info.Path, SeverityWarning, result.CodeMoreProblems, "",
 				because(ErrDamaged, fmt.Errorf("%d more problems not listed", out.dropped))))
 		}
+		out.demoteNoIC() // the problems added here too
 		out.info.Problems = len(out.problems)
 		res.Problems = append(res.Problems, out.problems...)
 		inv.Files = append(inv.Files, out.info)

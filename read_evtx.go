@@ -121,6 +121,7 @@ func readEVTX(ctx context.Context, f *collect.File, open func(*evtx.Options) (*e
 		}
 	}
 	setLogRole(out, hasIntegration, hasSystem)
+	out.noIC = logHoldsNoIC(sv, f.Name())
 }
 
 // setLogRole sets an event log's role and, when its records name one

@@ -47,6 +47,7 @@ func readHive(ctx context.Context, f *collect.File, o *Options, out *fileOut) {
 	factsDone(facts, o, out)
 	out.ownName = ownName(h)
 	systemDone(hive.ExtractSystemFacts(h, f.Path), o, out)
+	out.noIC = hiveHoldsNoIC(h, out.facts, out.system, f.Name())
 }
 
 // systemDone keeps a SYSTEM hive's (or export's) facts: its computer name
@@ -86,7 +87,9 @@ func openHive(ctx context.Context, f *collect.File, logs []hive.LogFile, ho *hiv
 	}
 	if ok {
 		defer ra.Close()
-		return hive.FromReader(ctx, f.Path, io.NewSectionReader(ra, 0, f.Size), f.Size, logs, ho)
+		// No name: the hive's errors leave the file to the problem that
+		// carries them (as FromBytes's do).
+		return hive.FromReader(ctx, "", io.NewSectionReader(ra, 0, f.Size), f.Size, logs, ho)
 	}
 	data, err := f.ReadAll(ho.MaxHiveSize)
 	if err != nil {

@@ -150,7 +150,9 @@ func fixtures(t *testing.T) map[string]*hvic.Result {
 	require.Equal(t, hvic.StatusPartial, partial.Status)
 	hostile, err := hvic.Scan(context.Background(), hostileFS(), nil)
 	require.NoError(t, err)
-	out := map[string]*hvic.Result{"sample": scanSampleAsCLI(t), "partial": partial, "hostile": hostile}
+	problems, err := hvic.Scan(context.Background(), problemsFS(t), nil)
+	require.NoError(t, err)
+	out := map[string]*hvic.Result{"sample": scanSampleAsCLI(t), "partial": partial, "hostile": hostile, "problems": problems}
 	for _, res := range out {
 		require.False(t, res.Run.GeneratedAt.IsZero())
 		res.Run.GeneratedAt = fixedRunTime

@@ -1,8 +1,6 @@
 package hvic
 
 import (
-	"fmt"
-
 	"github.com/hvic/hvic/report/result"
 )
 
@@ -59,20 +57,54 @@ type FileError struct {
 	Err  error
 }
 
-// Error implements error: "hvic: FILE: OP: cause".
-func (e *FileError) Error() string { return "hvic: " + e.message() }
-
-// message is Error without the package: "FILE: OP: cause", FILE and OP
-// when known.
-func (e *FileError) message() string {
-	s := fmt.Sprint(e.Err)
-	if e.Op != "" {
-		s = e.Op + ": " + s
-	}
+// Error implements error: "hvic: FILE: OP: kind: cause", each named once
+// (FILE and OP when known).
+func (e *FileError) Error() string {
+	s := e.detail(true)
 	if e.File != "" {
 		s = e.File + ": " + s
 	}
+	return "hvic: " + s
+}
+
+// detail is what happened, without the file: "OP: [kind: ]cause". The
+// readers' positional errors (*hive.FormatError, *evtx.FormatError) name
+// the file and their package when met alone; here the file is this
+// error's to name, so their Detail is used.
+func (e *FileError) detail(kind bool) string {
+	s := causeText(e.Err, kind)
+	if e.Op != "" {
+		s = e.Op + ": " + s
+	}
 	return s
+}
+
+// detailer is a reader's positional error, which can say what happened
+// without its package and file names.
+type detailer interface{ Detail() string }
+
+// causeText is err's text for a FileError: a kind's word ("damaged") only
+// when kind is true, a positional error by its Detail.
+func causeText(err error, kind bool) string {
+	switch e := err.(type) {
+	case nil:
+		return "<nil>"
+	case *kindError:
+		what := e.kind.Error()
+		if s, ok := e.kind.(*sentinel); ok {
+			what = s.what
+		}
+		if e.cause == nil {
+			return what
+		}
+		if !kind {
+			return causeText(e.cause, kind)
+		}
+		return what + ": " + causeText(e.cause, kind)
+	case detailer:
+		return e.Detail()
+	}
+	return err.Error()
 }
 
 // Unwrap returns the wrapped errors: the sentinel and the cause.
@@ -83,7 +115,7 @@ func (e *FileError) Unwrap() error { return e.Err }
 type (
 	// Status says how complete a Result is (result.Status).
 	Status = result.Status
-	// Severity of a Problem (result.Severity).
+	// Severity of a Problem (result.Severity, which is kb.Severity).
 	Severity = result.Severity
 	// Problem is one thing that went wrong with one file (result.Problem).
 	Problem = result.Problem
@@ -111,6 +143,7 @@ const (
 	StatusPartial  = result.StatusPartial
 	StatusFailed   = result.StatusFailed
 
+	SeverityInfo    = result.SeverityInfo
 	SeverityWarning = result.SeverityWarning
 	SeverityError   = result.SeverityError
 

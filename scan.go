@@ -95,6 +95,7 @@ type fileOut struct {
 	problems   []Problem
 	dropped    int  // problems over MaxProblemsPerFile or dropped by a reader, counted only
 	ok         bool // something was read
+	noIC       bool // the file cannot hold IC evidence: its problems are at SeverityInfo
 }
 
 // innerWorkers is how many goroutines decode one event log when workers
@@ -161,19 +162,13 @@ func problem(file string, sev Severity, code result.ProblemCode, op string, err 
 	return Problem{File: file, Severity: sev, Code: code, Message: message(fe), Err: fe}
 }
 
-// message is a problem's one-line text: "FILE: [OP: ]what happened". The
-// readers name the file in their own errors too (hive's and evtx's
-// FormatError carry it, for callers that use them alone); that repetition
-// is taken out here.
+// message is a problem's one-line text: what happened to the file, "[OP:
+// ]cause", without the file (Problem.File names it, and renderers group by
+// it) and without the kind's word (the code says it). Each layer names
+// what it knows once (see FileError.detail); white space is folded so that
+// a message stays one line.
 func message(fe *FileError) string {
-	s := strings.Join(strings.Fields(fe.message()), " ")
-	if fe.File == "" {
-		return s
-	}
-	head := fe.File + ": "
-	rest := strings.TrimPrefix(s, head)
-	rest = strings.ReplaceAll(rest, " "+fe.File+": ", " ")
-	return head + rest
+	return strings.Join(strings.Fields(fe.detail(false)), " ")
 }
 
 // readFile reads one file, recovering any panic from the readers on this
@@ -181,6 +176,12 @@ func message(fe *FileError) string {
 func readFile(ctx context.Context, f *collect.File, o *Options, events *atomic.Int64, out *fileOut) {
 	out.info = FileInfo{Path: f.Path, Kind: f.Kind.String(), Size: f.Size, Role: RoleUnreadable}
 	out.dir = path.Dir(f.Path)
+	defer func() {
+		if !out.ok && !out.noIC {
+			out.noIC = noICByName(f)
+		}
+		out.demoteNoIC()
+	}()
 	defer func() {
 		if r := recover(); r != nil {
 			out.ok = false

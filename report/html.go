@@ -28,8 +28,6 @@ type htmlDetail struct {
 	Other, Missing, Evidence, Why                                          []string
 }
 
-type htmlProblem struct{ Severity, Class, Message string }
-
 type htmlData struct {
 	Lang, Title, StatusLabel, StatusClass, Summary string
 	L                                              map[string]string
@@ -37,7 +35,7 @@ type htmlData struct {
 	Details                                        []htmlDetail
 	Timeline                                       *htmlTimeline
 	Other                                          []string
-	Problems                                       []htmlProblem
+	Problems                                       []problemPart
 	Skipped                                        []string
 	NoHyperV                                       bool
 	NoHyperVHints, NoHyperVCollect                 []string
@@ -119,9 +117,7 @@ func HTML(w io.Writer, res *result.Result, opts *Options) error {
 		d.Other = append(d.Other, line)
 	}
 	d.Timeline = v.timeline()
-	for _, p := range res.Problems {
-		d.Problems = append(d.Problems, htmlProblem{Severity: v.problemSeverity(p.Severity) + " · " + codeLabel(l, p.Code.String()), Class: p.Severity.String(), Message: p.Message})
-	}
+	d.Problems = v.problemParts()
 	for _, s := range res.Inventory.Skipped {
 		d.Skipped = append(d.Skipped, s.Path+": "+skipReason(s))
 	}
@@ -163,7 +159,8 @@ code,.mono{font-family:Consolas,"Courier New",monospace;font-size:.95em}
 .detail{border:1px solid #d0d7de;border-radius:6px;padding:8px 12px;margin:10px 0}.detail p{margin:4px 0}
 {{timelineCSS}}
 .legend span{display:inline-block;margin-right:16px;font-size:.9em}.legend svg{vertical-align:middle;margin-right:4px}
-.problem.error{color:#cf222e}.problem.warning{color:#9a6700}
+.problem.error{color:#cf222e}.problem.warning{color:#9a6700}.problem.guess{color:#0969da}.problem.info{color:#57606a}
+details.problems>summary{cursor:pointer}details.problems>summary h2{display:inline-block;border:none}
 svg text{font-family:inherit;font-size:12px;fill:#1b1f24}svg .axis{stroke:#8c959f;stroke-width:1}svg .lane{stroke:#eaeef2;stroke-width:1}
 footer{margin-top:32px;color:#57606a;font-size:.85em}
 </style>
@@ -205,9 +202,7 @@ footer{margin-top:32px;color:#57606a;font-size:.85em}
 </div>
 {{end}}
 {{if .Other}}<h2>{{.L.findings_other}}</h2><ul>{{range .Other}}<li>{{.}}</li>{{end}}</ul>{{end}}
-{{if .NoHyperV}}<h2>{{.L.nohyperv_title}}</h2><p>{{.L.nohyperv_hints}}:</p><ul>{{range .NoHyperVHints}}<li>{{.}}</li>{{end}}</ul><p>{{.L.nohyperv_collect}}:</p><ul>{{range .NoHyperVCollect}}<li class="mono">{{.}}</li>{{end}}</ul>{{end}}<h2>{{.L.problems}} ({{len .Problems}})</h2>
-{{if .Problems}}<ul>{{range .Problems}}<li class="problem {{.Class}}">[{{.Severity}}] <span class="mono">{{.Message}}</span></li>{{end}}</ul>{{else}}<p>{{.L.problems_none}}</p>{{end}}
-{{if .Skipped}}<h2>{{.L.skipped}} ({{len .Skipped}})</h2><ul>{{range .Skipped}}<li class="mono">{{.}}</li>{{end}}</ul>{{end}}
+{{if .NoHyperV}}<h2>{{.L.nohyperv_title}}</h2><p>{{.L.nohyperv_hints}}:</p><ul>{{range .NoHyperVHints}}<li>{{.}}</li>{{end}}</ul><p>{{.L.nohyperv_collect}}:</p><ul>{{range .NoHyperVCollect}}<li class="mono">{{.}}</li>{{end}}</ul>{{end}}{{template "problems" .}}{{if .Skipped}}<h2>{{.L.skipped}} ({{len .Skipped}})</h2><ul>{{range .Skipped}}<li class="mono">{{.}}</li>{{end}}</ul>{{end}}
 <h2>{{.L.files}} ({{len .Files}})</h2>
 <table><thead><tr><th>{{.L.col_file}}</th><th>{{.L.col_kind}}</th><th>{{.L.col_role}}</th><th>{{.L.col_size}}</th><th>{{.L.col_host}}</th></tr></thead>
 <tbody>{{range .Files}}<tr>{{range .}}<td class="mono">{{.}}</td>{{end}}</tr>
@@ -215,4 +210,6 @@ footer{margin-top:32px;color:#57606a;font-size:.85em}
 <footer>{{.Footer}}</footer>
 </body>
 </html>
-`))
+{{define "problems"}}{{range .Problems}}{{if .Secondary}}<details class="problems"><summary><h2>{{.Title}} ({{.Count}})</h2></summary><p class="meta">{{.Note}}</p>{{else}}<h2>{{.Title}} ({{.Count}})</h2>{{if .Note}}<p class="meta">{{.Note}}</p>{{end}}{{end}}
+{{if .Files}}<ul>{{range .Files}}<li><span class="mono">{{.File}}</span><ul>{{range .Items}}<li class="problem {{.Class}}">[{{.Level}}] {{.Label}}: <span class="mono">{{.Message}}</span></li>{{end}}</ul></li>{{end}}</ul>{{else}}<p>{{$.L.problems_none}}</p>{{end}}{{if .Secondary}}</details>{{end}}
+{{end}}{{end}}`))

@@ -91,13 +91,7 @@ func Markdown(w io.Writer, res *result.Result, opts *Options) error {
 			fmt.Fprintf(bw, "- %s\n", mdCode(c))
 		}
 	}
-	fmt.Fprintf(bw, "\n## %s (%d)\n\n", tr(l, "problems"), len(res.Problems))
-	if len(res.Problems) == 0 {
-		fmt.Fprintf(bw, "%s\n", tr(l, "problems.none"))
-	}
-	for _, p := range res.Problems {
-		fmt.Fprintf(bw, "- **%s** %s: %s\n", v.problemSeverity(p.Severity), mdEscape(codeLabel(l, p.Code.String())), mdCode(p.Message))
-	}
+	markdownProblems(bw, v)
 	if len(res.Inventory.Skipped) > 0 {
 		fmt.Fprintf(bw, "\n## %s (%d)\n\n", tr(l, "skipped"), len(res.Inventory.Skipped))
 		for _, s := range res.Inventory.Skipped {
@@ -161,6 +155,32 @@ func markdownVM(bw *bufio.Writer, v *view, vm *vmView) {
 		fmt.Fprintf(bw, "- %s:\n", tr(l, "evidence"))
 		for _, r := range refs {
 			fmt.Fprintf(bw, "  - %s\n", mdCode(v.vmRefText(vm, r)))
+		}
+	}
+}
+
+// markdownProblems writes the problems, the guesses and the other files'
+// damage (inside a collapsed <details>), each as a list of files with
+// their problems under them.
+func markdownProblems(bw *bufio.Writer, v *view) {
+	for _, part := range v.problemParts() {
+		fmt.Fprintf(bw, "\n## %s (%d)\n\n", part.Title, part.Count)
+		if part.Secondary {
+			fmt.Fprintf(bw, "<details><summary>%s</summary>\n\n", mdEscape(part.Note))
+		} else if part.Note != "" {
+			fmt.Fprintf(bw, "*%s*\n\n", mdEscape(part.Note))
+		}
+		if part.Count == 0 {
+			fmt.Fprintf(bw, "%s\n", tr(v.lang, "problems.none"))
+		}
+		for _, f := range part.Files {
+			fmt.Fprintf(bw, "- %s\n", mdCode(f.File))
+			for _, it := range f.Items {
+				fmt.Fprintf(bw, "  - **%s** %s: %s\n", mdEscape(it.Level), mdEscape(it.Label), mdCode(it.Message))
+			}
+		}
+		if part.Secondary {
+			fmt.Fprintf(bw, "\n</details>\n")
 		}
 	}
 }

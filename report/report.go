@@ -402,10 +402,6 @@ func (vm *vmView) refs() []kb.Ref {
 	return out
 }
 
-func (v *view) problemSeverity(s result.Severity) string {
-	return tr(v.lang, "sev."+s.String())
-}
-
 func (v *view) logLine(c kb.LogCoverage) string {
 	s := fmt.Sprintf("%s: %s – %s (%d %s)", c.Channel, fmtTime(c.First), fmtTime(c.Last), c.Records, tr(v.lang, "records"))
 	if c.Records == 0 {

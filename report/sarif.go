@@ -239,10 +239,7 @@ func SARIF(w io.Writer, res *result.Result, opts *Options) error {
 		inv.EndTimeUTC = res.Run.GeneratedAt.UTC().Format(time.RFC3339Nano)
 	}
 	for _, p := range res.Problems {
-		n := sarifNotification{Level: "warning", Message: sarifText{p.Message}}
-		if p.Severity == result.SeverityError {
-			n.Level = "error"
-		}
+		n := sarifNotification{Level: sarifLevel(p.Severity), Message: sarifText{p.Message}}
 		if p.File != "" {
 			n.Locations = []sarifLocation{paths.fileLocation(p.File)}
 		}

@@ -142,10 +142,7 @@ func Text(w io.Writer, res *result.Result, opts *Options) error {
 			fmt.Fprintf(bw, "    - %s\n", c)
 		}
 	}
-	fmt.Fprintf(bw, "\n%s (%d)\n", tr(l, "problems"), len(res.Problems))
-	for _, p := range res.Problems {
-		fmt.Fprintf(bw, "  [%s] %s: %s\n", v.problemSeverity(p.Severity), codeLabel(l, p.Code.String()), p.Message)
-	}
+	textProblems(bw, v)
 	fmt.Fprintf(bw, "\n%s (%d)\n", tr(l, "skipped"), len(res.Inventory.Skipped))
 	for _, s := range res.Inventory.Skipped {
 		fmt.Fprintf(bw, "  %s: %s\n", s.Path, skipReason(s))
@@ -207,6 +204,23 @@ func textVM(bw *bufio.Writer, v *view, vm *vmView) {
 		fmt.Fprintf(bw, "  %s:\n", tr(l, "evidence"))
 		for _, r := range refs {
 			fmt.Fprintf(bw, "    - %s\n", v.vmRefText(vm, r))
+		}
+	}
+}
+
+// textProblems writes the problems, the guesses and the other files'
+// damage, each grouped by file.
+func textProblems(bw *bufio.Writer, v *view) {
+	for _, part := range v.problemParts() {
+		fmt.Fprintf(bw, "\n%s (%d)\n", part.Title, part.Count)
+		if part.Note != "" {
+			fmt.Fprintf(bw, "  (%s)\n", part.Note)
+		}
+		for _, f := range part.Files {
+			fmt.Fprintf(bw, "  %s\n", f.File)
+			for _, it := range f.Items {
+				fmt.Fprintf(bw, "    [%s] %s: %s\n", it.Level, it.Label, it.Message)
+			}
 		}
 	}
 }

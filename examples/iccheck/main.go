@@ -326,7 +326,11 @@ func echoProblems(res *hvic.Result, stderr io.Writer) {
 			hidden++
 			continue
 		}
-		fmt.Fprintf(stderr, "iccheck: %s\n", textsafe.Escape(p.Message))
+		if p.File != "" {
+			fmt.Fprintf(stderr, "iccheck: %s: %s\n", textsafe.Escape(p.File), textsafe.Escape(p.Message))
+		} else {
+			fmt.Fprintf(stderr, "iccheck: %s\n", textsafe.Escape(p.Message))
+		}
 		shown++
 	}
 	if hidden > 0 {

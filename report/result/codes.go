@@ -147,3 +147,11 @@ func ParseProblemCode(s string) (ProblemCode, bool) {
 	}
 	return CodeUnknown, false
 }
+
+// Guess reports whether a problem of this code says that the scan filled a
+// gap by a guess rather than that something was damaged: a host or a VM
+// told from a file's name or folder (host-guessed, vm-guessed). Renderers
+// show guesses apart from damage.
+func (c ProblemCode) Guess() bool {
+	return c == CodeHostGuessed || c == CodeVMGuessed
+}

@@ -57,45 +57,29 @@ func (s *Status) UnmarshalText(b []byte) error {
 	return fmt.Errorf("result: unknown status %q", b)
 }
 
-// Severity of a Problem.
-type Severity uint8
+// Severity is a Problem's level. It is kb.Severity, the one scale of the
+// module: findings use all its levels, problems three of them:
+//
+//   - SeverityInfo ("info"): damage in a file that cannot hold IC evidence
+//     (a SAM, SECURITY or NTUSER hive, a Security or Sysmon log): nothing
+//     the verdicts need was lost, and the status stays complete;
+//   - SeverityWarning, kb.SeverityMedium ("medium"): nothing was lost (a
+//     checksum mismatch, a refused but unneeded transaction log), or the
+//     scan filled a gap by a guess (ProblemCode.Guess) or could not tie a
+//     file to a host;
+//   - SeverityError, kb.SeverityHigh ("high"): data that may hold IC
+//     evidence was lost or refused; the status is partial.
+//
+// Renderers word the levels for people ("info", "warning", "error", and
+// "guess" for a guess); JSON carries the kb names.
+type Severity = kb.Severity
 
-// Problem severities.
+// Problem severities (see Severity).
 const (
-	// SeverityWarning: nothing was lost (a checksum mismatch, a refused
-	// but unneeded transaction log, a host named by a guess).
-	SeverityWarning Severity = iota + 1
-	// SeverityError: data was lost or refused.
-	SeverityError
+	SeverityInfo    = kb.SeverityInfo
+	SeverityWarning = kb.SeverityMedium
+	SeverityError   = kb.SeverityHigh
 )
-
-// String returns "warning" or "error"; "unknown" for the zero Severity.
-func (s Severity) String() string {
-	switch s {
-	case 0:
-		return "unknown"
-	case SeverityWarning:
-		return "warning"
-	case SeverityError:
-		return "error"
-	}
-	return fmt.Sprintf("severity(%d)", uint8(s))
-}
-
-// MarshalText implements encoding.TextMarshaler with String.
-func (s Severity) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
-
-// UnmarshalText implements encoding.TextUnmarshaler for the names String
-// returns.
-func (s *Severity) UnmarshalText(b []byte) error {
-	for _, k := range []Severity{0, SeverityWarning, SeverityError} {
-		if k.String() == string(b) {
-			*s = k
-			return nil
-		}
-	}
-	return fmt.Errorf("result: unknown severity %q", b)
-}
 
 // Problem is one thing that went wrong with one file. Code is its stable
 // kind (CodeUnsafePath, CodeEVTXDamage, ...; "unsafe-path" in JSON).

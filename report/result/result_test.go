@@ -42,8 +42,10 @@ func TestEnumsRoundTrip(t *testing.T) {
 	}{
 		{"status", result.StatusPartial, new(result.Status), `"partial"`},
 		{"zero status", result.Status(0), new(result.Status), `"unknown"`},
-		{"severity", result.SeverityError, new(result.Severity), `"error"`},
-		{"zero severity", result.Severity(0), new(result.Severity), `"unknown"`},
+		{"severity", result.SeverityError, new(result.Severity), `"high"`},
+		{"warning severity", result.SeverityWarning, new(result.Severity), `"medium"`},
+		{"info severity", result.SeverityInfo, new(result.Severity), `"info"`},
+		{"zero severity", result.Severity(0), new(result.Severity), `"unset"`},
 		{"code", result.CodeLogUnreadable, new(result.ProblemCode), `"log-unreadable"`},
 		{"zero code", result.CodeUnknown, new(result.ProblemCode), `"unknown"`},
 	}
