@@ -284,7 +284,7 @@ func (d *decoder) parse(pos int) (root *xnode, err error) {
 		if p := recover(); p != nil {
 			root = nil
 			if e, ok := p.(error); ok && (errors.Is(e, errBudget) || errors.Is(e, errShortRead) || errors.Is(e, errMalformed) || errors.Is(e, ErrTooLarge)) {
-				err = fmt.Errorf("%w: %w", ErrDecode, e)
+				err = &decodeError{cause: e}
 				return
 			}
 			err = fmt.Errorf("%w: golang-evtx panicked: %v", ErrDecode, p)

@@ -410,3 +410,14 @@ func TestPartialAndRecovered(t *testing.T) {
 		})
 	}
 }
+
+// TestDecodeErrorText: a record that fails on the package's own limits
+// names the package once and unwraps to ErrDecode and the cause.
+func TestDecodeErrorText(t *testing.T) {
+	err := error(&decodeError{cause: fmt.Errorf("%w: 5 bytes", errBudget)})
+	assert.Equal(t, "evtx: cannot decode record: decode budget exhausted (looping or nested too deep): 5 bytes", err.Error())
+	assert.ErrorIs(t, err, ErrDecode)
+	assert.ErrorIs(t, err, errBudget)
+	fe := &FormatError{File: "a.evtx", Chunk: 0, Offset: 0x1200, RecordID: 1, What: "record", Err: err}
+	assert.Equal(t, "chunk 0 offset 0x1200 record 1 record: cannot decode record: decode budget exhausted (looping or nested too deep): 5 bytes", fe.Detail())
+}
