@@ -40,7 +40,11 @@
 // Input is treated as hostile. A damaged, refused or unreadable file never
 // stops the scan: it becomes a Problem (a *FileError wrapping ErrRefused,
 // ErrUnreadable, ErrDamaged or ErrInternal) and the Status is
-// StatusPartial; StatusFailed means nothing analysable could be read. Archive
+// StatusPartial; StatusFailed means nothing analysable could be read.
+// Damage in a file that cannot hold IC evidence (a hive that is neither
+// SOFTWARE nor SYSTEM, an event log of another channel, told by content
+// and by name only when the content cannot be read) is a Problem at
+// SeverityInfo and leaves the Status complete. Archive
 // entries whose names escape the archive ("../", absolute, drive letters),
 // compression bombs (ratio over Options.MaxRatio), and entries beyond the
 // size, count and nesting limits are refused one by one. Panics from the
