@@ -170,7 +170,7 @@ func addViews(ev *kb.Evidence, out *fileOut, nm *namer) {
 				}
 			} else if guessed && !warned {
 				out.problems = append(out.problems, problem(out.info.Path, SeverityWarning, result.CodeHostGuessed, "",
-					because(ErrDamaged, fmt.Errorf("the Get-VM output has no ComputerName column: its VMs are taken to be %s's, from the folder", name))))
+					because(ErrGuessed, fmt.Errorf("the Get-VM output has no ComputerName column: its VMs are taken to be %s's, from the folder", name))))
 				warned = true
 			}
 			v.Host = name

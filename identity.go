@@ -45,7 +45,7 @@ func attributeBare(res *Result) {
 				}
 			}
 			addLateProblem(res, problem(file, SeverityWarning, result.CodeVMGuessed, "",
-				because(ErrDamaged, fmt.Errorf("the export names no VM: taken to be %q, the VM known from host evidence whose name is in its file or folder name", g.VMName))))
+				because(ErrGuessed, fmt.Errorf("the export names no VM: taken to be %q, the VM known from host evidence whose name is in its file or folder name", g.VMName))))
 			continue
 		}
 		addLateProblem(res, problem(file, SeverityWarning, result.CodeGuestUnattributed, "",

@@ -2,6 +2,7 @@ package hvic_test
 
 import (
 	"bytes"
+	"context"
 	"testing"
 	"testing/fstest"
 	"time"
@@ -188,4 +189,24 @@ func problemsFS(t *testing.T) fstest.MapFS {
 		m[name] = &fstest.MapFile{Data: data}
 	}
 	return m
+}
+
+// TestGuessesAreNotDamage: a guess (a VM told from a file name) wraps
+// ErrGuessed, not ErrDamaged, and reads as one.
+func TestGuessesAreNotDamage(t *testing.T) {
+	res, err := hvic.Scan(context.Background(), problemsFS(t), nil)
+	require.NoError(t, err)
+	guesses := 0
+	for _, p := range res.Problems {
+		if !p.Code.Guess() {
+			assert.NotErrorIs(t, p.Err, hvic.ErrGuessed, p.Message)
+			continue
+		}
+		guesses++
+		assert.ErrorIs(t, p.Err, hvic.ErrGuessed)
+		assert.NotErrorIs(t, p.Err, hvic.ErrDamaged)
+		assert.Equal(t, hvic.SeverityWarning, p.Severity)
+		assert.Contains(t, p.Err.Error(), ": guessed: ")
+	}
+	assert.Equal(t, 1, guesses, "web01-auto.txt is tied to web01 by its name")
 }

@@ -357,7 +357,7 @@ func addFacts(ev *kb.Evidence, inv *Inventory, out *fileOut, nm *namer) {
 				because(ErrDamaged, fmt.Errorf("no event log names this host's computer; it is called %q", name))))
 		case guessed:
 			out.problems = append(out.problems, problem(file, SeverityWarning, result.CodeHostGuessed, "",
-				because(ErrDamaged, fmt.Errorf("no log beside this host hive names its computer; taken to be %q, the only host in the collection", name))))
+				because(ErrGuessed, fmt.Errorf("no log beside this host hive names its computer; taken to be %q, the only host in the collection", name))))
 		}
 		out.info.Host = name
 		h := kb.HostEvidence{Name: name, OS: osOf(f.Host.OS), Registry: true, Replayed: out.replayed,

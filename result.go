@@ -21,6 +21,10 @@ var (
 	// ErrInternal: an internal failure (a recovered panic) lost a file's
 	// contribution; the rest of the scan is unaffected.
 	ErrInternal error = &sentinel{"internal error"}
+	// ErrGuessed: nothing was lost, but the scan filled a gap by a guess (a
+	// host or VM told from a file or folder name): the problems whose
+	// code's Guess is true.
+	ErrGuessed error = &sentinel{"guessed"}
 )
 
 // sentinel is one of the errors above: "hvic: what" alone, "what: cause"
