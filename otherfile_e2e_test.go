@@ -11,8 +11,10 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/hvic/hvic"
+	"github.com/hvic/hvic/hive"
 	"github.com/hvic/hvic/internal/evtxwriter"
 	"github.com/hvic/hvic/internal/hivewriter"
+	"github.com/hvic/hvic/internal/hostile"
 )
 
 // otherHive is a hive of neither kind that holds IC evidence, whose root
@@ -109,12 +111,15 @@ func TestOtherFilesDamage(t *testing.T) {
 		{"a log name that says nothing", "HV01/logs/log1.evtx", unnamedLog(t), false},
 		{"SOFTWARE with damage", "HV01/config/SOFTWARE",
 			damageLastBin(t, hostHiveWithBlob(t)), false},
+		{"SYSTEM with damage", "HV01/config/SAM", damageLastBin(t, systemHiveWithBlob(t)), false},
+		{"an export named like another hive", "HV01/SAM.reg", hostile.RegOverKeyLimit(40), false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			c := standard(t, mar, nil)
 			c[tt.file] = tt.data
-			res := scanCollection(t, c, nil)
+			// The export's guest key lies past the 40 keys kept: lost.
+			res := scanCollection(t, c, &hvic.Options{Export: &hive.ExportOptions{MaxKeys: 40}})
 			ps := problemsOf(res, tt.file)
 			require.NotEmpty(t, ps, "the damage is reported")
 			for _, p := range ps {
@@ -125,10 +130,15 @@ func TestOtherFilesDamage(t *testing.T) {
 				}
 				assert.NotNil(t, p.Err, "every problem carries its error")
 			}
-			if tt.info {
-				assert.Equal(t, hvic.StatusComplete, res.Status)
-			} else {
+			lost := false // an error-level problem: data that may hold evidence lost
+			for _, p := range ps {
+				lost = lost || p.Severity == hvic.SeverityError
+			}
+			assert.Equal(t, !tt.info, lost)
+			if lost {
 				assert.Equal(t, hvic.StatusPartial, res.Status)
+			} else {
+				assert.Equal(t, hvic.StatusComplete, res.Status)
 			}
 			require.Len(t, res.VMs, 1, "the host's VM is assessed either way")
 		})
@@ -142,6 +152,18 @@ func hostHiveWithBlob(t testing.TB) []byte {
 	b := hivewriter.HostSoftware(shapeNamed(t, "2012R2"))
 	b.Timestamp = copied
 	b.Key(`Classes\Blob`).SetBinary("Blob", bytes.Repeat([]byte{0xA5}, 6000))
+	out, err := b.Bytes()
+	require.NoError(t, err)
+	return out
+}
+
+// systemHiveWithBlob is a SYSTEM hive with enough data for a second hive
+// bin.
+func systemHiveWithBlob(t testing.TB) []byte {
+	t.Helper()
+	b := hivewriter.SystemHive(hivewriter.System{ComputerName: "HV01"})
+	b.Timestamp = copied
+	b.Root().SetBinary("Blob", bytes.Repeat([]byte{0xA5}, 6000))
 	out, err := b.Bytes()
 	require.NoError(t, err)
 	return out
