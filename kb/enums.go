@@ -36,7 +36,10 @@ const (
 
 var actionNames = []string{"unset", "none", "upgrade-recommended", "upgrade-required", "ignore", "investigate"}
 
-// Severity ranks findings.
+// Severity ranks findings, and the problems of a scan: it is the one
+// severity type of the module (result.Severity is this type). Problems use
+// three levels: info (damage in a file that cannot hold IC evidence),
+// medium (nothing lost, or a guess) and high (evidence may be lost).
 type Severity uint8
 
 // Severities, in increasing order. The zero value marks a field left unset.
