@@ -269,7 +269,14 @@ type Summary struct {
 	// ByCase and ByAction count the VMs by case and by action name.
 	ByCase   map[string]int `json:"by_case,omitempty"`
 	ByAction map[string]int `json:"by_action,omitempty"`
-	Problems int            `json:"problems"`
+	// Problems counts the problems proper: damage, refusals and gaps in
+	// files that may hold IC evidence. Guesses counts the guesses (host or
+	// VM told from a file or folder name, ProblemCode.Guess) and
+	// OtherFiles the damage in files that cannot hold IC evidence
+	// (SeverityInfo); the three add up to len(Result.Problems).
+	Problems   int `json:"problems"`
+	Guesses    int `json:"guesses"`
+	OtherFiles int `json:"other_file_problems"`
 	// FilesRead and FilesSkipped count Inventory.Files and
 	// Inventory.Skipped.
 	FilesRead    int `json:"files_read"`
@@ -279,8 +286,18 @@ type Summary struct {
 // NewSummary counts r's hosts, VMs (by case and action), problems and
 // files.
 func NewSummary(r *Result) Summary {
-	s := Summary{Hosts: len(r.Inventory.Hosts), VMs: len(r.VMs), Problems: len(r.Problems),
+	s := Summary{Hosts: len(r.Inventory.Hosts), VMs: len(r.VMs),
 		FilesRead: len(r.Inventory.Files), FilesSkipped: len(r.Inventory.Skipped)}
+	for _, p := range r.Problems {
+		switch {
+		case p.Severity == SeverityInfo:
+			s.OtherFiles++
+		case p.Code.Guess():
+			s.Guesses++
+		default:
+			s.Problems++
+		}
+	}
 	for _, a := range r.VMs {
 		if s.ByCase == nil {
 			s.ByCase, s.ByAction = map[string]int{}, map[string]int{}

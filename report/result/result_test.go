@@ -72,3 +72,19 @@ func deref(p any) any {
 	}
 	return nil
 }
+
+// TestSummaryProblemParts: the summary counts problems proper, guesses and
+// other files' damage apart, and the three add up to the problem list.
+func TestSummaryProblemParts(t *testing.T) {
+	r := &result.Result{Problems: []result.Problem{
+		{File: "a.evtx", Severity: result.SeverityError, Code: result.CodeEVTXDamage},
+		{File: "b.evtx", Severity: result.SeverityWarning, Code: result.CodeEVTXDamage},
+		{File: "SOFTWARE", Severity: result.SeverityWarning, Code: result.CodeHostGuessed},
+		{File: "SAM", Severity: result.SeverityInfo, Code: result.CodeEVTXDamage},
+	}}
+	s := result.NewSummary(r)
+	assert.Equal(t, 2, s.Problems)
+	assert.Equal(t, 1, s.Guesses)
+	assert.Equal(t, 1, s.OtherFiles)
+	assert.Equal(t, len(r.Problems), s.Problems+s.Guesses+s.OtherFiles)
+}
