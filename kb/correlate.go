@@ -309,5 +309,3 @@ func (e *evaluator) classify(ev *Event) classified {
 	}
 	return c
 }
-
-// finding builds a Finding for rule id; Case, Action and Severity come from

@@ -162,6 +162,7 @@ type evaluator struct {
 	eventVM map[*Event]int // the 1-based index of the VM an event went to, before sorting
 }
 
+// finding builds a Finding for rule id; Case, Action and Severity come from
 // the rule. Params are copied.
 func (e *evaluator) finding(id string, a *Assessment, params map[string]string, refs []Ref, vmName, vmID, host string) Finding {
 	r, _ := e.t.Rule(id)
