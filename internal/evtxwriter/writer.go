@@ -91,10 +91,27 @@ func (w *Writer) Add(e Event) error {
 }
 
 // prepare fills the outer (System) values of e, which do not depend on
-// where the record goes.
+// where the record goes, and encodes its data values once.
 func (w *Writer) prepare(e *Event, id, ft uint64) error {
 	v := &w.outer
 	v.reset(numSystemSubs)
+	if err := appendSystem(v, e, id, ft); err != nil {
+		return err
+	}
+	if err := appendOrigin(v, e); err != nil {
+		return err
+	}
+	for i := range v.types {
+		if v.size(i) > maxValueSize {
+			return fmt.Errorf("%w: value %d of %d bytes", ErrTooLarge, i, v.size(i))
+		}
+	}
+	return w.prepareData(e)
+}
+
+// appendSystem appends the System values every layout has, from Level to
+// the user SID.
+func appendSystem(v *values, e *Event, id, ft uint64) error {
 	le := binary.LittleEndian
 	v.data = append(v.data, e.Level)
 	v.mark(subLevel, typeUInt8)
@@ -127,6 +144,13 @@ func (w *Writer) prepare(e *Event, id, ft uint64) error {
 		}
 		v.mark(subUserID, typeSID)
 	}
+	return nil
+}
+
+// appendOrigin appends the provider and channel values of the manifest and
+// UserData layouts, and checks the data fields against what the layout
+// can hold.
+func appendOrigin(v *values, e *Event) error {
 	switch e.Layout {
 	case Manifest, UserData:
 		v.data = appendUTF16(v.data, e.Provider)
@@ -159,12 +183,13 @@ func (w *Writer) prepare(e *Event, id, ft uint64) error {
 			}
 		}
 	}
-	for i := range v.types {
-		if v.size(i) > maxValueSize {
-			return fmt.Errorf("%w: value %d of %d bytes", ErrTooLarge, i, v.size(i))
-		}
-	}
-	// The data values, for manifest and UserData layouts, encoded once here.
+	return nil
+}
+
+// prepareData encodes the data values into w.inner, with their wire types
+// in w.types: the classic layout's insertion strings as one string array,
+// one value per field in the manifest and UserData layouts.
+func (w *Writer) prepareData(e *Event) error {
 	w.types = w.types[:0]
 	in := &w.inner
 	if e.Layout == Classic {
