@@ -133,7 +133,39 @@ func readLimited(file string, limit int64, strict bool) ([]byte, error) {
 	return data, nil
 }
 
+// dump reads one registry source and the facts found in it.
 func dump(file, keyPath string) (*output, error) {
+	out := &output{File: file, LogsApplied: []string{}, Problems: []string{}}
+	src, err := openSource(file, out)
+	if err != nil {
+		return nil, err
+	}
+	f := hive.ExtractFacts(src, file)
+	out.Side = f.Side.String()
+	for _, p := range f.Problems {
+		out.Problems = append(out.Problems, p.Error())
+	}
+	if h := f.Host; h != nil {
+		out.Host = hostToJSON(h)
+	}
+	if g := f.Guest; g != nil {
+		out.Guest = guestToJSON(g)
+	}
+	if keyPath != "" {
+		k, err := src.Key(keyPath)
+		if err != nil {
+			out.Problems = append(out.Problems, err.Error())
+		} else {
+			out.Key = keyToJSON(k)
+		}
+	}
+	return out, nil
+}
+
+// openSource tells what file holds by its content and opens it: a hive
+// with its logs (recording in out whether it was dirty and which logs were
+// applied), a .reg export or reg query text read whole. It sets out.Kind.
+func openSource(file string, out *output) (hive.KeyReader, error) {
 	head, err := readLimited(file, sniffSize, false)
 	if err != nil {
 		return nil, err
@@ -145,7 +177,7 @@ func dump(file, keyPath string) (*output, error) {
 			return nil, err
 		}
 	}
-	out := &output{File: file, Kind: kind.String(), LogsApplied: []string{}, Problems: []string{}}
+	out.Kind = kind.String()
 	var src hive.KeyReader
 	switch kind {
 	case hive.KindHive:
@@ -176,52 +208,44 @@ func dump(file, keyPath string) (*output, error) {
 	default:
 		return nil, errors.New("not a registry hive, .reg export or reg query text")
 	}
+	return src, nil
+}
 
-	f := hive.ExtractFacts(src, file)
-	out.Side = f.Side.String()
-	for _, p := range f.Problems {
-		out.Problems = append(out.Problems, p.Error())
+// hostToJSON is the host facts' output form.
+func hostToJSON(h *hive.HostFacts) *hostJSON {
+	out := &hostJSON{
+		GuestInstallerVersions: map[string]string{},
+		VirtualizationVersion:  h.VirtualizationVersion.Value,
+		OSProduct:              h.OS.ProductName.Value,
+		OSBuild:                h.OS.CurrentBuild.Value,
 	}
-	if h := f.Host; h != nil {
-		out.Host = &hostJSON{
-			GuestInstallerVersions: map[string]string{},
-			VirtualizationVersion:  h.VirtualizationVersion.Value,
-			OSProduct:              h.OS.ProductName.Value,
-			OSBuild:                h.OS.CurrentBuild.Value,
-		}
-		for name, v := range h.GuestInstallerVersions {
-			out.Host.GuestInstallerVersions[name] = v.Value
-		}
+	for name, v := range h.GuestInstallerVersions {
+		out.GuestInstallerVersions[name] = v.Value
 	}
-	if g := f.Guest; g != nil {
-		osVersion := g.OS.CurrentVersion.Value
-		if g.OS.CurrentBuild.Value != "" {
-			osVersion += "." + g.OS.CurrentBuild.Value
-		}
-		out.Guest = &guestJSON{
-			IntegrationServicesVersion: g.IntegrationServicesVersion.Value,
-			FromLog:                    g.IntegrationServicesVersion.Source.FromLog,
-			VMID:                       g.VirtualMachineID.Value,
-			VMName:                     g.VirtualMachineName.Value,
-			HostName:                   g.HostName.Value,
-			OSProduct:                  g.OS.ProductName.Value,
-			OSVersion:                  osVersion,
-			BackupType:                 g.BackupType.Value,
-		}
-		if g.AutoLastWrite.Present {
-			t := g.AutoLastWrite.Time.UTC()
-			out.Guest.AutoLastWrite = &t
-		}
+	return out
+}
+
+// guestToJSON is the guest facts' output form.
+func guestToJSON(g *hive.GuestFacts) *guestJSON {
+	osVersion := g.OS.CurrentVersion.Value
+	if g.OS.CurrentBuild.Value != "" {
+		osVersion += "." + g.OS.CurrentBuild.Value
 	}
-	if keyPath != "" {
-		k, err := src.Key(keyPath)
-		if err != nil {
-			out.Problems = append(out.Problems, err.Error())
-		} else {
-			out.Key = keyToJSON(k)
-		}
+	out := &guestJSON{
+		IntegrationServicesVersion: g.IntegrationServicesVersion.Value,
+		FromLog:                    g.IntegrationServicesVersion.Source.FromLog,
+		VMID:                       g.VirtualMachineID.Value,
+		VMName:                     g.VirtualMachineName.Value,
+		HostName:                   g.HostName.Value,
+		OSProduct:                  g.OS.ProductName.Value,
+		OSVersion:                  osVersion,
+		BackupType:                 g.BackupType.Value,
 	}
-	return out, nil
+	if g.AutoLastWrite.Present {
+		t := g.AutoLastWrite.Time.UTC()
+		out.AutoLastWrite = &t
+	}
+	return out
 }
 
 func keyToJSON(k *hive.Key) *keyJSON {
