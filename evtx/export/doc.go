@@ -44,6 +44,12 @@
 // Service Control Manager give System), and the computer is left to the
 // caller.
 //
+// Counts: the records Options.Count selects that are no IC event are
+// counted per provider in Result.Counted, in every form, as
+// evtx.File.Survey counts them in Survey.Counted (package hvic counts kb's
+// Hyper-V guest driver providers, netvsc and the like, as hints that a log
+// comes from a guest).
+//
 // # Guarantees and limits
 //
 // Parse and Sniff never panic (a fault is recovered into ErrNotExport)

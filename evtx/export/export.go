@@ -78,7 +78,11 @@ type Result struct {
 	// Options.Events (XML forms),
 	// or recovered from the rendered message with Ambiguous set and Note
 	// NoteRendered (the other forms).
-	Events   []evtx.ICEvent
+	Events []evtx.ICEvent
+	// Counted is the number of records each Options.Count key selected
+	// that are no IC event, by provider name as recorded (Event Viewer's
+	// Source with its "Microsoft-Windows-" prefix restored); nil when none.
+	Counted  map[string]int
 	Coverage []Coverage
 	Problems []Problem
 }
@@ -99,6 +103,12 @@ type Options struct {
 	// evtx.ScanOptions.Events does (the caller's catalogue, kb's event
 	// table); nil means what evtx.ExtractIC accepts.
 	Events []evtx.EventKey
+	// Count selects records counted per provider (Result.Counted) instead
+	// of being returned as IC events, as evtx.ScanOptions.Count does: the
+	// caller's hint providers (package hvic passes kb's Hyper-V guest
+	// driver providers), usually with AnyID. A record that is an IC event
+	// is not counted.
+	Count []evtx.EventKey
 }
 
 // Defaults of Options.
@@ -222,6 +232,24 @@ func (p *parser) span(computer, channel string, t time.Time, local bool) {
 	if t.After(c.Last) {
 		c.Last = t
 	}
+}
+
+// extract returns the IC event of r, or counts r when an Options.Count
+// key selects it.
+func (p *parser) extract(r evtx.Record) (evtx.ICEvent, bool) {
+	if ev, ok := evtx.ExtractICFor(r, p.o.Events); ok {
+		return ev, true
+	}
+	for _, k := range p.o.Count {
+		if k.Matches(r.Provider, r.EventID) {
+			if p.res.Counted == nil {
+				p.res.Counted = map[string]int{}
+			}
+			p.res.Counted[r.Provider]++
+			break
+		}
+	}
+	return evtx.ICEvent{}, false
 }
 
 // finish orders the coverage.

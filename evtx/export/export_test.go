@@ -1,6 +1,7 @@
 package export
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"testing"
@@ -171,4 +172,69 @@ func TestParsePastedWithPrompt(t *testing.T) {
 	assert.Empty(t, res.Problems)
 	_, evs := binary(t, "hv01-integration-admin.evtx")
 	assert.Len(t, res.Events, len(evs))
+}
+
+// hintKeys are the guest driver providers package hvic counts (kb's
+// HintProviders), every event ID.
+var hintKeys = []evtx.EventKey{
+	{Provider: "netvsc", AnyID: true}, {Provider: "storvsc", AnyID: true}, {Provider: "vmbus", AnyID: true},
+	{Provider: "Microsoft-Windows-Hyper-V-Netvsc", AnyID: true}, {Provider: "Microsoft-Windows-Hyper-V-Storvsc", AnyID: true},
+}
+
+// icKeys is an IC selection like kb's catalogue.
+var icKeys = []evtx.EventKey{
+	{Provider: intPrefix, Prefix: true, ID: 4000}, {Provider: intPrefix, Prefix: true, ID: 4010},
+	{Provider: intPrefix, Prefix: true, ID: 4096}, {Provider: "Microsoft-Windows-Hyper-V-VmSwitch", ID: 27},
+	{Provider: "storvsp", ID: 6}, {Provider: "VMSMP", ID: 26},
+}
+
+// surveyCounted is the binary path's count: evtx's Survey of the log.
+func surveyCounted(t *testing.T, log string, events, count []evtx.EventKey) map[string]int {
+	t.Helper()
+	f, err := evtx.FromBytes(fixture(t, log), &evtx.Options{Name: log})
+	require.NoError(t, err)
+	sv, err := f.Survey(context.Background(), &evtx.ScanOptions{Events: events, Count: count})
+	require.NoError(t, err)
+	return sv.Counted
+}
+
+// TestParseCounts: every form counts the records Options.Count selects
+// exactly as evtx's Survey counts them in the .evtx the export was
+// rendered from, and a record that is an IC event is not counted.
+func TestParseCounts(t *testing.T) {
+	guestForms := []string{"guest-system-viewer.xml", "guest-system-wevtutil.xml", "guest-system-wevtutil-rd.xml",
+		"guest-system-viewer.csv", "guest-system-viewer-ja.csv", "guest-system-viewer.txt",
+		"guest-system-viewer-ja.txt", "guest-system-winevent.csv"}
+	type tc struct {
+		file, log     string
+		events, count []evtx.EventKey
+		icEvents      int
+	}
+	var tests []tc
+	for _, f := range guestForms {
+		tests = append(tests, tc{file: f, log: "web01-system.evtx", events: icKeys, count: hintKeys})
+	}
+	// storvsp 6 is both an IC event and selected by Count: an IC event.
+	both := append([]evtx.EventKey{{Provider: "storvsp", AnyID: true}, {Provider: "Service Control Manager", AnyID: true}}, hintKeys...)
+	for _, f := range []string{"system-viewer-utf8.xml", "system-wevtutil-rd.xml", "system-viewer.csv", "system-viewer.txt", "system-winevent.csv"} {
+		tests = append(tests, tc{file: f, log: "hv01-system.evtx", events: icKeys, count: both, icEvents: 2})
+	}
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			want := surveyCounted(t, tt.log, tt.events, tt.count)
+			require.NotEmpty(t, want)
+			res, err := Parse(fixture(t, tt.file), &Options{Name: tt.file, Events: tt.events, Count: tt.count})
+			require.NoError(t, err)
+			assert.Empty(t, res.Problems)
+			assert.Equal(t, want, res.Counted)
+			assert.Len(t, res.Events, tt.icEvents)
+			recs, _ := binary(t, tt.log)
+			require.Len(t, res.Coverage, 1)
+			assert.Equal(t, len(recs), res.Coverage[0].Records, "counted records still cover the log")
+
+			res, err = Parse(fixture(t, tt.file), &Options{Name: tt.file, Events: tt.events})
+			require.NoError(t, err)
+			assert.Nil(t, res.Counted, "nothing counted without Count")
+		})
+	}
 }

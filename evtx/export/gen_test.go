@@ -82,6 +82,33 @@ func systemEvents() []evtxwriter.Event {
 	}
 }
 
+// guest is the computer of guestEvents.
+const guest = "WEB01.contoso.local"
+
+// guestEvents is a Hyper-V guest's System log: no IC event, but the
+// guest drivers' records (classic netvsc and storvsc, the manifest
+// Hyper-V-Netvsc name of newer guests) that kb counts as hints.
+func guestEvents() []evtxwriter.Event {
+	driver := func(provider string, id uint16, at time.Duration, text string) evtxwriter.Event {
+		return evtxwriter.Event{Provider: provider, EventID: id, HasQualifiers: true, Level: 4, Keywords: 0x80000000000000,
+			Time: t0.Add(at), Channel: "System", Computer: guest, Layout: evtxwriter.Classic,
+			Data: []evtxwriter.Field{{Value: text}}}
+	}
+	manifest := driver("Microsoft-Windows-Hyper-V-Netvsc", 2, 3*time.Minute, "Microsoft Hyper-V Network Adapter")
+	manifest.HasQualifiers, manifest.ProviderGUID, manifest.Layout = false, "{152FBE4B-C7AD-4F68-BADA-A4FCC1464F6C}", evtxwriter.Manifest
+	manifest.Data[0].Name = "AdapterName"
+	return []evtxwriter.Event{
+		{Provider: "Service Control Manager", ProviderGUID: "{555908D1-A6D7-4695-8E1E-26931D2012F4}", EventID: 7036,
+			HasQualifiers: true, Qualifiers: 16384, Level: 4, Keywords: 0x8080000000000000, Time: t0,
+			Channel: "System", Computer: guest, Layout: evtxwriter.Manifest,
+			Data: []evtxwriter.Field{{Name: "param1", Value: "Hyper-V Heartbeat Service"}, {Name: "param2", Value: "running"}}},
+		driver("netvsc", 12, time.Minute, "Microsoft Hyper-V Network Adapter"),
+		driver("storvsc", 3, 2*time.Minute, "Microsoft Hyper-V SCSI Controller"),
+		manifest,
+		driver("netvsc", 12, 4*time.Minute, "Microsoft Hyper-V Network Adapter #2"),
+	}
+}
+
 func writeLog(t testing.TB, events []evtxwriter.Event) []byte {
 	t.Helper()
 	w := evtxwriter.New(evtxwriter.Options{})
@@ -203,7 +230,8 @@ func values(r evtx.Record) []string {
 
 // message renders the event's message. The VmSwitch 27 and storvsp 6 texts
 // and the Japanese 4000/4010 texts are KB2894285's; the English 4000/4010
-// and 4096 wordings are [unverified] stand-ins with the same parameters.
+// and 4096 wordings and the guest drivers' one are [unverified] stand-ins
+// with the same parameters.
 func message(r evtx.Record, lang string) string {
 	v := values(r)
 	comp := strings.TrimPrefix(r.Provider, intPrefix)
@@ -220,6 +248,8 @@ func message(r evtx.Record, lang string) string {
 		return fmt.Sprintf("Networking in %s loaded but has a different version from the server. Server version %s  Client version %s (Virtual machine ID %s). The device will work, but this is an unsupported configuration.", v[0], v[1], v[2], v[3])
 	case r.EventID == 6:
 		return fmt.Sprintf("A storage device in %s loaded but has a different version from the server.  Server version %s  Client version %s (Virtual machine ID %s). The device will work, but this is an unsupported configuration.", v[1], v[3], v[4], v[2])
+	case r.Provider == "netvsc" || r.Provider == "storvsc" || strings.HasSuffix(r.Provider, "-Netvsc"):
+		return fmt.Sprintf("%s: the device started.", v[0])
 	}
 	return fmt.Sprintf("The %s service entered the %s state.", v[0], v[1])
 }
@@ -286,10 +316,20 @@ func utf8BOM(s string) []byte { return append([]byte{0xEF, 0xBB, 0xBF}, s...) }
 
 // fixtures renders every fixture file from the two generated logs.
 func fixtures(t testing.TB) map[string][]byte {
-	in, sys := writeLog(t, integrationEvents()), writeLog(t, systemEvents())
+	in, sys, gs := writeLog(t, integrationEvents()), writeLog(t, systemEvents()), writeLog(t, guestEvents())
 	ri, _ := readLog(t, in, "hv01-integration-admin.evtx")
 	rs, _ := readLog(t, sys, "hv01-system.evtx")
+	rg, _ := readLog(t, gs, "web01-system.evtx")
 	return map[string][]byte{
+		"web01-system.evtx":              gs,
+		"guest-system-viewer.xml":        utf16LE(viewerXML(rg)),
+		"guest-system-wevtutil.xml":      []byte(wevtutilXML(rg, false)),
+		"guest-system-wevtutil-rd.xml":   []byte(wevtutilXML(rg, true)),
+		"guest-system-viewer.csv":        utf8BOM(viewerTable(rg, "en", ",")),
+		"guest-system-viewer-ja.csv":     utf8BOM(viewerTable(rg, "ja", ",")),
+		"guest-system-viewer.txt":        utf16LE(viewerTable(rg, "en", "\t")),
+		"guest-system-viewer-ja.txt":     utf16LE(viewerTable(rg, "ja", "\t")),
+		"guest-system-winevent.csv":      utf8BOM(winEventCSV(rg)),
 		"hv01-integration-admin.evtx":    in,
 		"hv01-system.evtx":               sys,
 		"integration-viewer.xml":         utf16LE(viewerXML(ri)),

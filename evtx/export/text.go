@@ -254,7 +254,7 @@ func channelOf(provider string) string {
 	return ""
 }
 
-// rendered turns rows into coverage and IC events. Event Viewer forms
+// rendered turns rows into coverage, IC events and counts. Event Viewer forms
 // carry no channel: the log is inferred from the providers seen when all
 // that name one agree; otherwise the coverage channel is "".
 func (p *parser) rendered(rows []row) {
@@ -278,7 +278,7 @@ func (p *parser) rendered(rows []row) {
 		rec := evtx.Record{File: p.o.Name, Provider: r.provider, EventID: uint16(r.id), Qualifiers: uint16(r.qualifiers),
 			HasQualifiers: r.hasQualifiers, TimeCreated: r.time, Computer: r.computer, Channel: r.channel,
 			RecordID: r.recordID, Chunk: -1, Offset: -1}
-		ev, ok := evtx.ExtractICFor(rec, p.o.Events)
+		ev, ok := p.extract(rec)
 		if !ok {
 			continue
 		}

@@ -164,11 +164,12 @@ func (p *parser) resync(text string, base int, d *xml.Decoder, lineBase int, err
 	return from + i, false
 }
 
-// addRecord keeps the record, its coverage and its IC event.
+// addRecord keeps the record, its coverage and its IC event, or counts
+// it (Options.Count).
 func (p *parser) addRecord(r evtx.Record) {
 	p.res.Records = append(p.res.Records, r)
 	p.span(r.Computer, r.Channel, r.TimeCreated, false)
-	if ev, ok := evtx.ExtractICFor(r, p.o.Events); ok {
+	if ev, ok := p.extract(r); ok {
 		p.res.Events = append(p.res.Events, ev)
 	}
 }
