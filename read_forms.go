@@ -95,10 +95,11 @@ func truncated(props []string) func(prop, value string) string {
 }
 
 // readEventExport reads an event log export (XML, CSV or text) into the
-// same kb.Events and coverage as an .evtx file. Events recovered from a
-// rendered message keep the reader's Ambiguous flag and Note.
+// same kb.Events and coverage as an .evtx file, with the same selection
+// (Options.events). Events recovered from a rendered message keep the
+// reader's Ambiguous flag and Note.
 func readEventExport(ctx context.Context, f *collect.File, data []byte, o *Options, events *atomic.Int64, out *fileOut) {
-	res, err := export.Parse(data, &export.Options{Name: f.Path, MaxSize: readLimit(f, o)})
+	res, err := export.Parse(data, &export.Options{Name: f.Path, MaxSize: readLimit(f, o), Events: o.events})
 	if err != nil {
 		out.problems = append(out.problems, problem(f.Path, SeverityError, result.CodeExportUnreadable, "parse", because(ErrUnreadable, err)))
 		return
