@@ -38,7 +38,8 @@ func noHyperV(res *Result, outs []*fileOut) {
 
 // hintsOf lists one file's traces of Hyper-V: a guest's Guest-Drivers
 // log, a guest's driver events (kb.HintProviders: netvsc, storvsc, vmbus)
-// in a log, a host's Hyper-V log, a host's SOFTWARE hive.
+// in a log, .evtx or event export alike (fileOut.hintEvents), a host's
+// Hyper-V log, a host's SOFTWARE hive.
 func hintsOf(out *fileOut) []result.Hint {
 	file := out.info.Path
 	var hs []result.Hint

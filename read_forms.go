@@ -95,16 +95,18 @@ func truncated(props []string) func(prop, value string) string {
 }
 
 // readEventExport reads an event log export (XML, CSV or text) into the
-// same kb.Events and coverage as an .evtx file, with the same selection
-// (Options.events). Events recovered from a rendered message keep the
+// same kb.Events, coverage and hint provider counts as an .evtx file: the
+// same selection (Options.events) and the same providers counted
+// (Options.counts). Events recovered from a rendered message keep the
 // reader's Ambiguous flag and Note.
 func readEventExport(ctx context.Context, f *collect.File, data []byte, o *Options, events *atomic.Int64, out *fileOut) {
-	res, err := export.Parse(data, &export.Options{Name: f.Path, MaxSize: readLimit(f, o), Events: o.events})
+	res, err := export.Parse(data, &export.Options{Name: f.Path, MaxSize: readLimit(f, o), Events: o.events, Count: o.counts})
 	if err != nil {
 		out.problems = append(out.problems, problem(f.Path, SeverityError, result.CodeExportUnreadable, "parse", because(ErrUnreadable, err)))
 		return
 	}
 	out.ok = true
+	out.hintEvents = res.Counted
 	for _, p := range res.Problems {
 		out.addProblem(o, problem(f.Path, SeverityWarning, result.CodeFormProblem, "", because(ErrDamaged, lineError(p.Line, p.What))))
 	}
