@@ -136,10 +136,14 @@ func (h *Hive) childNode(parent, off uint32) (keyNode, error) {
 	if err != nil {
 		return k, err
 	}
-	if k.parent != parent {
-		return k, h.errAt(off, "nk cell", ErrCorrupt, "subkey %q of the key at 0x%x names 0x%x as its parent", k.name, baseBlockSize+int64(parent), baseBlockSize+int64(k.parent))
+	if k.parent == parent {
+		return k, nil
 	}
-	return k, nil
+	if off == parent {
+		// The error's offset is the key's own: say so, not the offset again.
+		return k, h.errAt(off, "nk cell", ErrCorrupt, "key %q lists itself as its subkey (its parent is at 0x%x)", k.name, baseBlockSize+int64(k.parent))
+	}
+	return k, h.errAt(off, "nk cell", ErrCorrupt, "subkey %q of the key at 0x%x names 0x%x as its parent", k.name, baseBlockSize+int64(parent), baseBlockSize+int64(k.parent))
 }
 
 func sig(c []byte) string {

@@ -116,7 +116,8 @@
 //     entries, DIRT runs and every 4096 lines, and return its error.
 //   - No silent loss: a key on a looked-up path that cannot be reached
 //     because its parent's subkey list is damaged is ErrCorrupt ("key
-//     unreadable: damaged subkey list"), never ErrKeyNotFound; and
+//     A\B: unreadable: damaged subkey list in its parent"), never
+//     ErrKeyNotFound; and
 //     ExtractFacts reports the Problems of every key it reads.
 //   - Recursion is bounded: key depth and ri nesting are capped by
 //     MaxDepth, and subkey lists carry a visited set, so a self-referencing

@@ -121,6 +121,19 @@ func (e *nestedError) Unwrap() []error {
 	return []error{e.kind, e.inner}
 }
 
+// reasonError is a case of a sentinel whose text is the reason alone, for
+// an error whose place already says its kind (a log's Err in
+// Recovery.Refused says why it was refused): it unwraps to the sentinel,
+// so errors.Is still finds it.
+type reasonError struct {
+	kind error
+	text string
+}
+
+func (e *reasonError) Error() string { return e.text }
+
+func (e *reasonError) Unwrap() error { return e.kind }
+
 // withName prefixes a file name to err, when there is one.
 func withName(name string, err error) error {
 	if name == "" {

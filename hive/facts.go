@@ -327,16 +327,27 @@ func (x *extractor) key(path string) (k *Key) {
 	k, err := x.src.Key(path)
 	if err != nil {
 		if !errors.Is(err, ErrKeyNotFound) {
-			x.problems = append(x.problems, &nestedError{what: "facts: key " + path, inner: err})
+			x.problems = append(x.problems, keyProblem(path, err))
 		}
 		return nil
 	}
 	// Damage inside the key (a value too large or unreadable, a cut
 	// subkey list) may hide a fact: it is the source's problem too.
 	for _, p := range k.Problems {
-		x.problems = append(x.problems, &nestedError{what: "facts: key " + path, inner: p})
+		x.problems = append(x.problems, keyProblem(path, p))
 	}
 	return k
+}
+
+// keyProblem is err met reading the key at path, which it names once: as
+// it is when it names the key itself (a lookup's error), else after "key
+// PATH".
+func keyProblem(path string, err error) error {
+	var fe *FormatError
+	if errors.As(err, &fe) && strings.EqualFold(fe.What, "key "+strings.Join(splitPath(path), `\`)) {
+		return err
+	}
+	return &nestedError{what: "key " + path, inner: err}
 }
 
 func (x *extractor) value(path, name string, want ValueType) Fact {
@@ -368,7 +379,7 @@ func (x *extractor) fact(k *Key, v Value, want ValueType) Fact {
 		(want == TypeString && v.Type == TypeExpandString) ||
 		(want == TypeDword && (v.Type == TypeDwordBigEndian || v.Type == TypeQword))
 	if !compatible {
-		x.problems = append(x.problems, &FormatError{File: x.file, Offset: -1, What: k.Path + `\` + v.Name,
+		x.problems = append(x.problems, &FormatError{File: x.file, Offset: -1, What: "value " + k.Path + `\` + v.Name,
 			Err: fmt.Errorf("%w: value is %s, want %s", ErrCorrupt, v.Type, want)})
 	}
 	return f

@@ -160,8 +160,8 @@ func TestDamagedPathIsAProblem(t *testing.T) {
 		target error
 		text   string
 	}{
-		{"subkey list points to its key", self, ErrCorrupt, "key unreadable: damaged subkey list"},
-		{"subkey list points to the root", root, ErrCorrupt, "key unreadable: damaged subkey list"},
+		{"subkey list points to its key", self, ErrCorrupt, `unreadable: damaged subkey list in its ancestor "CurrentVersion"`},
+		{"subkey list points to the root", root, ErrCorrupt, `unreadable: damaged subkey list in its ancestor "CurrentVersion"`},
 		{"value sizes huge", huge, ErrTooLarge, "GuestInstaller"},
 	}
 	for _, tt := range tests {

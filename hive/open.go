@@ -66,20 +66,30 @@ func fromBytes(ctx context.Context, name string, base []byte, owned bool, logs [
 	if h.recovery.Recovered {
 		info.Size = uint32(h.binsSize)
 	} else if h.recovery.Dirty {
-		why := "no transaction log given"
-		switch {
-		case o.NoReplay:
-			why = "replay turned off (Options.NoReplay)"
-		case len(logs) > 0:
-			why = "no log could be applied"
-		}
-		h.problems = append(h.problems, &FormatError{File: name, Offset: 4, What: "base block", Err: fmt.Errorf("%w: sequence numbers %d != %d; %s", ErrStale, bb.seq1, bb.seq2, why)})
+		h.problems = append(h.problems, staleError(name, bb, o.NoReplay, len(logs)))
 	}
 	h.info = info
 	if err := h.checkImage(ctx, bb); err != nil {
 		return nil, err
 	}
 	return h, nil
+}
+
+// staleError says why a hive read without its logs is dirty (its sequence
+// numbers differ, or its base block fails its checksum: equal numbers do
+// not make a hive dirty) and why no log was applied.
+func staleError(name string, bb baseBlock, noReplay bool, logs int) error {
+	why := "none given"
+	switch {
+	case noReplay:
+		why = "replay turned off (Options.NoReplay)"
+	case logs > 0:
+		why = "none could be applied"
+	}
+	if bb.seq1 != bb.seq2 {
+		return &FormatError{File: name, Offset: 4, What: "base block", Err: fmt.Errorf("%w: sequence numbers %d != %d; %s", ErrStale, bb.seq1, bb.seq2, why)}
+	}
+	return &FormatError{File: name, Offset: 508, What: "base block", Err: fmt.Errorf("%w: checksum mismatch; %s", ErrStale, why)}
 }
 
 // checkImage checks the hive bins and the root key of the image read

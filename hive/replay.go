@@ -59,7 +59,9 @@ func logRank(name string) int {
 func seqBefore(a, b uint32) bool { return int32(a-b) < 0 }
 
 func (h *Hive) refuse(l LogFile, format LogFormat, seq uint32, problem bool, format2 string, args ...any) {
-	err := &FormatError{File: l.Name, Offset: -1, What: "transaction log", Err: fmt.Errorf("%w: "+format2, append([]any{ErrBadLog}, args...)...)}
+	// The refusal is the kind (Recovery.Refused, the log problem): the
+	// text is why ("header checksum mismatch"), the log named by File.
+	err := &FormatError{File: l.Name, Offset: -1, Err: &reasonError{kind: ErrBadLog, text: fmt.Sprintf(format2, args...)}}
 	h.recovery.Refused = append(h.recovery.Refused, LogResult{Name: l.Name, Format: format, Sequence: seq, Err: err})
 	if problem {
 		h.problems = append(h.problems, err)

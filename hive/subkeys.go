@@ -83,7 +83,7 @@ func (h *Hive) subkeys(k keyNode, fn func(nk uint32) error) error {
 // spelling of each component. A component not found where the parent's
 // subkey list is damaged (a bad list or cell, an entry that is the key
 // itself, the root or another key's child, fewer entries than the key
-// declares) is ErrCorrupt, "key unreadable", never ErrKeyNotFound: the key
+// declares) is ErrCorrupt, "unreadable", never ErrKeyNotFound: the key
 // may exist and be unreachable.
 func (h *Hive) lookup(path string) (uint32, []string, error) {
 	parts := splitPath(path)
@@ -100,7 +100,16 @@ func (h *Hive) lookup(path string) (uint32, []string, error) {
 		if !found {
 			where := strings.Join(parts[:i+1], `\`)
 			if damage != nil {
-				return 0, nil, &FormatError{File: h.name, Offset: -1, What: where, Err: &nestedError{kind: ErrCorrupt, what: "key unreadable: damaged subkey list of " + quoteKey(names), inner: damage}}
+				// The key asked for is named once, with the key whose
+				// subkey list hid it: its parent or an ancestor on the path.
+				in := "its parent"
+				switch {
+				case i == 0:
+					in = "the root"
+				case i < len(parts)-1:
+					in = "its ancestor " + quoteKey(names[len(names)-1:])
+				}
+				return 0, nil, &FormatError{File: h.name, Offset: -1, What: "key " + strings.Join(parts, `\`), Err: &nestedError{kind: ErrCorrupt, what: "unreadable: damaged subkey list in " + in, inner: damage}}
 			}
 			return 0, nil, &FormatError{File: h.name, Offset: -1, What: where, Err: ErrKeyNotFound}
 		}

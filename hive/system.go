@@ -175,13 +175,13 @@ func (x *extractor) selected(root string, current Fact) string {
 	}
 	var n int
 	if _, err := fmt.Sscanf(current.Value, "%d", &n); err != nil || n < 1 || n > maxControlSet {
-		x.problems = append(x.problems, &FormatError{File: x.file, Offset: -1, What: current.Source.Key + `\Current`,
+		x.problems = append(x.problems, &FormatError{File: x.file, Offset: -1, What: "value " + current.Source.Key + `\Current`,
 			Err: fmt.Errorf("%w: %q names no control set", ErrCorrupt, current.Value)})
 		return ""
 	}
 	set := root + fmt.Sprintf("ControlSet%03d", n)
 	if !x.isControlSet(set) {
-		x.problems = append(x.problems, &FormatError{File: x.file, Offset: -1, What: current.Source.Key + `\Current`,
+		x.problems = append(x.problems, &FormatError{File: x.file, Offset: -1, What: "value " + current.Source.Key + `\Current`,
 			Err: fmt.Errorf("%w: %s is missing", ErrCorrupt, set)})
 		return ""
 	}
