@@ -89,7 +89,7 @@ func assemble(set *collect.Set, outs []*fileOut, o *Options) *Result {
 		addServices(ev, out, nm)
 		if out.dropped > 0 {
 			out.problems = append(out.problems, problem(out.info.Path, SeverityWarning, result.CodeMoreProblems, "",
-				because(ErrDamaged, fmt.Errorf("%d more problems not listed", out.dropped))))
+				because(ErrDamaged, fmt.Errorf("%d not listed", out.dropped))))
 		}
 		out.demoteNoIC() // the problems added here too
 		out.info.Problems = len(out.problems)
@@ -144,7 +144,7 @@ func addCoverage(ev *kb.Evidence, out *fileOut, nm *namer) {
 			c.Host, _ = nm.hostFor(out.dir)
 			if c.Host == "" {
 				out.problems = append(out.problems, problem(out.info.Path, SeverityWarning, result.CodeLogUnattributed, "",
-					because(ErrDamaged, fmt.Errorf("the %s log names no computer and no host could be told from its place in the collection: it counts for no host", c.Channel))))
+					because(ErrDamaged, fmt.Errorf("the %s log names no computer and no host could be told from its place in the collection", c.Channel))))
 				continue
 			}
 			if out.info.Host == "" {

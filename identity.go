@@ -49,7 +49,7 @@ func attributeBare(res *Result) {
 			continue
 		}
 		addLateProblem(res, problem(file, SeverityWarning, result.CodeGuestUnattributed, "",
-			because(ErrDamaged, fmt.Errorf("the export names no VM and its file or folder name matches %d VMs known from host evidence: it is an unattributed guest", len(match)))))
+			because(ErrDamaged, fmt.Errorf("the export names no VM and its file or folder name matches %d VMs known from host evidence", len(match)))))
 	}
 }
 

@@ -56,7 +56,7 @@ func readEVTX(ctx context.Context, f *collect.File, open func(*evtx.Options) (*e
 	eo.Name = f.Path
 	ef, err := open(&eo)
 	if err != nil {
-		out.problems = append(out.problems, problem(f.Path, SeverityError, result.CodeEVTXUnreadable, "open evtx", because(ErrUnreadable, err)))
+		out.problems = append(out.problems, problem(f.Path, SeverityError, result.CodeEVTXUnreadable, "", because(ErrUnreadable, err)))
 		return
 	}
 	out.ok = true

@@ -28,7 +28,7 @@ var hostICStates = map[psvm.ICState]kb.HostICState{
 func readGetVM(f *collect.File, data []byte, o *Options, out *fileOut) {
 	res, err := psvm.Parse(data, &psvm.Options{MaxSize: readLimit(f, o)})
 	if err != nil {
-		out.problems = append(out.problems, problem(f.Path, SeverityError, result.CodeExportUnreadable, "parse", because(ErrUnreadable, err)))
+		out.problems = append(out.problems, problem(f.Path, SeverityError, result.CodeExportUnreadable, "", because(ErrUnreadable, err)))
 		return
 	}
 	out.ok = true
@@ -102,7 +102,7 @@ func truncated(props []string) func(prop, value string) string {
 func readEventExport(ctx context.Context, f *collect.File, data []byte, o *Options, events *atomic.Int64, out *fileOut) {
 	res, err := export.Parse(data, &export.Options{Name: f.Path, MaxSize: readLimit(f, o), Events: o.events, Count: o.counts})
 	if err != nil {
-		out.problems = append(out.problems, problem(f.Path, SeverityError, result.CodeExportUnreadable, "parse", because(ErrUnreadable, err)))
+		out.problems = append(out.problems, problem(f.Path, SeverityError, result.CodeExportUnreadable, "", because(ErrUnreadable, err)))
 		return
 	}
 	out.ok = true

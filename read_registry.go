@@ -25,7 +25,7 @@ func readHive(ctx context.Context, f *collect.File, o *Options, out *fileOut) {
 		out.info.Logs = append(out.info.Logs, l.Path)
 		lf, closeLog, err := openHiveLog(l, hive.MaxLogBytes(f.Size, &ho))
 		if err != nil {
-			out.addProblem(o, problem(l.Path, SeverityWarning, result.CodeLogUnreadable, "read transaction log", because(ErrUnreadable, err)))
+			out.addProblem(o, problem(l.Path, SeverityWarning, result.CodeLogUnreadable, "", because(ErrUnreadable, err)))
 			continue
 		}
 		defer closeLog()
@@ -38,15 +38,18 @@ func readHive(ctx context.Context, f *collect.File, o *Options, out *fileOut) {
 			if errors.Is(err, hive.ErrTooLarge) || errors.Is(err, collect.ErrTooLarge) {
 				code = result.CodeTooLarge
 			}
-			out.problems = append(out.problems, problem(f.Path, SeverityError, code, "open hive", because(ErrUnreadable, err)))
+			out.problems = append(out.problems, problem(f.Path, SeverityError, code, "", because(ErrUnreadable, err)))
 		}
 		return
 	}
 	hiveProblems(h, o, f, out)
 	facts := hive.ExtractFacts(h, f.Path)
+	facts.Problems = sourceProblems(facts.Problems, h.Recovery())
 	factsDone(facts, o, out)
 	out.ownName = ownName(h)
-	systemDone(hive.ExtractSystemFacts(h, f.Path), o, out)
+	sf := hive.ExtractSystemFacts(h, f.Path)
+	sf.Problems = sourceProblems(sf.Problems, h.Recovery())
+	systemDone(sf, o, out)
 	out.noIC = hiveHoldsNoIC(h, out.facts, out.system, f.Name())
 }
 
@@ -61,7 +64,10 @@ func systemDone(sf hive.SystemFacts, o *Options, out *fileOut) {
 		out.info.Host = strings.TrimSpace(sf.ComputerName.Value)
 	}
 	for _, err := range sf.Problems {
-		out.addProblem(o, problem(out.info.Path, SeverityWarning, result.CodeRegistryProblem, "system facts", because(ErrDamaged, err)))
+		// No op: the error names the key; the hive's own damage, which
+		// the facts repeat, then reads as the hive problem did and is
+		// kept once.
+		out.addProblem(o, problem(out.info.Path, SeverityWarning, result.CodeRegistryProblem, "", because(ErrDamaged, err)))
 	}
 }
 
@@ -127,17 +133,34 @@ func hiveProblems(h *hive.Hive, o *Options, f *collect.File, out *fileOut) {
 		if rec.Dirty && !rec.Recovered {
 			sev = SeverityError
 		}
-		out.addProblem(o, problem(r.Name, sev, result.CodeLogRefused, "replay transaction log", because(ErrDamaged, r.Err)))
-	}
-	if rec.Dirty && !rec.Recovered {
-		out.addProblem(o, problem(f.Path, SeverityError, result.CodeHiveStale, "replay", because(ErrDamaged, errors.New("dirty hive read without its transaction logs: values may be stale"))))
+		// The code says the log was refused; its error says why.
+		out.addProblem(o, problem(r.Name, sev, result.CodeLogRefused, "", because(ErrDamaged, r.Err)))
 	}
 	for _, err := range h.Problems() {
-		if isLogProblem(err, rec) {
-			continue
+		switch {
+		case isLogProblem(err, rec):
+		case errors.Is(err, hive.ErrStale):
+			// The code says the values may be stale; the hive's error
+			// says why it is dirty and why no log was applied.
+			out.addProblem(o, problem(f.Path, SeverityError, result.CodeHiveStale, "", because(ErrDamaged, err)))
+		default:
+			out.addProblem(o, problem(f.Path, SeverityError, result.CodeHiveDamage, "", because(ErrDamaged, err)))
 		}
-		out.addProblem(o, problem(f.Path, SeverityError, result.CodeHiveDamage, "", because(ErrDamaged, err)))
 	}
+}
+
+// sourceProblems drops from a reader's problems those hiveProblems
+// reported already: the refused logs (which name the log, not the hive).
+// The hive's own damage is dropped by addProblem, which keeps one problem
+// per file and message.
+func sourceProblems(errs []error, rec hive.Recovery) []error {
+	var keep []error
+	for _, err := range errs {
+		if !isLogProblem(err, rec) {
+			keep = append(keep, err)
+		}
+	}
+	return keep
 }
 
 // isLogProblem reports whether err is already reported as a refused log.
@@ -194,7 +217,7 @@ func readExport(ctx context.Context, f *collect.File, data []byte, o *Options, o
 		if ctx.Err() != nil {
 			return
 		}
-		out.problems = append(out.problems, problem(f.Path, SeverityError, result.CodeExportUnreadable, "parse", because(ErrUnreadable, err)))
+		out.problems = append(out.problems, problem(f.Path, SeverityError, result.CodeExportUnreadable, "", because(ErrUnreadable, err)))
 		return
 	}
 	facts := hive.ExtractFacts(ex, f.Path)

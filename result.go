@@ -57,7 +57,7 @@ func (e *kindError) Unwrap() []error { return []error{e.kind, e.cause} }
 // underlying package's error (an *evtx.FormatError, a *hive.FormatError).
 type FileError struct {
 	File string // display path inside the collection ("a.zip!/host/SOFTWARE")
-	Op   string // what was being done ("read", "open evtx", "replay log")
+	Op   string // what was being done ("read", "evaluate"), when the problem's code does not say it
 	Err  error
 }
 

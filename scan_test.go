@@ -350,9 +350,9 @@ func TestProblemsCappedPerFile(t *testing.T) {
 		listed           int
 		more             string
 	}{
-		{perFile: 3, listed: 3, more: "9 more problems"},
-		{perFile: 3, evtxMax: 5, listed: 3, more: "9 more problems"},
-		{perFile: 20, evtxMax: 2, listed: 2, more: "10 more problems"},
+		{perFile: 3, listed: 3, more: "9 not listed"},
+		{perFile: 3, evtxMax: 5, listed: 3, more: "9 not listed"},
+		{perFile: 20, evtxMax: 2, listed: 2, more: "10 not listed"},
 	} {
 		t.Run(fmt.Sprintf("%d per file, evtx %d", tc.perFile, tc.evtxMax), func(t *testing.T) {
 			fsys := sampleFS(t)

@@ -198,7 +198,7 @@ var msg = map[string][2]string{
 	"code.evtx-unreadable":      {"event log unreadable", "イベント ログを読み取れない"},
 	"code.hive-damage":          {"hive damaged", "ハイブの破損"},
 	"code.hive-unreadable":      {"hive unreadable", "ハイブを読み取れない"},
-	"code.hive-stale":           {"dirty hive read without its logs", "トランザクション ログ未適用のハイブ"},
+	"code.hive-stale":           {"hive may be stale", "ハイブの内容が古い可能性"},
 	"code.log-refused":          {"transaction log refused", "トランザクション ログを不採用"},
 	"code.log-unreadable":       {"transaction log unreadable", "トランザクション ログを読み取れない"},
 	"code.registry-problem":     {"registry data problem", "レジストリ データの問題"},

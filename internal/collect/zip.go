@@ -62,23 +62,27 @@ func zipErr(err error) string {
 	return "zip: " + err.Error()
 }
 
-// safeEntryName reports whether an archive entry name stays inside the
-// archive: no absolute path, no drive letter, no ".." component, with "\"
-// taken as a separator too.
-func safeEntryName(name string) (string, bool) {
+// safeEntryName is an archive entry name made safe, and "" when it stays
+// inside the archive (else why not: an absolute name, a drive letter, a
+// ".." component, with "\" taken as a separator too).
+func safeEntryName(name string) (string, string) {
 	n := strings.ReplaceAll(name, `\`, "/")
-	if n == "" || strings.HasPrefix(n, "/") || strings.ContainsRune(n, 0) {
-		return n, false
-	}
-	if len(n) >= 2 && n[1] == ':' {
-		return n, false
+	switch {
+	case n == "":
+		return n, "empty name"
+	case strings.HasPrefix(n, "/"):
+		return n, "absolute name"
+	case strings.ContainsRune(n, 0):
+		return n, "NUL byte in the name"
+	case len(n) >= 2 && n[1] == ':':
+		return n, "drive letter in the name"
 	}
 	for _, c := range strings.Split(n, "/") {
 		if c == ".." {
-			return n, false
+			return n, `".." in the name`
 		}
 	}
-	return path.Clean(n), true
+	return path.Clean(n), ""
 }
 
 // decodeName is an entry name as text: archives written by Windows
@@ -202,12 +206,13 @@ func (w *walker) walkEntries(ra io.ReaderAt, size int64, disp string, depth int,
 		w.entries++
 		if w.archEntries > w.opts.MaxArchiveEntries || w.entries > w.opts.MaxFiles {
 			w.set.Refused += total - i
-			w.skip(disp, 0, ReasonLimit, fmt.Sprintf("archive entry limit reached: %d entries of %s not read", total-i, disp), true)
+			w.skip(disp, 0, ReasonLimit, fmt.Sprintf("%d entries not read (at most %d per archive, %d files in all)", total-i, w.opts.MaxArchiveEntries, w.opts.MaxFiles), true)
 			return
 		}
-		name, ok := safeEntryName(e.name)
-		if !ok {
-			w.refuse(a, prefix+e.raw, clampSize(e.usize), ReasonUnsafePath, "entry name escapes the archive")
+		name, why := safeEntryName(e.name)
+		if why != "" {
+			// The reason says that the name escapes; the detail says how.
+			w.refuse(a, prefix+e.raw, clampSize(e.usize), ReasonUnsafePath, why)
 			continue
 		}
 		edisp := prefix + name
@@ -269,7 +274,7 @@ func (w *walker) takeEntry(a *archState, ra io.ReaderAt, e entry, edisp string, 
 		return
 	}
 	if depth+1 > w.opts.MaxDepth {
-		w.refuse(a, edisp, usize, ReasonDepth, fmt.Sprintf("archive nested deeper than %d", w.opts.MaxDepth))
+		w.refuse(a, edisp, usize, ReasonDepth, fmt.Sprintf("more than %d levels", w.opts.MaxDepth))
 		return
 	}
 	// A nested archive's bytes are counted through its own entries, not
