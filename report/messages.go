@@ -190,6 +190,9 @@ var msg = map[string][2]string{
 
 	"code.unsafe-path":          {"path escapes the archive", "アーカイブ外を指すパス"},
 	"code.compression-bomb":     {"compression bomb", "圧縮爆弾"},
+	"code.overlapping-entry":    {"archive entry overlaps another", "ほかのエントリーと重なるアーカイブ エントリー"},
+	"code.damaged-archive":      {"archive damaged", "アーカイブの破損"},
+	"code.outside-input":        {"link outside the input", "入力の外を指すリンク"},
 	"code.limit":                {"limit reached", "上限に到達"},
 	"code.nesting-depth":        {"archives nested too deep", "アーカイブの入れ子が深すぎる"},
 	"code.too-large":            {"file too large", "ファイルが大きすぎる"},

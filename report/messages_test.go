@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/hvic/hvic/kb"
+	"github.com/hvic/hvic/report/result"
 )
 
 // Every interface text exists in both languages, and every problem code
@@ -17,10 +18,10 @@ func TestMessagesBilingual(t *testing.T) {
 		assert.NotEmpty(t, m[0], key)
 		assert.NotEmpty(t, m[1], key)
 	}
-	for _, code := range []string{"unsafe-path", "compression-bomb", "limit", "nesting-depth", "too-large", "unreadable",
-		"evtx-chunk-skipped", "evtx-unreadable", "hive-damage", "hive-unreadable", "hive-stale", "log-refused", "log-unreadable",
-		"registry-problem", "export-unreadable", "host-unnamed", "host-guessed", "events-limit", "more-problems", "internal",
-		"log-unattributed", "ic-version-malformed"} {
+	for _, c := range result.ProblemCodes() {
+		code := c.String()
+		_, labelled := msg["code."+code]
+		assert.True(t, labelled || strings.HasPrefix(code, "evtx-"), "%s has a label", code)
 		assert.NotEqual(t, code, codeLabel("ja", code), code)
 		assert.NotEmpty(t, codeLabel("en", code), code)
 	}
