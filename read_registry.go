@@ -476,7 +476,7 @@ func checkICVersion(name, s string) error {
 		return because(ErrDamaged, fmt.Errorf("%s %q is not a version", name, s))
 	}
 	if v.Parts != 4 {
-		return because(ErrDamaged, fmt.Errorf("%s %q has %d parts, not four: the IC version is unknown", name, s, v.Parts))
+		return because(ErrDamaged, fmt.Errorf("%s %q has %d parts, not four", name, s, v.Parts))
 	}
 	return nil
 }
