@@ -93,8 +93,8 @@ func detailOf(err error) string {
 	return strings.TrimPrefix(err.Error(), "hive: ")
 }
 
-// nestedError is damage that explains damage met below it ("key
-// unreadable: damaged subkey list of ..." over the bad nk cell): its text
+// nestedError is damage that explains damage met below it ("unreadable:
+// damaged subkey list in its parent" over the bad nk cell): its text
 // gives the inner error by its detail, so that the package, the file and
 // the sentinel are named once, and it unwraps to both.
 type nestedError struct {
