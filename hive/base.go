@@ -91,9 +91,9 @@ func parseBaseBlock(b []byte) (baseBlock, bool) {
 func (bb baseBlock) implausible() string {
 	switch {
 	case bb.major != 1:
-		return fmt.Sprintf("major version %d", bb.major)
+		return fmt.Sprintf("unsupported major version %d", bb.major)
 	case bb.minor < 2 || bb.minor > 6:
-		return fmt.Sprintf("minor version %d", bb.minor)
+		return fmt.Sprintf("unsupported minor version %d", bb.minor)
 	case bb.binsSize == 0 || bb.binsSize%pageSize != 0:
 		return fmt.Sprintf("hive bins data size %d is not a positive multiple of 4096", bb.binsSize)
 	case bb.root%8 != 0:

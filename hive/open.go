@@ -33,7 +33,7 @@ func fromBytes(ctx context.Context, name string, base []byte, owned bool, logs [
 	baseTime := bb.lastWritten
 	if bb.checksumOK {
 		if why := bb.implausible(); why != "" {
-			return nil, &FormatError{File: name, Offset: 0, What: "base block", Err: fmt.Errorf("%w: %s", ErrBadBaseBlock, why)}
+			return nil, badBaseBlock(name, 0, "%s", why)
 		}
 		h.binsSize = int64(bb.binsSize)
 	} else {
@@ -57,9 +57,9 @@ func fromBytes(ctx context.Context, name string, base []byte, owned bool, logs [
 			h.recovery.BaseBlockRestored = true
 			info = Info{FileName: restoredFrom.fileName, LastWritten: filetime(restoredFrom.lastWritten), Major: restoredFrom.major, Minor: restoredFrom.minor, Size: uint32(h.binsSize)}
 		} else {
-			h.problems = append(h.problems, &FormatError{File: name, Offset: 508, What: "base block", Err: fmt.Errorf("%w: checksum mismatch and no log to restore it from; read with the hive bins size guessed from the file size", ErrBadBaseBlock)})
+			h.problems = append(h.problems, badBaseBlock(name, 508, "checksum mismatch and no log to restore it from; read with the hive bins size guessed from the file size"))
 			if why := bb.implausible(); why != "" && bb.major != 1 {
-				return nil, &FormatError{File: name, Offset: 0, What: "base block", Err: fmt.Errorf("%w: checksum mismatch and %s", ErrBadBaseBlock, why)}
+				return nil, badBaseBlock(name, 0, "checksum mismatch and %s", why)
 			}
 		}
 	}
@@ -73,6 +73,13 @@ func fromBytes(ctx context.Context, name string, base []byte, owned bool, logs [
 		return nil, err
 	}
 	return h, nil
+}
+
+// badBaseBlock is ErrBadBaseBlock at off in the base block, its text the
+// reason alone: "base block" already says where, and "bad base block"
+// after it would say it twice.
+func badBaseBlock(name string, off int64, format string, args ...any) error {
+	return &FormatError{File: name, Offset: off, What: "base block", Err: &reasonError{kind: ErrBadBaseBlock, text: fmt.Sprintf(format, args...)}}
 }
 
 // staleError says why a hive read without its logs is dirty (its sequence
@@ -149,7 +156,7 @@ func primaryBaseBlock(name string, base []byte, o Options) (baseBlock, error) {
 		return baseBlock{}, &FormatError{File: name, Offset: 28, What: "base block", Err: fmt.Errorf("%w: a transaction log (file type %d), not a primary file", ErrNotHive, bb.fileType)}
 	default:
 		if bb.checksumOK {
-			return baseBlock{}, &FormatError{File: name, Offset: 28, What: "base block", Err: fmt.Errorf("%w: file type %d", ErrBadBaseBlock, bb.fileType)}
+			return baseBlock{}, badBaseBlock(name, 28, "unknown file type %d", bb.fileType)
 		}
 	}
 	return bb, nil
