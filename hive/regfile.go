@@ -36,93 +36,68 @@ func ParseReg(ctx context.Context, data []byte, opts *ExportOptions) (*Export, e
 	}
 	lines := strings.Split(text, "\n")
 	e := newExport(KindRegExport, o)
-
-	i := 0
-	version4, found := false, false
-	for ; i < len(lines) && !found; i++ {
-		l := strings.TrimSpace(strings.TrimPrefix(lines[i], "\ufeff"))
-		if l == "" {
-			continue
-		}
-		switch l {
-		case regHeader5:
-		case regHeader4:
-			version4 = true
-		default:
-			return nil, &FormatError{File: o.File, Offset: -1, Line: i + 1, What: "header", Err: fmt.Errorf("%w: want %q or %q", ErrSyntax, regHeader5, regHeader4)}
-		}
-		found = true
-	}
-	if !found {
-		return nil, &FormatError{File: o.File, Offset: -1, Line: 1, What: "header", Err: fmt.Errorf("%w: empty input", ErrSyntax)}
+	i, version4, err := regHeader(lines, o.File)
+	if err != nil {
+		return nil, err
 	}
 	p := regParser{e: e, ansi: ansi, version4: version4}
-	var cur *exportKey
-	skip := false // inside a deleted, outside-limit or bad key section
 	for steps := 0; i < len(lines); steps++ {
 		if steps%4096 == 0 && ctx.Err() != nil {
 			return nil, fmt.Errorf("hive: %s: %w", o.File, ctx.Err())
 		}
 		start := i
-		line := strings.TrimRight(lines[i], "\r")
-		i++
-		// Join continuation lines: a value line ending with a backslash
-		// (collected, then joined once: linear in the input).
-		if cont(line) && !strings.HasPrefix(strings.TrimSpace(line), "[") && i < len(lines) {
-			parts := []string{strings.TrimSuffix(strings.TrimRight(line, " \t"), `\`)}
-			for i < len(lines) {
-				next := strings.TrimSpace(strings.TrimRight(lines[i], "\r"))
-				i++
-				if !cont(next) {
-					parts = append(parts, next)
-					break
-				}
-				parts = append(parts, strings.TrimSuffix(next, `\`))
-			}
-			line = strings.Join(parts, "")
-		}
-		t := strings.TrimSpace(line)
-		switch {
-		case t == "" || strings.HasPrefix(t, ";"):
-			continue
-		case strings.HasPrefix(t, "["):
-			end := strings.LastIndex(t, "]")
-			if end < 1 {
-				e.problem(start+1, "key line", fmt.Errorf("%w: no closing ]", ErrSyntax))
-				cur, skip = nil, true
-				continue
-			}
-			path := t[1:end]
-			if strings.HasPrefix(path, "-") {
-				e.remove(path[1:])
-				cur, skip = nil, true
-				continue
-			}
-			if len(splitPath(path)) == 0 {
-				e.problem(start+1, "key line", fmt.Errorf("%w: empty key path", ErrSyntax))
-				cur, skip = nil, true
-				continue
-			}
-			cur = e.ensure(path, start+1)
-			skip = cur == nil
-		default:
-			if skip {
-				continue
-			}
-			if cur == nil {
-				e.problem(start+1, "value line", fmt.Errorf("%w: value before any [key]", ErrSyntax))
-				continue
-			}
-			if err := p.value(cur, t); err != nil {
-				e.problem(start+1, "value line", err)
-			}
-		}
+		var line string
+		line, i = logicalLine(lines, i)
+		p.line(start+1, strings.TrimSpace(line))
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("hive: %s: %w", o.File, err)
 	}
 	e.finish()
 	return e, nil
+}
+
+// regHeader finds the header line (blank lines and a BOM before it are
+// allowed) and returns the index of the line after it and whether it is
+// REGEDIT4; a missing or unknown header is a *FormatError.
+func regHeader(lines []string, file string) (next int, version4 bool, err error) {
+	for i, raw := range lines {
+		l := strings.TrimSpace(strings.TrimPrefix(raw, "\ufeff"))
+		switch l {
+		case "":
+			continue
+		case regHeader5:
+		case regHeader4:
+			version4 = true
+		default:
+			return 0, false, &FormatError{File: file, Offset: -1, Line: i + 1, What: "header", Err: fmt.Errorf("%w: want %q or %q", ErrSyntax, regHeader5, regHeader4)}
+		}
+		return i + 1, version4, nil
+	}
+	return 0, false, &FormatError{File: file, Offset: -1, Line: 1, What: "header", Err: fmt.Errorf("%w: empty input", ErrSyntax)}
+}
+
+// logicalLine returns line i without its "\r", joined with the lines it
+// continues onto (a value line ending with a backslash), and the index of
+// the line after it. The parts are collected, then joined once: linear in
+// the input.
+func logicalLine(lines []string, i int) (string, int) {
+	line := strings.TrimRight(lines[i], "\r")
+	i++
+	if !cont(line) || strings.HasPrefix(strings.TrimSpace(line), "[") || i >= len(lines) {
+		return line, i
+	}
+	parts := []string{strings.TrimSuffix(strings.TrimRight(line, " \t"), `\`)}
+	for i < len(lines) {
+		next := strings.TrimSpace(strings.TrimRight(lines[i], "\r"))
+		i++
+		if !cont(next) {
+			parts = append(parts, next)
+			break
+		}
+		parts = append(parts, strings.TrimSuffix(next, `\`))
+	}
+	return strings.Join(parts, ""), i
 }
 
 // cont reports whether a .reg line continues on the next one.
@@ -134,6 +109,47 @@ type regParser struct {
 	e        *Export
 	ansi     encoding.Encoding
 	version4 bool
+	cur      *exportKey // the key the value lines apply to
+	skip     bool       // inside a deleted, outside-limit or bad key section
+}
+
+// line applies logical line n (trimmed text t): a comment, a key line or
+// a value line of the current key.
+func (p *regParser) line(n int, t string) {
+	switch {
+	case t == "" || strings.HasPrefix(t, ";"):
+	case strings.HasPrefix(t, "["):
+		p.cur, p.skip = p.key(n, t)
+	case p.skip:
+	case p.cur == nil:
+		p.e.problem(n, "value line", fmt.Errorf("%w: value before any [key]", ErrSyntax))
+	default:
+		if err := p.value(p.cur, t); err != nil {
+			p.e.problem(n, "value line", err)
+		}
+	}
+}
+
+// key applies key line n ([path] or [-path]) and returns the key its
+// value lines apply to, and whether they are skipped (a deleted key, a
+// bad line, or a key outside the limits).
+func (p *regParser) key(n int, t string) (*exportKey, bool) {
+	end := strings.LastIndex(t, "]")
+	if end < 1 {
+		p.e.problem(n, "key line", fmt.Errorf("%w: no closing ]", ErrSyntax))
+		return nil, true
+	}
+	path := t[1:end]
+	if strings.HasPrefix(path, "-") {
+		p.e.remove(path[1:])
+		return nil, true
+	}
+	if len(splitPath(path)) == 0 {
+		p.e.problem(n, "key line", fmt.Errorf("%w: empty key path", ErrSyntax))
+		return nil, true
+	}
+	cur := p.e.ensure(path, n)
+	return cur, cur == nil
 }
 
 // value parses one logical value line and applies it to k.
