@@ -263,21 +263,9 @@ func (f *File) runBatches(ctx context.Context, o ScanOptions, filter *nameFilter
 		wg.Wait()
 	}()
 	wg.Add(1)
-	go func() { // dispatcher: at most InFlight batches between read and emit
+	go func() {
 		defer wg.Done()
-		defer close(jobs)
-		for b := 0; b < nb; b++ {
-			select {
-			case sem <- struct{}{}:
-			case <-stop:
-				return
-			}
-			select {
-			case jobs <- b:
-			case <-stop:
-				return
-			}
-		}
+		dispatch(nb, sem, jobs, stop)
 	}()
 	for w := 0; w < workers; w++ {
 		wg.Add(1)
@@ -294,7 +282,34 @@ func (f *File) runBatches(ctx context.Context, o ScanOptions, filter *nameFilter
 			}
 		}()
 	}
-	pending := make(map[int]*batchResult, o.InFlight)
+	return emitInOrder(ctx, nb, out, sem, emit)
+}
+
+// dispatch sends the batch indexes 0..nb-1 to jobs, at most InFlight
+// (sem's capacity) batches between read and emit, until stop is closed;
+// it closes jobs.
+func dispatch(nb int, sem chan<- struct{}, jobs chan<- int, stop <-chan struct{}) {
+	defer close(jobs)
+	for b := 0; b < nb; b++ {
+		select {
+		case sem <- struct{}{}:
+		case <-stop:
+			return
+		}
+		select {
+		case jobs <- b:
+		case <-stop:
+			return
+		}
+	}
+}
+
+// emitInOrder receives the nb batch results from out in any order and
+// emits them in batch order, freeing a sem slot for each. It stops at
+// the first cancelled batch (its error), when emit returns false (nil),
+// or when ctx is done (its error).
+func emitInOrder(ctx context.Context, nb int, out <-chan *batchResult, sem <-chan struct{}, emit func(*batch) bool) error {
+	pending := make(map[int]*batchResult, cap(sem))
 	for next := 0; next < nb; {
 		if err := ctx.Err(); err != nil {
 			return err

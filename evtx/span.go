@@ -195,27 +195,20 @@ func (s *spanner) chunk(i int, off int64, data []byte) {
 // same positions are records, damaged regions, or the end of the walk.
 func (s *spanner) records(i int, off int64, data []byte) {
 	le := binary.LittleEndian
-	ch := parseChunkHeader(data)
-	fso := len(data)
-	if v := int64(ch.freeSpaceOff); v >= chunkHeaderSize && v <= int64(len(data)) {
-		fso = int(v)
-	}
+	fso := recordsEnd(data)
 	// Records are decoded from the chunk's first one on, in order and
 	// without gaps, as Records decodes them, so the decoder's template
 	// cache is the one the full decode has at each of them.
-	started := false
-	tries := 0
+	c := spanChunk{i: i, off: off, data: data}
 	if !s.sample[i] {
-		tries = spanSampleTries
+		c.tries = spanSampleTries
 	}
 	done := 0
 	var lastID uint64
 	for pos := chunkHeaderSize; len(data)-pos >= recordHeader; {
 		size, ok := recordAt(data, pos)
-		if pos >= fso {
-			if !ok || lastID == 0 || le.Uint64(data[pos+8:]) != lastID+1 {
-				return
-			}
+		if pos >= fso && (!ok || lastID == 0 || le.Uint64(data[pos+8:]) != lastID+1) {
+			return
 		}
 		partial := false
 		if !ok {
@@ -229,79 +222,98 @@ func (s *spanner) records(i int, off int64, data []byte) {
 				// (Record.Partial, or one failed record) and walks the
 				// rest of the region after it.
 				size, partial = ps, true
+			} else {
+				if !s.final && !allZero(data[pos:end]) {
+					s.span.Damaged++
+				}
+				if next < 0 {
+					return
+				}
+				pos = next
+				continue
 			}
-		}
-		if !ok && !partial {
-			next := nextRecord(data[:fso], pos+1)
-			end := next
-			if next < 0 {
-				end = fso
-			}
-			if !s.final && !allZero(data[pos:end]) {
-				s.span.Damaged++
-			}
-			if next < 0 {
-				return
-			}
-			pos = next
-			continue
 		}
 		lastID = le.Uint64(data[pos+8:])
 		if !partial && done >= s.f.opts.MaxRecordsPerChunk {
-			// Records counts every well-formed header from here to the
-			// chunk's end (slack included) as attempted and failed.
-			for p := pos; ; {
-				j := nextRecord(data, p)
-				if j < 0 {
-					break
-				}
-				sz, _ := recordAt(data, j)
-				s.span.Records++
-				p = j + sz
-			}
+			s.countRest(data, pos)
 			return
 		}
 		done++
-		if s.final {
-			if !started {
-				s.dec.startChunk(i, off, data)
-				started = true
-			}
-			s.probe(pos, size, false, partial)
-			if pos >= s.newestPos {
-				return
-			}
-			pos += size
-			continue
-		}
-		if id := le.Uint64(data[pos+8:]); s.newestChunk < 0 || id > s.newestID {
-			s.newestID, s.newestChunk, s.newestPos = id, i, pos
-		}
-		s.span.Records++
-		if t := filetime(int64(le.Uint64(data[pos+16:]))); !t.IsZero() {
-			if s.span.First.IsZero() || t.Before(s.span.First) {
-				s.span.First = t
-			}
-			if t.After(s.span.Last) {
-				s.span.Last = t
-			}
-		}
-		first := !s.span.Decoded && s.probes < spanProbes
-		if first || tries < spanSampleTries {
-			if !started {
-				s.dec.startChunk(i, off, data)
-				started = true
-			}
-			if first {
-				s.probes++
-			}
-			tries++
-			if s.probe(pos, size, first, partial) {
-				tries = spanSampleTries // this chunk is sampled
-			}
+		if s.visit(&c, pos, size, partial) {
+			return
 		}
 		pos += size
 	}
+}
+
+// spanChunk is the state of records' walk through one chunk.
+type spanChunk struct {
+	i       int
+	off     int64
+	data    []byte
+	started bool // the decoder is at this chunk
+	tries   int  // records probed to sample this chunk
+}
+
+// start moves the decoder to the chunk, once.
+func (s *spanner) start(c *spanChunk) {
+	if !c.started {
+		s.dec.startChunk(c.i, c.off, c.data)
+		c.started = true
+	}
+}
+
+// countRest counts, as Records does past MaxRecordsPerChunk, every
+// well-formed header from pos to the chunk's end (slack included) as a
+// record attempted and failed.
+func (s *spanner) countRest(data []byte, pos int) {
+	for p := pos; ; {
+		j := nextRecord(data, p)
+		if j < 0 {
+			return
+		}
+		sz, _ := recordAt(data, j)
+		s.span.Records++
+		p = j + sz
+	}
+}
+
+// visit takes the record of size bytes at pos (partial: its end is
+// damaged). In the final pass it decodes it and reports whether it is the
+// newest record, where the walk stops. Otherwise it counts the record, its
+// time and identifier, and probes it if the span still needs a first
+// decoded record or this chunk is sampled.
+func (s *spanner) visit(c *spanChunk, pos, size int, partial bool) (stop bool) {
+	if s.final {
+		s.start(c)
+		s.probe(pos, size, false, partial)
+		return pos >= s.newestPos
+	}
+	le := binary.LittleEndian
+	if id := le.Uint64(c.data[pos+8:]); s.newestChunk < 0 || id > s.newestID {
+		s.newestID, s.newestChunk, s.newestPos = id, c.i, pos
+	}
+	s.span.Records++
+	if t := filetime(int64(le.Uint64(c.data[pos+16:]))); !t.IsZero() {
+		if s.span.First.IsZero() || t.Before(s.span.First) {
+			s.span.First = t
+		}
+		if t.After(s.span.Last) {
+			s.span.Last = t
+		}
+	}
+	first := !s.span.Decoded && s.probes < spanProbes
+	if first || c.tries < spanSampleTries {
+		s.start(c)
+		if first {
+			s.probes++
+		}
+		c.tries++
+		if s.probe(pos, size, first, partial) {
+			c.tries = spanSampleTries // this chunk is sampled
+		}
+	}
+	return false
 }
 
 // probe decodes the record at pos for its channel and computer and reports

@@ -198,119 +198,140 @@ func (v *validator) token(pos int, tiFlag bool, depth int) (int, byte, error) {
 		return 0, 0, err
 	}
 	tok := v.data[pos]
+	var p int
+	var err error
 	switch tok {
 	case tokFragment:
-		if err := v.need(pos, 4); err != nil {
-			return 0, 0, err
-		}
-		p, t, err := v.token(pos+4, tiFlag, depth+1)
-		if err != nil {
-			return 0, 0, err
-		}
-		if t == tokOpenStart1 || t == tokOpenStart2 {
-			for {
-				var t2 byte
-				p, t2, err = v.token(p, tiFlag, depth+1)
-				if err != nil {
-					return 0, 0, err
-				}
-				if t2 == tokEOF {
-					break
-				}
-			}
-		}
-		return p, tok, nil
+		p, err = v.fragment(pos, tiFlag, depth)
 	case tokOpenStart1, tokOpenStart2:
-		p := pos + 1
-		if tiFlag {
-			p += 2
-		}
-		if err := v.need(p, 8); err != nil {
-			return 0, 0, err
-		}
-		nameOff := v.i32(p + 4)
-		p, err := v.nameRef(nameOff, p+8, false)
-		if err != nil {
-			return 0, 0, err
-		}
-		if tok == tokOpenStart2 {
-			if err := v.need(p, 4); err != nil {
-				return 0, 0, err
-			}
-			p += 4
-			for {
-				if err := v.need(p, 5); err != nil {
-					return 0, 0, err
-				}
-				at := v.data[p]
-				if at != tokAttr1 && at != tokAttr2 {
-					return 0, 0, v.fail(p, "attribute token 0x%02x", at)
-				}
-				aoff := v.i32(p + 1)
-				// golang-evtx ignores a failing attribute name: only bounds matter.
-				np, err := v.nameRef(aoff, p+5, true)
-				if err != nil {
-					return 0, 0, err
-				}
-				np, _, err = v.token(np, false, depth+1)
-				if err != nil {
-					return 0, 0, err
-				}
-				p = np
-				if at == tokAttr1 {
-					break
-				}
-			}
-		}
-		if err := v.need(p, 1); err != nil {
-			return 0, 0, err
-		}
-		if e := v.data[p]; e != tokCloseStart && e != tokCloseEmpty {
-			return 0, 0, v.fail(p, "bad close element token 0x%02x", e)
-		}
-		return p, tok, nil // golang-evtx steps back onto the close token
+		p, err = v.openStart(pos, tok, tiFlag, depth)
 	case tokCloseStart, tokCloseEmpty, tokEnd, tokEOF:
 		return pos + 1, tok, nil
 	case tokValue1, tokValue2:
-		if err := v.need(pos, 4); err != nil {
-			return 0, 0, err
-		}
-		if v.data[pos+1] != 0x01 {
-			return 0, 0, v.fail(pos, "value text of type 0x%02x", v.data[pos+1])
-		}
-		n := v.i16(pos + 2)
-		p := pos + 4
-		if n > 0 {
-			if err := v.need(p, 2*n); err != nil {
-				return 0, 0, err
-			}
-			p += 2 * n
-		}
-		return p, tok, nil
+		p, err = v.valueText(pos)
 	case tokCharRef:
-		if err := v.need(pos, 3); err != nil {
-			return 0, 0, err
-		}
-		return pos + 3, tok, nil
+		err = v.need(pos, 3)
+		p = pos + 3
 	case tokEntityRef1, tokEntityRef2:
-		if err := v.need(pos, 5); err != nil {
-			return 0, 0, err
+		if err = v.need(pos, 5); err == nil {
+			p, err = v.nameRef(v.i32(pos+1), pos+5, false)
 		}
-		p, err := v.nameRef(v.i32(pos+1), pos+5, false)
-		if err != nil {
-			return 0, 0, err
-		}
-		return p, tok, nil
 	case tokTemplate:
-		p, err := v.template(pos, depth+1)
+		p, err = v.template(pos, depth+1)
 		return p, tok, err
 	case tokNormalSubst, tokOptionalSubs:
-		if err := v.need(pos, 4); err != nil {
-			return 0, 0, err
-		}
-		return pos + 4, tok, nil
+		err = v.need(pos, 4)
+		p = pos + 4
+	default:
+		return 0, 0, v.fail(pos, "unknown token 0x%02x", tok)
 	}
-	return 0, 0, v.fail(pos, "unknown token 0x%02x", tok)
+	if err != nil {
+		return 0, 0, err
+	}
+	return p, tok, nil
+}
+
+// fragment checks a fragment header and the element (or token) after it,
+// with the element's content up to its end-of-fragment token.
+func (v *validator) fragment(pos int, tiFlag bool, depth int) (int, error) {
+	if err := v.need(pos, 4); err != nil {
+		return 0, err
+	}
+	p, t, err := v.token(pos+4, tiFlag, depth+1)
+	if err != nil {
+		return 0, err
+	}
+	if t != tokOpenStart1 && t != tokOpenStart2 {
+		return p, nil
+	}
+	for {
+		var t2 byte
+		p, t2, err = v.token(p, tiFlag, depth+1)
+		if err != nil || t2 == tokEOF {
+			return p, err
+		}
+	}
+}
+
+// openStart checks an open-element token: its name, its attribute list
+// (tokOpenStart2) and the close token after them, onto which it returns,
+// as golang-evtx steps back onto the close token.
+func (v *validator) openStart(pos int, tok byte, tiFlag bool, depth int) (int, error) {
+	p := pos + 1
+	if tiFlag {
+		p += 2
+	}
+	if err := v.need(p, 8); err != nil {
+		return 0, err
+	}
+	nameOff := v.i32(p + 4)
+	p, err := v.nameRef(nameOff, p+8, false)
+	if err != nil {
+		return 0, err
+	}
+	if tok == tokOpenStart2 {
+		if p, err = v.attributes(p, depth); err != nil {
+			return 0, err
+		}
+	}
+	if err := v.need(p, 1); err != nil {
+		return 0, err
+	}
+	if e := v.data[p]; e != tokCloseStart && e != tokCloseEmpty {
+		return 0, v.fail(p, "bad close element token 0x%02x", e)
+	}
+	return p, nil
+}
+
+// attributes checks an attribute list: its size, then attributes up to
+// the last one (tokAttr1), each a name and a value token.
+func (v *validator) attributes(p, depth int) (int, error) {
+	if err := v.need(p, 4); err != nil {
+		return 0, err
+	}
+	p += 4
+	for {
+		if err := v.need(p, 5); err != nil {
+			return 0, err
+		}
+		at := v.data[p]
+		if at != tokAttr1 && at != tokAttr2 {
+			return 0, v.fail(p, "attribute token 0x%02x", at)
+		}
+		aoff := v.i32(p + 1)
+		// golang-evtx ignores a failing attribute name: only bounds matter.
+		np, err := v.nameRef(aoff, p+5, true)
+		if err != nil {
+			return 0, err
+		}
+		np, _, err = v.token(np, false, depth+1)
+		if err != nil {
+			return 0, err
+		}
+		p = np
+		if at == tokAttr1 {
+			return p, nil
+		}
+	}
+}
+
+// valueText checks a value token: UTF-16 text of a given length.
+func (v *validator) valueText(pos int) (int, error) {
+	if err := v.need(pos, 4); err != nil {
+		return 0, err
+	}
+	if v.data[pos+1] != 0x01 {
+		return 0, v.fail(pos, "value text of type 0x%02x", v.data[pos+1])
+	}
+	n := v.i16(pos + 2)
+	p := pos + 4
+	if n > 0 {
+		if err := v.need(p, 2*n); err != nil {
+			return 0, err
+		}
+		p += 2 * n
+	}
+	return p, nil
 }
 
 // template checks a template instance at pos as golang-evtx's

@@ -300,11 +300,7 @@ func (f *File) records(i int, off int64, data []byte, d *decoder, yield func(Rec
 	// continue the identifier sequence: the header of the chunk Windows was
 	// writing to (a dirty log) lags behind its records. An impossible free
 	// space offset means the whole chunk is walked.
-	ch := parseChunkHeader(data)
-	fso := len(data)
-	if v := int64(ch.freeSpaceOff); v >= chunkHeaderSize && v <= int64(len(data)) {
-		fso = int(v)
-	}
+	fso := recordsEnd(data)
 	done := 0
 	var lastID uint64
 	var skip skipRun
@@ -332,10 +328,7 @@ func (f *File) records(i int, off int64, data []byte, d *decoder, yield func(Rec
 				// decode what is left, then walk the rest of the region.
 				done++
 				lastID = binary.LittleEndian.Uint64(data[pos+8:])
-				if d.chunkSpent() {
-					f.stats.RecordsAttempted++
-					skip.add(f, pos)
-				} else if !f.partial(i, off, pos, ps, recovering, d, yield) {
+				if !f.partialOrSkip(i, off, pos, ps, recovering, d, &skip, yield) {
 					return false
 				}
 				pos += ps
@@ -358,23 +351,55 @@ func (f *File) records(i int, off int64, data []byte, d *decoder, yield func(Rec
 				f.stopChunk(i, off, data, pos, ProblemRecordLimit, fmt.Sprintf("more than MaxRecordsPerChunk (%d) records", f.opts.MaxRecordsPerChunk), yield)
 		}
 		done++
-		if d.chunkSpent() {
-			// Counted, not decoded: the walk goes on so that damaged
-			// regions after this point are still reported in order.
-			skip.add(f, pos)
-		} else if rec, err := d.decode(pos, size); err != nil {
-			f.stats.RecordsFailed++
-			p := f.problem(ProblemRecordFailed, i, off+int64(pos), binary.LittleEndian.Uint64(data[pos+8:]), 1, "record", err)
-			if !f.lose(p, yield) {
-				return false
-			}
-		} else if !f.yieldRecord(rec, recovering, yield) {
+		if !f.decodeOrSkip(i, off, data, pos, size, recovering, d, &skip, yield) {
 			return false
 		}
 		pos += size
 		expect = pos
 	}
 	return f.flushSkip(i, off, &skip, yield)
+}
+
+// recordsEnd returns where a chunk's records end: its free space offset,
+// or the chunk's end when that offset is impossible.
+func recordsEnd(data []byte) int {
+	if v := int64(parseChunkHeader(data).freeSpaceOff); v >= chunkHeaderSize && v <= int64(len(data)) {
+		return int(v)
+	}
+	return len(data)
+}
+
+// decodeOrSkip decodes the whole record of size bytes at pos and yields
+// it, or its failure as a ProblemRecordFailed; once the chunk's budget is
+// spent it only adds the record to the skipped run. It returns false when
+// yield stops the walk.
+func (f *File) decodeOrSkip(i int, off int64, data []byte, pos, size int, recovering bool, d *decoder, skip *skipRun, yield func(Record, error) bool) bool {
+	if d.chunkSpent() {
+		// Counted, not decoded: the walk goes on so that damaged
+		// regions after this point are still reported in order.
+		skip.add(f, pos)
+		return true
+	}
+	rec, err := d.decode(pos, size)
+	if err != nil {
+		f.stats.RecordsFailed++
+		p := f.problem(ProblemRecordFailed, i, off+int64(pos), binary.LittleEndian.Uint64(data[pos+8:]), 1, "record", err)
+		return f.lose(p, yield)
+	}
+	return f.yieldRecord(rec, recovering, yield)
+}
+
+// partialOrSkip attempts the record at pos whose end is damaged (ps bytes
+// left) as partial does; once the chunk's budget is spent it counts the
+// record as attempted and adds it to the skipped run. It returns false
+// when yield stops the walk.
+func (f *File) partialOrSkip(i int, off int64, pos, ps int, recovering bool, d *decoder, skip *skipRun, yield func(Record, error) bool) bool {
+	if d.chunkSpent() {
+		f.stats.RecordsAttempted++
+		skip.add(f, pos)
+		return true
+	}
+	return f.partial(i, off, pos, ps, recovering, d, yield)
 }
 
 // damaged reports the damaged bytes data[pos:end] (not all zero) before the
