@@ -78,6 +78,7 @@ func TestCorpusCounts(t *testing.T) {
 	require.Len(t, corpus, len(all)+len(deeper), "every corpus file has a row")
 	for _, tc := range corpus {
 		t.Run(tc.path, func(t *testing.T) {
+			t.Parallel()
 			f, err := Open(filepath.Join("..", "testdata", "evtx", filepath.FromSlash(tc.path)), nil)
 			require.NoError(t, err)
 			defer func() { require.NoError(t, f.Close()) }()

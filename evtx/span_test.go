@@ -179,8 +179,12 @@ func TestSpanCorpus(t *testing.T) {
 	w, flags := log.Writer(), log.Flags()
 	log.SetOutput(&logged)
 	t.Cleanup(func() { log.SetOutput(w); log.SetFlags(flags) })
+	// Cleanups run last first: this check, after every parallel subtest,
+	// before the logger is restored.
+	t.Cleanup(func() { assert.Empty(t, logged.String(), "nothing printed") })
 	for name, b := range spanCorpus(t) {
 		t.Run(filepath.Base(name), func(t *testing.T) {
+			t.Parallel()
 			// Real logs: the header's written time and TimeCreated are
 			// both recorded by Windows and may differ; only the counts,
 			// channel and computer must agree.
@@ -188,7 +192,6 @@ func TestSpanCorpus(t *testing.T) {
 			assert.Positive(t, s.Records)
 		})
 	}
-	assert.Empty(t, logged.String(), "nothing printed")
 }
 
 // spanEvent is a writer event of record i: layouts, providers, channels and
@@ -223,7 +226,9 @@ func spanLog(t *testing.T, n int, opts evtxwriter.Options, seed int64) []byte {
 }
 
 func TestSpanGenerated(t *testing.T) {
-	manyChunks := spanLog(t, 1500, evtxwriter.Options{}, 1)
+	// 1000 records fill 5 chunks: enough for damage in chunks 0, 1, 2 and
+	// the last, and for cuts inside the last chunk and chunk 1's header.
+	manyChunks := spanLog(t, 1000, evtxwriter.Options{}, 1)
 	f, err := FromBytes(manyChunks, nil)
 	require.NoError(t, err)
 	require.Greater(t, f.slots(), 3, "the test needs several chunks")
@@ -297,6 +302,7 @@ func TestSpanGenerated(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
 			s := checkSpan(t, tc.b, true)
 			assert.Equal(t, tc.wantDecoded, s.Decoded)
 			if tc.wantDecoded {
@@ -539,6 +545,7 @@ func TestSpanMixed(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
 			s := checkSpan(t, tc.b, true)
 			assert.Equal(t, tc.channels, s.Channels)
 			assert.Equal(t, tc.computers, s.Computers)
