@@ -246,6 +246,7 @@ func TestReplayRegipy(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel() // independent hives, each read on its own
 			base := readTestFile(t, "regipy/"+tc.hive)
 			logs := regipyLogs(t, tc.logs...)
 			total := 0

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -148,24 +149,30 @@ func TestFastPathMatchesSequential(t *testing.T) {
 		}))
 	}
 	require.GreaterOrEqual(t, len(logs), 19, "17 corpus logs and the sample's two")
-	icEvents := 0
+	var icEvents atomic.Int64
 	// -ic alone decodes only the chunks naming a catalogue provider;
 	// -summary (alone or with -ic) decodes every chunk, so -ic -summary
-	// covers the summary path.
-	for _, flags := range [][]string{{"-ic"}, {"-ic", "-summary"}} {
-		for _, p := range logs {
-			var fast, seq, fastErr, seqErr bytes.Buffer
-			fastStatus := run(context.Background(), append(append([]string{}, flags...), p), &fast, &fastErr)
-			seqStatus := run(context.Background(), append(append([]string{"-sequential"}, flags...), p), &seq, &seqErr)
-			assert.Equal(t, seqStatus, fastStatus, "%v %s", flags, p)
-			assert.Equal(t, seqErr.String(), fastErr.String(), "%v %s", flags, p)
-			require.Equal(t, seq.String(), fast.String(), "%v %s", flags, p)
-			if len(flags) == 1 && flags[0] == "-ic" {
-				icEvents += strings.Count(fast.String(), "\n")
+	// covers the summary path. The logs are independent: run in parallel
+	// (the group returns when they are all done).
+	t.Run("logs", func(t *testing.T) {
+		for _, flags := range [][]string{{"-ic"}, {"-ic", "-summary"}} {
+			for _, p := range logs {
+				t.Run(strings.Join(flags, " ")+" "+filepath.Base(p), func(t *testing.T) {
+					t.Parallel()
+					var fast, seq, fastErr, seqErr bytes.Buffer
+					fastStatus := run(context.Background(), append(append([]string{}, flags...), p), &fast, &fastErr)
+					seqStatus := run(context.Background(), append(append([]string{"-sequential"}, flags...), p), &seq, &seqErr)
+					assert.Equal(t, seqStatus, fastStatus, "%v %s", flags, p)
+					assert.Equal(t, seqErr.String(), fastErr.String(), "%v %s", flags, p)
+					require.Equal(t, seq.String(), fast.String(), "%v %s", flags, p)
+					if len(flags) == 1 && flags[0] == "-ic" {
+						icEvents.Add(int64(strings.Count(fast.String(), "\n")))
+					}
+				})
 			}
 		}
-	}
-	assert.Positive(t, icEvents, "the corpus and the sample hold IC events")
+	})
+	assert.Positive(t, icEvents.Load(), "the corpus and the sample hold IC events")
 }
 
 // TestFlags: flags before, between and after the files, "--" and -version.
