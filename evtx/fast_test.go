@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -26,18 +27,68 @@ func fullIC(t testing.TB, f *File) ([]ICEvent, Stats) {
 // fullICFor is fullIC with ExtractICFor and a selection.
 func fullICFor(t testing.TB, f *File, sel []EventKey) ([]ICEvent, Stats) {
 	t.Helper()
-	var evs []ICEvent
+	return passOf(f).icFor(t, sel)
+}
+
+// recordPass is what one Records pass over a File yields, in order, and
+// the File's Stats after it.
+type recordPass struct {
+	items []passItem
+	stats Stats
+}
+
+type passItem struct {
+	rec Record
+	err error
+}
+
+// passOf runs Records on f.
+func passOf(f *File) *recordPass {
+	p := &recordPass{}
 	for r, err := range f.Records(context.Background()) {
-		if err != nil {
+		p.items = append(p.items, passItem{r, err})
+	}
+	p.stats = f.Stats()
+	return p
+}
+
+// icFor is fullICFor on the pass: every error a *FormatError, the IC
+// events of the records ExtractICFor selects.
+func (p *recordPass) icFor(t testing.TB, sel []EventKey) ([]ICEvent, Stats) {
+	t.Helper()
+	var evs []ICEvent
+	for _, it := range p.items {
+		if it.err != nil {
 			var fe *FormatError
-			require.ErrorAs(t, err, &fe)
+			require.ErrorAs(t, it.err, &fe)
 			continue
 		}
-		if ev, ok := ExtractICFor(r, sel); ok {
+		if ev, ok := ExtractICFor(it.rec, sel); ok {
 			evs = append(evs, ev)
 		}
 	}
-	return evs, f.Stats()
+	return evs, p.stats
+}
+
+// corpusPasses holds one Records pass per corpus file, shared by
+// TestScanICCorpus and TestSpanCorpus (which clears it): the corpus is
+// decoded once for both references.
+var corpusPasses sync.Map // path -> func() *recordPass
+
+// corpusPass returns the Records pass over corpus file path (contents b),
+// decoding it on first use.
+func corpusPass(t testing.TB, path string, b []byte) *recordPass {
+	t.Helper()
+	v, _ := corpusPasses.LoadOrStore(path, sync.OnceValues(func() (*recordPass, error) {
+		f, err := FromBytes(b, &Options{Name: "x.evtx"})
+		if err != nil {
+			return nil, err
+		}
+		return passOf(f), nil
+	}))
+	p, err := v.(func() (*recordPass, error))()
+	require.NoError(t, err)
+	return p
 }
 
 // problemKey is what two problems must share to be the same.
@@ -95,9 +146,19 @@ var scanConfigs = []struct {
 // full decode: kept to the smaller inputs so that go test stays fast).
 func checkEquivalent(t *testing.T, b []byte, thorough bool) []ICEvent {
 	t.Helper()
+	return checkEquivalentWith(t, b, nil, thorough)
+}
+
+// checkEquivalentWith is checkEquivalent with the full decode of b given
+// (nil: decoded here).
+func checkEquivalentWith(t *testing.T, b []byte, ref *recordPass, thorough bool) []ICEvent {
+	t.Helper()
 	f, err := FromBytes(b, &Options{Name: "x.evtx"})
 	require.NoError(t, err)
-	want, full := fullIC(t, f)
+	if ref == nil {
+		ref = passOf(f)
+	}
+	want, full := ref.icFor(t, nil)
 	skip := filteredChunks(b)
 	var wantProblems []Problem
 	for _, p := range full.Problems {
@@ -200,7 +261,7 @@ func TestScanICCorpus(t *testing.T) {
 			if raceEnabled && len(b) > 70000 {
 				t.Skip("large corpus files are checked without -race")
 			}
-			checkEquivalent(t, b, len(b) <= 70000)
+			checkEquivalentWith(t, b, corpusPass(t, p, b), len(b) <= 70000)
 		})
 	}
 }
