@@ -323,7 +323,9 @@ func realNames(names []string) []string {
 }
 
 // Cancelling a walk through large nested archives returns within a
-// second.
+// second, with the context's error: the scan was still walking when
+// cancelled (64 MiB of nested archives take about 130 ms to scan on an
+// idle 2-core machine, six times the 20 ms the test waits).
 func TestCancelNested(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds 64 MiB of nested archives")
@@ -337,14 +339,17 @@ func TestCancelNested(t *testing.T) {
 		done <- err
 	}()
 	time.Sleep(20 * time.Millisecond)
+	select {
+	case err := <-done:
+		t.Fatalf("the scan ended before the cancel (err %v): the input is too small to prove the bound", err)
+	default:
+	}
 	start := time.Now()
 	cancel()
 	select {
 	case err := <-done:
 		assert.Less(t, time.Since(start), time.Second)
-		if err != nil {
-			assert.ErrorIs(t, err, context.Canceled)
-		}
+		assert.ErrorIs(t, err, context.Canceled, "cancelled mid-walk")
 	case <-time.After(5 * time.Second):
 		t.Fatal("scan did not return after cancel")
 	}
