@@ -336,7 +336,10 @@ func FromBytes(ctx context.Context, base []byte, logs []LogFile, opts *Options) 
 // and Problems), then replays the given logs when it is dirty. The hive is
 // read once into a buffer that replay then updates in place, sized for the
 // growth the logs allow, so no copy is made; runs of zero bytes (a sparse
-// file) are not copied, so they cost no resident memory. A size over
+// file) are not copied, so they usually cost no resident memory (not
+// always: when the Go runtime hands back memory freed earlier in the
+// process, it zeroes the whole buffer, which makes it resident; the cost
+// is then the hive's size, as MemoryBudget-style limits assume). A size over
 // MaxHiveSize fails with ErrTooLarge without reading; fewer bytes than size
 // is a truncated hive. ctx is checked between 1 MiB chunks.
 func FromReader(ctx context.Context, name string, r io.Reader, size int64, logs []LogFile, opts *Options) (*Hive, error) {

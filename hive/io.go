@@ -64,10 +64,16 @@ const imageChunk = 1 << 20
 
 // readImage reads up to size bytes of r into a new buffer of capacity
 // size+extra. Chunks that are all zero are not copied: the fresh buffer
-// already holds zeros, and its untouched pages cost no resident memory,
-// so a sparse hive costs what it holds. Fewer bytes than size give a
-// shorter buffer (a truncated hive, reported by the reader).
+// already holds zeros, and its untouched pages cost no resident memory
+// when the runtime takes them fresh from the OS, so a sparse hive usually
+// costs what it holds (memory the runtime reuses is zeroed, and resident,
+// whatever the file holds). Fewer bytes than size give a shorter buffer (a
+// truncated hive, reported by the reader). ctx is checked before the
+// buffer is allocated and between chunks.
 func readImage(ctx context.Context, r io.Reader, size, extra int64) ([]byte, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	buf := make([]byte, size, size+max(extra, 0))
 	scratch := make([]byte, min(size, imageChunk))
 	var n int64
