@@ -271,8 +271,8 @@ func TestProblemKindNames(t *testing.T) {
 	assert.False(t, ProblemRecordFailed.Warning())
 	assert.Equal(t, "problem(42)", ProblemKind(42).String())
 	fe := &FormatError{File: "a.evtx", Chunk: 2, Offset: 0x21000, RecordID: 7, What: "record", Err: ErrCorrupt}
-	assert.Equal(t, "evtx: a.evtx: chunk 2 offset 0x21000 record 7 record: corrupt", fe.Error())
-	assert.Equal(t, "chunk 2 offset 0x21000 record 7 record: corrupt", fe.Detail())
+	assert.Equal(t, "evtx: a.evtx: chunk 2 offset 0x21000 record 7: corrupt", fe.Error())
+	assert.Equal(t, "chunk 2 offset 0x21000 record 7: corrupt", fe.Detail())
 	bare := &FormatError{Chunk: -1, Offset: -1, Err: fmt.Errorf("%w: 3 regions", ErrCorrupt)}
 	assert.Equal(t, "evtx: corrupt: 3 regions", bare.Error(), "the package named once")
 	assert.ErrorIs(t, fe, ErrCorrupt)
@@ -419,5 +419,5 @@ func TestDecodeErrorText(t *testing.T) {
 	assert.ErrorIs(t, err, ErrDecode)
 	assert.ErrorIs(t, err, errBudget)
 	fe := &FormatError{File: "a.evtx", Chunk: 0, Offset: 0x1200, RecordID: 1, What: "record", Err: err}
-	assert.Equal(t, "chunk 0 offset 0x1200 record 1 record: cannot decode record: decode budget exhausted (looping or nested too deep): 5 bytes", fe.Detail())
+	assert.Equal(t, "chunk 0 offset 0x1200 record 1: cannot decode record: decode budget exhausted (looping or nested too deep): 5 bytes", fe.Detail())
 }

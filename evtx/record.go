@@ -371,7 +371,9 @@ func (e *FormatError) Detail() string {
 	if e.RecordID != 0 {
 		parts = append(parts, fmt.Sprintf("record %d", e.RecordID))
 	}
-	if e.What != "" {
+	// "record 3 record" says record twice: the record number already
+	// names what was read.
+	if e.What != "" && (e.What != "record" || e.RecordID == 0) {
 		parts = append(parts, e.What)
 	}
 	// The sentinels say "evtx: ..." for a caller that meets them alone;
