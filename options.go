@@ -5,6 +5,7 @@ import (
 	"github.com/hvic/hvic/hive"
 	"github.com/hvic/hvic/kb"
 	"runtime/debug"
+	"strings"
 )
 
 // Defaults of Options.
@@ -39,7 +40,7 @@ type Options struct {
 	// Table is the rule table to evaluate with (default kb.Default()).
 	Table *kb.Table
 	// Tool and ToolVersion name the program in Result.Run (default "hvic"
-	// and this module's version from the build information, "devel" when
+	// and this module's version from the build information, "0.0.0-devel" when
 	// there is none). A command built on hvic names itself here.
 	Tool, ToolVersion string
 	// Inputs name the collection in Result.Run when Scan is given an
@@ -203,11 +204,12 @@ const modulePath = "github.com/hvic/hvic"
 
 // moduleVersion is this module's version as the running binary records it:
 // the main module's when hvic is the main module, the dependency's
-// otherwise; "devel" for a source build with none.
+// otherwise, without Go's leading "v" (as SARIF wants a version that
+// starts with a number); "0.0.0-devel" for a source build with none.
 func moduleVersion() string {
 	bi, ok := debug.ReadBuildInfo()
 	if !ok {
-		return "devel"
+		return "0.0.0-devel"
 	}
 	m := &bi.Main
 	if m.Path != modulePath {
@@ -220,7 +222,7 @@ func moduleVersion() string {
 		}
 	}
 	if m == nil || m.Version == "" || m.Version == "(devel)" {
-		return "devel"
+		return "0.0.0-devel"
 	}
-	return m.Version
+	return strings.TrimPrefix(m.Version, "v")
 }

@@ -36,7 +36,7 @@ func TestHeaderAndFooter(t *testing.T) {
 				out := html.UnescapeString(buf.String())
 				status := strings.Index(out, map[string]string{"en": "Status", "ja": "状態"}[lang])
 				require.Positive(t, status)
-				for _, want := range []string{"2026-12-05T09:30:00Z", "testdata/sample", "iccheck devel", res.Run.Rules} {
+				for _, want := range []string{"2026-12-05T09:30:00Z", "testdata/sample", "iccheck 0.0.0-devel", res.Run.Rules} {
 					first := strings.Index(out, want)
 					require.GreaterOrEqual(t, first, 0, want)
 					assert.Less(t, first, status, "%q is in the header", want)
@@ -46,8 +46,8 @@ func TestHeaderAndFooter(t *testing.T) {
 				}
 
 				buf.Reset()
-				require.NoError(t, report.Render(&buf, f, res, &report.Options{Lang: lang, ToolVersion: "v9.9.9"}))
-				assert.Contains(t, buf.String(), "iccheck v9.9.9")
+				require.NoError(t, report.Render(&buf, f, res, &report.Options{Lang: lang, ToolVersion: "9.9.9"}))
+				assert.Contains(t, buf.String(), "iccheck 9.9.9")
 				assert.NotContains(t, buf.String(), "devel")
 
 				buf.Reset()

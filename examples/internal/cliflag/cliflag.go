@@ -65,20 +65,27 @@ func Version() string {
 	return VersionOf(bi)
 }
 
-// VersionOf is the version string of a build: the main module's version
-// (a release tag, or the pseudo-version go build derives from the VCS),
-// or "devel" for a source build without one; then, when the build
-// recorded a VCS revision that the version does not already name, "+"
-// and the revision's first 12 hex digits, and "-dirty" when the work tree
-// had uncommitted changes (a pseudo-version carries "+dirty" itself).
-// A nil bi (no build information) gives "devel".
+// VersionOf is the version string of a build, in one form wherever the
+// tool names itself (-version, JSON run.tool_version, SARIF
+// driver.version, report headers and footers): the main module's version
+// (a release tag, or the pseudo-version go build derives from the VCS)
+// without Go's leading "v", or "0.0.0-devel" for a source build without
+// one, so that it always starts with a number as SARIF consumers expect;
+// then, when the build recorded a VCS revision that the version does not
+// already name, "+" and the revision's first 12 hex digits, and "-dirty"
+// when the work tree had uncommitted changes (a pseudo-version carries
+// "+dirty" itself). A nil bi (no build information) gives "0.0.0-devel".
 func VersionOf(bi *debug.BuildInfo) string {
+	const devel = "0.0.0-devel"
 	if bi == nil {
-		return "devel"
+		return devel
 	}
 	v := bi.Main.Version
 	if v == "" || v == "(devel)" {
-		v = "devel"
+		v = devel
+	}
+	if len(v) > 1 && v[0] == 'v' && v[1] >= '0' && v[1] <= '9' {
+		v = v[1:]
 	}
 	var rev string
 	dirty := false
