@@ -133,17 +133,30 @@ func (e *evaluator) collectEvents(x *vmIndex) (byName []pending, unattributed []
 // collectViews files the hosts' VM views with a VM ID under it; those with
 // only a name are returned for attribution by name.
 func (e *evaluator) collectViews(x *vmIndex) []pending {
+	return collectHostRows(x, e.ev.VMViews,
+		func(v *VMView) (string, string) { return v.VMID, v.VMName },
+		func(vm *vmInfo, v *VMView) { vm.views = append(vm.views, v) },
+		func(v *VMView) pending { return pending{view: v, name: v.VMName, host: v.Host} })
+}
+
+// collectHostRows files host-side rows naming a VM (Get-VM views,
+// Get-VMIntegrationService rows) under the VM of their ID, with file
+// adding the row to the VM; rows with only a name are returned, made
+// pending by pend, for attribution by name. id gives a row's VM ID and
+// VM name.
+func collectHostRows[T any](x *vmIndex, rows []T, id func(*T) (vmID, vmName string),
+	file func(*vmInfo, *T), pend func(*T) pending) []pending {
 	var byName []pending
-	for i := range e.ev.VMViews {
-		v := &e.ev.VMViews[i]
-		id := NormalizeVMID(v.VMID)
+	for i := range rows {
+		r := &rows[i]
+		vmID, vmName := id(r)
 		switch {
-		case id != "":
-			vm := x.get(id)
-			vm.views = append(vm.views, v)
-			vm.addName(v.VMName)
-		case nameKey(v.VMName) != "":
-			byName = append(byName, pending{view: v, name: v.VMName, host: v.Host})
+		case NormalizeVMID(vmID) != "":
+			vm := x.get(NormalizeVMID(vmID))
+			file(vm, r)
+			vm.addName(vmName)
+		case nameKey(vmName) != "":
+			byName = append(byName, pend(r))
 		}
 	}
 	return byName

@@ -81,20 +81,10 @@ func (t *Table) ServiceNamed(name string) (s Service, unverified, ok bool) {
 // collectServices files the hosts' service views with a VM ID under it;
 // those with only a name are returned for attribution by name.
 func (e *evaluator) collectServices(x *vmIndex) []pending {
-	var byName []pending
-	for i := range e.ev.ICServices {
-		v := &e.ev.ICServices[i]
-		id := NormalizeVMID(v.VMID)
-		switch {
-		case id != "":
-			vm := x.get(id)
-			vm.services = append(vm.services, v)
-			vm.addName(v.VMName)
-		case nameKey(v.VMName) != "":
-			byName = append(byName, pending{service: v, name: v.VMName, host: v.Host})
-		}
-	}
-	return byName
+	return collectHostRows(x, e.ev.ICServices,
+		func(v *ICServiceView) (string, string) { return v.VMID, v.VMName },
+		func(vm *vmInfo, v *ICServiceView) { vm.services = append(vm.services, v) },
+		func(v *ICServiceView) pending { return pending{service: v, name: v.VMName, host: v.Host} })
 }
 
 // useServices reads the host's Get-VMIntegrationService rows of the VM,
