@@ -158,28 +158,46 @@ func addCoverage(ev *kb.Evidence, out *fileOut, nm *namer) {
 // addViews adds a Get-VM file's VMs; a listing without ComputerName is
 // the host's its folder names, a guess said in a problem.
 func addViews(ev *kb.Evidence, out *fileOut, nm *namer) {
-	warned := false
+	hosts := listingHosts{out: out, nm: nm, what: "Get-VM"}
 	for _, v := range out.views {
-		if v.Host == "" {
-			name, guessed := nm.hostFor(out.dir)
-			if name == "" {
-				if !warned {
-					out.problems = append(out.problems, problem(out.info.Path, SeverityWarning, result.CodeHostUnnamed, "",
-						because(ErrDamaged, fmt.Errorf("the Get-VM output has no ComputerName column and no host could be told from its place in the collection"))))
-					warned = true
-				}
-			} else if guessed && !warned {
-				out.problems = append(out.problems, problem(out.info.Path, SeverityWarning, result.CodeHostGuessed, "",
-					because(ErrGuessed, fmt.Errorf("the Get-VM output has no ComputerName column: its VMs are taken to be %s's, from the folder", name))))
-				warned = true
-			}
-			v.Host = name
-		}
-		if out.info.Host == "" {
-			out.info.Host = v.Host
-		}
+		v.Host = hosts.fill(v.Host)
 		ev.VMViews = append(ev.VMViews, v)
 	}
+}
+
+// listingHosts names the host of a host-side listing's rows (Get-VM,
+// Get-VMIntegrationService): a row's own ComputerName, else the host the
+// file's folder names, which is a guess said once per file in a problem
+// (host-guessed), or none, also said once (host-unnamed).
+type listingHosts struct {
+	out    *fileOut
+	nm     *namer
+	what   string // the listing's command, for the problem text
+	warned bool
+}
+
+// fill returns the host of a row whose ComputerName is host, and makes it
+// the file's host when the file has none yet.
+func (h *listingHosts) fill(host string) string {
+	if host == "" {
+		name, guessed := h.nm.hostFor(h.out.dir)
+		switch {
+		case h.warned:
+		case name == "":
+			h.out.problems = append(h.out.problems, problem(h.out.info.Path, SeverityWarning, result.CodeHostUnnamed, "",
+				because(ErrDamaged, fmt.Errorf("the %s output has no ComputerName column and no host could be told from its place in the collection", h.what))))
+			h.warned = true
+		case guessed:
+			h.out.problems = append(h.out.problems, problem(h.out.info.Path, SeverityWarning, result.CodeHostGuessed, "",
+				because(ErrGuessed, fmt.Errorf("the %s output has no ComputerName column: its VMs are taken to be %s's, from the folder", h.what, name))))
+			h.warned = true
+		}
+		host = name
+	}
+	if h.out.info.Host == "" {
+		h.out.info.Host = host
+	}
+	return host
 }
 
 func hasErrors(ps []Problem) bool {

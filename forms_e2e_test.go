@@ -1,6 +1,7 @@
 package hvic_test
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -137,6 +138,44 @@ func TestScanGetVMHost(t *testing.T) {
 			db := vmNamed(t, res, "db01")
 			assert.Equal(t, tt.wantHost, db.Host)
 			assert.NotEmpty(t, db.RuleID)
+		})
+	}
+}
+
+// TestScanServicesHost: a Get-VMIntegrationService listing without
+// ComputerName is named like a Get-VM one: the host the collection
+// singles out, said once as a guess (ErrGuessed, not damage), or no host,
+// said once.
+func TestScanServicesHost(t *testing.T) {
+	services, err := os.ReadFile(filepath.Join("testdata", "forms", "vmis.csv"))
+	require.NoError(t, err)
+	guest := fixture(t, adviceData, "guest-reg-query.txt")
+	tests := []struct {
+		name     string
+		c        collection
+		wantHost string
+		wantCode string
+	}{
+		{"the only host known", collection{"case-123/vmis.csv": services, "web01/web01-vm.txt": guest}, "HV01.contoso.local", "host-guessed"},
+		{"no host known", collection{"vmis.csv": services}, "", "host-unnamed"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res := scanCollection(t, tt.c, nil)
+			require.NotEmpty(t, res.Evidence.ICServices)
+			for _, s := range res.Evidence.ICServices {
+				assert.Equal(t, tt.wantHost, s.Host, s.VMName)
+			}
+			var got []hvic.Problem
+			for _, p := range res.Problems {
+				if strings.HasSuffix(p.File, "vmis.csv") {
+					got = append(got, p)
+				}
+			}
+			require.Len(t, got, 1)
+			assert.Equal(t, tt.wantCode, got[0].Code.String())
+			assert.Equal(t, tt.wantCode == "host-guessed", errors.Is(got[0].Err, hvic.ErrGuessed))
+			assert.Equal(t, tt.wantCode == "host-unnamed", errors.Is(got[0].Err, hvic.ErrDamaged))
 		})
 	}
 }

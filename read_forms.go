@@ -167,29 +167,9 @@ func lineError(line int, what string) error {
 // addServices adds a Get-VMIntegrationService file's rows; a listing
 // without ComputerName is the host's its folder names, as for Get-VM.
 func addServices(ev *kb.Evidence, out *fileOut, nm *namer) {
-	if len(out.services) == 0 {
-		return
-	}
-	name, guessed := nm.hostFor(out.dir)
-	warned := false
+	hosts := listingHosts{out: out, nm: nm, what: "Get-VMIntegrationService"}
 	for _, s := range out.services {
-		if s.Host == "" {
-			if !warned {
-				switch {
-				case name == "":
-					out.problems = append(out.problems, problem(out.info.Path, SeverityWarning, result.CodeHostUnnamed, "",
-						because(ErrDamaged, fmt.Errorf("the Get-VMIntegrationService output has no ComputerName column and no host could be told from its place in the collection"))))
-				case guessed:
-					out.problems = append(out.problems, problem(out.info.Path, SeverityWarning, result.CodeHostGuessed, "",
-						because(ErrDamaged, fmt.Errorf("the Get-VMIntegrationService output has no ComputerName column: its VMs are taken to be %s's, from the folder", name))))
-				}
-				warned = true
-			}
-			s.Host = name
-		}
-		if out.info.Host == "" {
-			out.info.Host = s.Host
-		}
+		s.Host = hosts.fill(s.Host)
 		ev.ICServices = append(ev.ICServices, s)
 	}
 }
