@@ -122,7 +122,11 @@ func markdownVM(bw *bufio.Writer, v *view, vm *vmView) {
 		fmt.Fprintf(bw, "- %s: %s\n", tr(l, "col.id"), mdCode(vm.id))
 	}
 	fmt.Fprintf(bw, "- %s: %s\n", tr(l, "col.host"), mdEscape(vm.hostLabel))
-	fmt.Fprintf(bw, "- %s: %s → %s: %s\n", tr(l, "col.hostic"), mdCode(vm.hostIC), tr(l, "col.guestic"), mdEscape(v.guestICText(vm)))
+	guest := mdCode(vm.guestIC)
+	if vm.replayed {
+		guest += " (" + mdEscape(tr(l, "replayed")) + ")"
+	}
+	fmt.Fprintf(bw, "- %s: %s → %s: %s\n", tr(l, "col.hostic"), mdCode(vm.hostIC), tr(l, "col.guestic"), guest)
 	if os := vm.a.GuestOS.Name; os != "" {
 		fmt.Fprintf(bw, "- %s: %s\n", tr(l, "guest.os"), mdEscape(os))
 	}
