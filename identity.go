@@ -48,8 +48,12 @@ func attributeBare(res *Result) {
 				because(ErrGuessed, fmt.Errorf("the export names no VM: taken to be %q, the VM known from host evidence whose name is in its file or folder name", g.VMName))))
 			continue
 		}
+		why := "no VM known from host evidence"
+		if len(match) > 1 {
+			why = fmt.Sprintf("%d VMs known from host evidence, so none is chosen", len(match))
+		}
 		addLateProblem(res, problem(file, SeverityWarning, result.CodeGuestUnattributed, "",
-			because(ErrDamaged, fmt.Errorf("the export names no VM and its file or folder name matches %d VMs known from host evidence", len(match)))))
+			because(ErrDamaged, fmt.Errorf("the export names no VM and its file or folder name matches %s", why))))
 	}
 }
 
