@@ -62,7 +62,9 @@ func statusOf(anyRead bool, problems []Problem) Status {
 func assemble(set *collect.Set, outs []*fileOut, o *Options) *Result {
 	res := &Result{Table: o.Table}
 	inv := &res.Inventory
-	inv.Archives = set.Archives
+	for _, a := range set.Archives {
+		inv.Archives = append(inv.Archives, Archive{Path: a.Path, Size: a.Size})
+	}
 	inv.Bytes = set.Bytes
 
 	addSkipped(res, set)

@@ -127,6 +127,8 @@ type (
 	Role = result.Role
 	// FileInfo is one file the scan read (result.FileInfo).
 	FileInfo = result.FileInfo
+	// Archive is an archive the scan walked into (result.Archive).
+	Archive = result.Archive
 	// Skipped is a file that was not analysed (result.Skipped).
 	Skipped = result.Skipped
 	// Host is one Hyper-V host seen in the collection (result.Host).

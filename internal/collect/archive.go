@@ -160,6 +160,9 @@ func (w *walker) walkCompressed(ra io.ReaderAt, size int64, disp string, depth i
 		w.skip(disp, size, ReasonUnreadable, errText(err), true)
 		return
 	}
+	// The walk lists the stream at the size of its copy; it is the
+	// stream's own size that Set.Archives gives.
+	defer w.archiveSize(len(w.set.Archives), disp, size)
 	if archiveFormat(head) == formatTar {
 		w.walkTar(lz, n, disp, depth)
 		return
@@ -170,6 +173,14 @@ func (w *walker) walkCompressed(ra io.ReaderAt, size int64, disp string, depth i
 	e := entry{name: innerName(disp, format), csize: uint64(n), usize: uint64(n), dataOff: 0, open: sectionOpener(lz, 0, n)}
 	e.raw = e.name
 	w.walkEntries(lz, n, disp, depth, []entry{e}, 1)
+}
+
+// archiveSize sets the size of the archive at Set.Archives[i] when it is
+// disp (walkEntries lists an archive first, before those inside it).
+func (w *walker) archiveSize(i int, disp string, size int64) {
+	if i < len(w.set.Archives) && w.set.Archives[i].Path == disp {
+		w.set.Archives[i].Size = size
+	}
 }
 
 // innerName is the name of a compressed stream's content: the stream's

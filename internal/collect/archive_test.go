@@ -210,6 +210,33 @@ func TestWalkArchiveNesting(t *testing.T) {
 	}
 }
 
+// TestWalkArchiveSizes: Set.Archives gives each archive walked into at its
+// own size: a compressed stream's, not its decompressed copy's (a .tar.gz
+// is one archive), and an entry's uncompressed size inside another.
+func TestWalkArchiveSizes(t *testing.T) {
+	evtx := []byte("ElfFile\x00deep")
+	inner := makeTar(t, tarEntry{name: "deep.evtx", data: evtx})
+	mid := gz(t, makeTar(t, tarEntry{name: "inner.tar", data: inner}))
+	outer := makeTar(t, tarEntry{name: "mid.tar.gz", data: mid})
+	chain := [][]byte{evtx} // chain[i] is gzip'd i times
+	for i := range 3 {
+		chain = append(chain, gz(t, chain[i]))
+	}
+	fsys := fstest.MapFS{"o.tar": {Data: outer}, "x.gz": {Data: chain[3]}}
+	s, err := Walk(context.Background(), fsys, nil)
+	require.NoError(t, err)
+	defer s.Close()
+	assert.Equal(t, []Archive{
+		{Path: "o.tar", Size: int64(len(outer))},
+		{Path: "o.tar!/mid.tar.gz", Size: int64(len(mid))},
+		{Path: "o.tar!/mid.tar.gz!/inner.tar", Size: int64(len(inner))},
+		{Path: "x.gz", Size: int64(len(chain[3]))},
+		{Path: "x.gz!/x", Size: int64(len(chain[2]))},
+		{Path: "x.gz!/x!/x", Size: int64(len(chain[1]))},
+	}, s.Archives)
+	assert.Equal(t, []string{"o.tar!/mid.tar.gz!/inner.tar!/deep.evtx", "x.gz!/x!/x!/x"}, paths(s.Files))
+}
+
 func TestCheckXz(t *testing.T) {
 	one := fixture(t, "auto.txt.xz")
 	require.NoError(t, checkXz(bytes.NewReader(one), int64(len(one)), maxDictBytes))

@@ -142,13 +142,21 @@ var (
 	ErrNoInput = errors.New("no input")
 )
 
+// Archive is an archive the walk descended into: its path (as Files name
+// it, "a.zip!/b.zip" for one inside another) and its size in bytes (for
+// an archive inside another, the entry's uncompressed size).
+type Archive struct {
+	Path string
+	Size int64
+}
+
 // Set is the result of a walk: the files to analyse and the ones skipped.
 // Close releases the archives and temporary files the walk keeps.
 type Set struct {
 	Files   []*File   // EVTX, hives (with their logs), .reg exports, reg query text; by path
 	Skipped []Skipped // by path
-	// Archives lists the archives descended into, by path.
-	Archives []string
+	// Archives lists the archives descended into, in walk order.
+	Archives []Archive
 	// Bytes is the total size of Files (logs included).
 	Bytes int64
 	// Refused counts the archive entries refused (unsafe name, bomb,

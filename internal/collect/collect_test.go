@@ -217,7 +217,10 @@ func TestWalkZipRefusesHostileEntries(t *testing.T) {
 	for _, sk := range s.Skipped {
 		assert.True(t, sk.Refused, sk.Path)
 	}
-	assert.Equal(t, []string{"collection.zip", "collection.zip!/nested.zip"}, s.Archives)
+	assert.Equal(t, []Archive{
+		{Path: "collection.zip", Size: int64(len(outer))},
+		{Path: "collection.zip!/nested.zip", Size: int64(len(inner))},
+	}, s.Archives)
 	data, err := s.Files[1].ReadAll(1 << 20)
 	require.NoError(t, err)
 	assert.Equal(t, []byte("ElfFile\x00inner"), data)

@@ -190,7 +190,7 @@ func (w *walker) walkZip(ra io.ReaderAt, size int64, disp string, depth int) {
 // offset (dataOff >= 0) is checked against the archive's size and for
 // overlaps.
 func (w *walker) walkEntries(ra io.ReaderAt, size int64, disp string, depth int, entries []entry, total int) {
-	w.set.Archives = append(w.set.Archives, disp)
+	w.set.Archives = append(w.set.Archives, Archive{Path: disp, Size: size})
 	a := &archState{disp: disp}
 	defer w.endArchive(a)
 	bad := overlapping(entries)

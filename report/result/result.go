@@ -183,6 +183,15 @@ type VM struct {
 	Events int      `json:"events"`           // IC events naming it
 }
 
+// Archive is an archive the scan walked into.
+type Archive struct {
+	// Path names it as Files do ("a.zip!/b.zip" for one inside another).
+	Path string `json:"path"`
+	// Size is its size in bytes: an archive inside another is the size
+	// of its entry, uncompressed.
+	Size int64 `json:"size"`
+}
+
 // Inventory is what the collection held.
 type Inventory struct {
 	Hosts    []Host     `json:"hosts,omitempty"`
@@ -190,7 +199,7 @@ type Inventory struct {
 	Guests   []Guest    `json:"guests,omitempty"`
 	Files    []FileInfo `json:"files,omitempty"`
 	Skipped  []Skipped  `json:"skipped,omitempty"`
-	Archives []string   `json:"archives,omitempty"`
+	Archives []Archive  `json:"archives,omitempty"`
 	// Bytes is the total size of the files read.
 	Bytes int64 `json:"bytes"`
 }
