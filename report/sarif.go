@@ -122,17 +122,20 @@ func sarifLevel(s kb.Severity) string {
 	return "note"
 }
 
-// fileLocation locates a file: its artifact, the whole file as its
-// region when its size is known, and, inside an archive, the entry as a
-// logical location (the archive's size is not known).
+// fileLocation locates a file: its artifact and the whole file as its
+// region when its size is known; inside an archive, the artifact is the
+// archive on disk, the region the whole archive, and the entry a logical
+// location.
 func (p *sarifPaths) fileLocation(file string) sarifLocation {
 	art, entry := p.locate(file)
 	loc := sarifLocation{PhysicalLocation: &sarifPhysical{ArtifactLocation: art}}
-	if size, ok := p.sizes[slash(file)]; ok && entry == "" && size > 0 {
-		loc.PhysicalLocation.Region = &sarifRegion{ByteLength: size}
-	}
+	onDisk := slash(file)
 	if entry != "" {
+		onDisk, _, _ = strings.Cut(onDisk, "!/")
 		loc.LogicalLocations = []sarifLogical{{Name: path.Base(entry), FullyQualifiedName: entry, Kind: "archiveEntry"}}
+	}
+	if size := p.sizes[onDisk]; size > 0 {
+		loc.PhysicalLocation.Region = &sarifRegion{ByteLength: size}
 	}
 	return loc
 }

@@ -44,7 +44,7 @@ type sarifPaths struct {
 	inputs  []sarifInput
 	workDir string
 	bases   map[string]sarifBase
-	sizes   map[string]int64 // by slash path, of the files read
+	sizes   map[string]int64 // by slash path, of the files read and the archives walked
 }
 
 // slash writes a path with forward slashes (Windows inputs use both).
@@ -113,6 +113,10 @@ func newSarifPaths(res *result.Result, workDir string) *sarifPaths {
 	}
 	for _, s := range res.Inventory.Skipped {
 		names = append(names, slash(s.Path))
+	}
+	for _, a := range res.Inventory.Archives {
+		names = append(names, slash(a.Path))
+		p.sizes[slash(a.Path)] = a.Size
 	}
 	for _, pr := range res.Problems {
 		names = append(names, slash(pr.File))

@@ -72,11 +72,32 @@ func renderSARIF(t *testing.T, res *result.Result, opts *report.Options) sarifDo
 
 // oneRef is a Result with one finding whose evidence is file (a record
 // of it), scanned from inputs.
+// oneRef is a Result with one finding citing one record of file (4096
+// bytes); the archives holding it, if any, are walked into, the outermost
+// at outerSize bytes and each one inside it at half its container's size.
 func oneRef(file string, inputs ...string) *result.Result {
-	return &result.Result{Status: result.StatusComplete, Run: result.Run{Inputs: inputs},
+	res := &result.Result{Status: result.StatusComplete, Run: result.Run{Inputs: inputs},
 		Findings: []kb.Finding{{RuleID: kb.RuleCase2, VMName: "VM1", Host: "HV1", Action: kb.ActionUpgradeRecommended,
 			Severity: kb.SeverityLow, Refs: []kb.Ref{{File: file, RecordID: 42}}}},
 		Inventory: result.Inventory{Files: []result.FileInfo{{Path: file, Size: 4096}}}}
+	size := int64(outerSize)
+	for i := strings.Index(file, "!/"); i >= 0; i = nextEntry(file, i) {
+		res.Inventory.Archives = append(res.Inventory.Archives, result.Archive{Path: file[:i], Size: size})
+		size /= 2
+	}
+	return res
+}
+
+// outerSize is the size oneRef gives the outermost archive.
+const outerSize = 1 << 20
+
+// nextEntry is the index of the "!/" after the one at i in file, or -1.
+func nextEntry(file string, i int) int {
+	j := strings.Index(file[i+2:], "!/")
+	if j < 0 {
+		return -1
+	}
+	return i + 2 + j
 }
 
 func TestSARIFArtifactLocations(t *testing.T) {
@@ -149,7 +170,8 @@ func TestSARIFArtifactLocations(t *testing.T) {
 			}
 			if tt.entry != "" {
 				assert.Equal(t, []string{"archiveEntry", "eventRecord"}, kinds)
-				assert.Nil(t, loc.PhysicalLocation.Region, "the archive's size is not known")
+				require.NotNil(t, loc.PhysicalLocation.Region, "the whole archive on disk")
+				assert.Equal(t, int64(outerSize), loc.PhysicalLocation.Region.ByteLength)
 			} else {
 				assert.Equal(t, []string{"eventRecord"}, kinds)
 				require.NotNil(t, loc.PhysicalLocation.Region)
