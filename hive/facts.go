@@ -246,7 +246,7 @@ func ExtractFacts(src KeyReader, file string) Facts {
 	case guest != nil:
 		f.Side = SideGuest
 	}
-	f.Host, f.Guest, f.Problems = host, guest, x.problems
+	f.Host, f.Guest, f.Problems = host, guest, x.finish()
 	return f
 }
 
@@ -306,7 +306,8 @@ type extractor struct {
 	src      KeyReader
 	file     string
 	cache    map[string]*Key
-	problems []error
+	problems []error               // in order met; *keyDamage until finish
+	groups   map[string]*keyDamage // by cause, see keyDamage
 }
 
 // key reads a key; nil when missing (silently) or unreadable (reported).
@@ -327,14 +328,14 @@ func (x *extractor) key(path string) (k *Key) {
 	k, err := x.src.Key(path)
 	if err != nil {
 		if !errors.Is(err, ErrKeyNotFound) {
-			x.problems = append(x.problems, keyProblem(path, err))
+			x.keyUnreadable(path, err)
 		}
 		return nil
 	}
 	// Damage inside the key (a value too large or unreadable, a cut
 	// subkey list) may hide a fact: it is the source's problem too.
 	for _, p := range k.Problems {
-		x.problems = append(x.problems, keyProblem(path, p))
+		x.keyDamaged(path, p)
 	}
 	return k
 }

@@ -142,7 +142,7 @@ func ExtractSystemFacts(src KeyReader, file string) SystemFacts {
 		f.ComputerName = x.value(set+`\`+PathComputerName, "ComputerName", TypeString)
 		f.Services = x.icServices(set + `\` + PathServices)
 	}
-	f.Problems = x.problems
+	f.Problems = x.finish()
 	return f
 }
 
