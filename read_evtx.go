@@ -91,7 +91,8 @@ func readEVTX(ctx context.Context, f *collect.File, open func(*evtx.Options) (*e
 	// The problems the reader did not keep (evtx.Options.MaxProblems) are
 	// counted with those over MaxProblemsPerFile, in one "more-problems".
 	out.dropped += sv.ProblemsDropped
-	for _, p := range sv.Problems {
+	// A damaged stretch of chunks is one problem (chunkRuns).
+	for _, p := range chunkRuns(sv.Problems) {
 		if p.Kind == evtx.ProblemsDropped {
 			continue
 		}

@@ -332,17 +332,18 @@ func TestTwoHosts(t *testing.T) {
 // A file's problems over MaxProblemsPerFile are counted in one last
 // problem, and so are those the evtx reader itself dropped
 // (evtx.Options.MaxProblems): twelve skipped chunks give twelve problems
-// in all, however the two caps split them.
+// in all, however the two caps split them. The chunks skipped are every
+// other one: consecutive ones would be one problem (chunkRuns).
 func TestProblemsCappedPerFile(t *testing.T) {
 	w := evtxwriter.New(evtxwriter.Options{MaxRecordsPerChunk: 1})
-	for i := 0; i < 12; i++ {
+	for i := 0; i < 24; i++ {
 		require.NoError(t, w.Add(evtxwriter.Event{Provider: "Microsoft-Windows-Hyper-V-Integration-Heartbeat", EventID: 4010,
 			Time: time.Date(2024, 1, 1, 0, i, 0, 0, time.UTC), Channel: "Microsoft-Windows-Hyper-V-Integration-Admin", Computer: "HV09",
 			Data: []evtxwriter.Field{{Name: "VmName", Value: "X"}}}))
 	}
 	data, err := w.Bytes()
 	require.NoError(t, err)
-	for c := 0; c < 12; c++ {
+	for c := 0; c < 24; c += 2 {
 		require.NoError(t, evtxwriter.CorruptChunkMagic(data, c))
 	}
 	for _, tc := range []struct {
