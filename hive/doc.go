@@ -118,7 +118,11 @@
 //     because its parent's subkey list is damaged is ErrCorrupt ("key
 //     A\B: unreadable: damaged subkey list in its parent"), never
 //     ErrKeyNotFound; and
-//     ExtractFacts reports the Problems of every key it reads.
+//     ExtractFacts reports the Problems of every key it reads. One cause
+//     reads as one problem there: a key's damaged cells of one kind are
+//     one error naming the first in full and counting the others, with
+//     the keys its damaged subkey list made unreadable (capped, "and N
+//     others"); it unwraps to every error it merges, the first first.
 //   - Recursion is bounded: key depth and ri nesting are capped by
 //     MaxDepth, and subkey lists carry a visited set, so a self-referencing
 //     index list returns ErrCorrupt instead of exhausting the stack.

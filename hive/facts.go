@@ -182,7 +182,9 @@ type Facts struct {
 	Guest *GuestFacts // nil unless Side is SideGuest or SideBoth
 	// Problems are keys that could not be read (other than missing ones),
 	// values of an unexpected type, and the source's own problems when it
-	// has a Problems() []error method.
+	// has a Problems() []error method. The damaged cells of one kind in a
+	// key and the keys its damaged subkey list hides are one error (see
+	// the package documentation, "No silent loss").
 	Problems []error
 }
 
