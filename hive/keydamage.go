@@ -51,7 +51,11 @@ func (d *keyDamage) Detail() string {
 				at = append(at, fmt.Sprintf("0x%x", fe.Offset))
 			}
 		}
-		s += fmt.Sprintf("; %d more damaged %ss at %s", n, d.what, named(at, ""))
+		what := d.what + "s"
+		if n == 1 {
+			what = d.what
+		}
+		s += fmt.Sprintf("; %d more damaged %s at %s", n, what, named(at, ""))
 	}
 	if len(d.hidden) > 0 {
 		s += "; subkeys unreadable: " + named(d.hidden, d.key)
@@ -147,7 +151,7 @@ func (x *extractor) group(id string) *keyDamage {
 }
 
 // finish merges the lookups a parent's damaged subkey list hid into the
-// parent's own group (the one holding that damage, else its first), and
+// parent's own group (the one holding the damage that hid them), and
 // gives a group of one error as that error.
 func (x *extractor) finish() []error {
 	for _, p := range x.problems {
@@ -180,9 +184,9 @@ func (x *extractor) finish() []error {
 }
 
 // ownGroup is the group of the key at path's own damage that holds the
-// damage inner, else the first of that key's groups, else nil.
+// damage inner (the entry that hid the lookups), or nil: damage of
+// another kind in the key is not what hid them.
 func (x *extractor) ownGroup(path, inner string) *keyDamage {
-	var first *keyDamage
 	for _, p := range x.problems {
 		g, ok := p.(*keyDamage)
 		if !ok || g.key == "" || !strings.EqualFold(joinPath(g.key), path) {
@@ -193,11 +197,8 @@ func (x *extractor) ownGroup(path, inner string) *keyDamage {
 				return g
 			}
 		}
-		if first == nil {
-			first = g
-		}
 	}
-	return first
+	return nil
 }
 
 // joinPath is path with its separators as a lookup sees them.

@@ -86,20 +86,24 @@ func TestDamagedListIsOneProblem(t *testing.T) {
 }
 
 // TestKeyDamageAlone: a key with one damaged cell and nothing hidden
-// reads as before the merge, and lookups hidden by a list whose key was
-// never read are one problem naming the others.
+// reads as before the merge; lookups hidden by a list are one problem
+// naming the others, kept apart from their parent's damage of another
+// kind (which did not hide them).
 func TestKeyDamageAlone(t *testing.T) {
 	x := &extractor{file: "SYSTEM"}
-	one := &FormatError{Offset: 0x3000, What: "vk cell", Err: ErrCorrupt}
-	x.keyDamaged(`A\B`, one)
+	x.keyDamaged(`A\B`, &FormatError{Offset: 0x3000, What: "vk cell", Err: ErrCorrupt})
+	for _, off := range []int64{0x5000, 0x5100} {
+		x.keyDamaged(`C\D`, &FormatError{Offset: off, What: "vk cell", Err: ErrCorrupt})
+	}
 	inner := &FormatError{Offset: 0x4000, What: "nk cell", Err: ErrCorrupt}
 	for _, p := range []string{`C\D\x`, `C\D\y`, `C\D\z`} {
 		x.keyUnreadable(p, &FormatError{Offset: -1, What: "key " + p,
 			Err: &nestedError{kind: ErrCorrupt, what: "unreadable: damaged subkey list in its parent", inner: inner}})
 	}
 	got := x.finish()
-	require.Len(t, got, 2)
+	require.Len(t, got, 3)
 	assert.Equal(t, `key A\B: offset 0x3000 vk cell: corrupt`, detailOf(got[0]))
-	assert.Equal(t, `key C\D\x: unreadable: damaged subkey list in its parent: offset 0x4000 nk cell: corrupt; also unreadable: C\D\y, C\D\z`, detailOf(got[1]))
-	assert.ErrorIs(t, got[1], ErrCorrupt)
+	assert.Equal(t, `key C\D: offset 0x5000 vk cell: corrupt; 1 more damaged vk cell at 0x5100`, detailOf(got[1]))
+	assert.Equal(t, `key C\D\x: unreadable: damaged subkey list in its parent: offset 0x4000 nk cell: corrupt; also unreadable: C\D\y, C\D\z`, detailOf(got[2]))
+	assert.ErrorIs(t, got[2], ErrCorrupt)
 }
