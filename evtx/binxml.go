@@ -3,7 +3,6 @@ package evtx
 import (
 	"bytes"
 	"encoding/binary"
-	"fmt"
 	"strings"
 	"unicode/utf16"
 
@@ -40,8 +39,9 @@ func (n *xnode) child(name string) *xnode {
 
 // instance appends the elements of a template instance under parent.
 func (d *decoder) instance(parent *xnode, ti *gevtx.TemplateInstance, depth int) {
-	if depth > maxTreeDepth {
-		panic(fmt.Errorf("%w: elements nested deeper than %d", ErrTooLarge, maxTreeDepth))
+	if d.tooDeep || depth > maxTreeDepth {
+		d.tooDeep = true // parse fails the record: nothing more is built
+		return
 	}
 	// Root rebuilds the element tree of the definition: charge it.
 	d.br.spend(nodeCost * int64(len(ti.Definition.Data.Elements)+1))
@@ -52,12 +52,16 @@ func (d *decoder) instance(parent *xnode, ti *gevtx.TemplateInstance, depth int)
 // node converts golang-evtx Node n (whose start element has already been
 // turned into parent) by appending its content and children to parent.
 func (d *decoder) node(parent *xnode, ti *gevtx.TemplateInstance, n *gevtx.Node, depth int) {
-	if depth > maxTreeDepth {
-		panic(fmt.Errorf("%w: elements nested deeper than %d", ErrTooLarge, maxTreeDepth))
+	if d.tooDeep || depth > maxTreeDepth {
+		d.tooDeep = true // parse fails the record: nothing more is built
+		return
 	}
 	for _, e := range n.Element {
 		d.br.spend(nodeCost)
 		d.content(parent, ti, e, depth)
+		if d.tooDeep {
+			return
+		}
 	}
 	for _, c := range n.Child {
 		if c == nil || c.Start == nil {
@@ -71,6 +75,9 @@ func (d *decoder) node(parent *xnode, ti *gevtx.TemplateInstance, n *gevtx.Node,
 			}
 		}
 		d.node(x, ti, c, depth+1)
+		if d.tooDeep {
+			return
+		}
 		parent.children = append(parent.children, x)
 	}
 }

@@ -151,6 +151,9 @@ type decoder struct {
 	// the budget of the record being decoded.
 	chunkLeft int64
 	br        *budgetReader
+	// tooDeep: the element tree of the record being converted nests deeper
+	// than maxTreeDepth; the conversion stops and parse fails the record.
+	tooDeep bool
 	// The record-level pre-filter of ScanIC (peek.go): when pick is set,
 	// startChunk lists in skipAt the records the light reader shows keys
 	// cannot select; decode skips them and sets skipped for the record it
@@ -318,7 +321,12 @@ func (d *decoder) parse(pos int) (root *xnode, err error) {
 		return nil, fmt.Errorf("%w: fragment holds %T, not a template instance", ErrDecode, frag.BinXMLElement)
 	}
 	root = &xnode{}
+	d.tooDeep = false
 	d.instance(root, ti, 0)
+	if d.tooDeep {
+		d.tooDeep = false
+		return nil, &decodeError{cause: fmt.Errorf("%w: elements nested deeper than %d", ErrTooLarge, maxTreeDepth)}
+	}
 	return root, nil
 }
 
