@@ -75,13 +75,13 @@ var kvpRefresh = map[string]time.Duration{
 	APP01.Name: 49 * time.Hour, // in the LOG1: the IC update and restart
 }
 
-func shape(name string) hivewriter.Shape {
+func shape(name string) (hivewriter.Shape, error) {
 	for _, s := range hivewriter.Shapes() {
 		if s.Name == name {
-			return s
+			return s, nil
 		}
 	}
-	panic("samplegen: no shape " + name) // constant input: a programming error
+	return hivewriter.Shape{}, fmt.Errorf("samplegen: no shape %q", name)
 }
 
 func guestParams(vm VM) hivewriter.Guest {
@@ -93,7 +93,10 @@ func guestParams(vm VM) hivewriter.Guest {
 // the collection root) to content.
 func Files() (map[string][]byte, error) {
 	files := map[string][]byte{}
-	r2 := shape("2012R2")
+	r2, err := shape("2012R2")
+	if err != nil {
+		return nil, err
+	}
 
 	host := hivewriter.HostSoftware(r2)
 	host.Timestamp = hiveTime
@@ -115,7 +118,11 @@ func Files() (map[string][]byte, error) {
 		vm    VM
 		shape string
 	}{{WEB01, "2012"}, {DB01, "2008R2"}, {FS01, "2012R2"}} {
-		b := hivewriter.GuestSoftware(shape(g.shape), g.vm.GuestIC, guestParams(g.vm))
+		sh, err := shape(g.shape)
+		if err != nil {
+			return nil, err
+		}
+		b := hivewriter.GuestSoftware(sh, g.vm.GuestIC, guestParams(g.vm))
 		b.Timestamp = hiveTime
 		b.Lookup(`Microsoft\Virtual Machine\Auto`).LastWrite = t0.Add(kvpRefresh[g.vm.Name])
 		if err := put(files, "guests/"+g.vm.Name+"/SOFTWARE", b.Bytes); err != nil {
